@@ -1,0 +1,53 @@
+// Entry point of the `triton-metal` tool: parses the command line with CLI11 and runs the chosen
+// subcommand. Exit codes: 0 success, 1 failure of the work itself, 2 bad command-line use.
+#include "command_registry.h"
+
+#include <fmt/core.h>
+
+#include <cstdio>
+#include <map>
+
+int main(int argc, char** argv) {
+  CLI::App app{"triton-metal: compile Triton-language kernels and operator graphs to Metal for Apple GPUs",
+               "triton-metal"};
+  app.require_subcommand(0, 1);
+  app.set_version_flag("--version", "triton-metal 0.1.0");
+
+  std::map<CLI::App*, tmetal::cli::RunFunction> runners;
+  for (const auto& spec : tmetal::cli::registered_commands()) {
+    CLI::App* command = app.add_subcommand(spec.name, spec.description);
+    runners[command] = spec.setup(*command);
+  }
+
+  CLI::App* chosen = nullptr;
+  try {
+    app.parse(argc, argv);
+    for (auto& [command, run] : runners) {
+      if (command->parsed()) chosen = command;
+    }
+    if (chosen == nullptr) throw CLI::RequiredError("A subcommand");
+    return runners.at(chosen)();
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app.help().c_str(), stdout);
+    return 0;
+  } catch (const CLI::CallForVersion& version) {
+    fmt::print("{}\n", version.what());
+    return 0;
+  } catch (const CLI::ParseError& error) {
+    CLI::App* where = chosen;
+    for (auto& [command, run] : runners) {
+      if (command->parsed()) where = command;
+    }
+    fmt::print(stderr, "triton-metal: error: {}\n", error.what());
+    fmt::print(stderr, "usage: {}\n", where ? "triton-metal " + where->get_name() + " [options] (see --help)"
+                                             : std::string("triton-metal <command> [options] (see --help)"));
+    return 2;
+  } catch (const tmetal::cli::UsageError& error) {
+    fmt::print(stderr, "triton-metal: error: {}\n", error.what());
+    fmt::print(stderr, "usage: triton-metal {} [options] (see --help)\n", chosen ? chosen->get_name() : "<command>");
+    return 2;
+  } catch (const std::exception& error) {
+    fmt::print(stderr, "triton-metal: error: {}\n", error.what());
+    return 1;
+  }
+}
