@@ -52,7 +52,7 @@ std::vector<Fact> describe_facts(const Target& t) {
       {"register_file_bytes_per_core", "register file per core",
        t.register_file_bytes_per_core() > 0 ? fmt::format("~{} KiB", t.register_file_bytes_per_core() / 1024)
                                             : std::string("not published (dynamic caching pool)"),
-       std::string(src::kMetalBenchmarks)},
+       t.register_file_bytes_per_core() > 0 ? std::string(src::kMetalBenchmarks) : std::string(src::kAppleM3Press)},
       {"bfloat", "MSL bfloat type", yes_no(t.supports_bfloat()), fmt::format("{} (Apple6+, MSL 3.1)", src::kFeatureTables)},
       {"bfloat_native", "native bf16 arithmetic", yes_no(t.has_native_bfloat()),
        t.generation() <= Generation::M2 ? std::string(src::kBfloatEmulated)

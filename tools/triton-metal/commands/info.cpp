@@ -75,7 +75,7 @@ int run(const Options& opt) {
   }
 
   fmt::print("target: {}\n\nfacts:\n", target.name());
-  for (const auto& f : facts) fmt::print("  {:<40} {:<22} [{}]\n", f.label, f.value, f.source);
+  for (const auto& f : facts) fmt::print("  {:<44} {:<22} [{}]\n", f.label, f.value, f.source);
   fmt::print("\ntuning knobs:\n");
   for (const auto& k : knobs) fmt::print("  {:<28} {}\n  {:<28} ({})\n", k.label, k.value, "", k.source);
   fmt::print("\nroofline cost model: time = max(ops / (peak x eff), bytes / (bandwidth x {:.2f}))\n", eff.memory);
