@@ -90,6 +90,7 @@ class UnknownTargetError : public std::runtime_error {
 class Target {
  public:
   explicit Target(const ChipSpec& spec) : spec_(&spec) {}
+  explicit Target(ChipSpec&&) = delete;  // a Target refers to a row that outlives it (chip_table())
 
   const ChipSpec& spec() const { return *spec_; }
   std::string name() const { return std::string(spec_->name); }
