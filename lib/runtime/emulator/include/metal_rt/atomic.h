@@ -22,32 +22,42 @@ template <class T> T* atomic_addr(const metal_rt::ptr<atomic<T>>& a) { return &(
 
 template <class A> using atomic_value_t = std::remove_cvref_t<decltype(*atomic_addr(std::declval<A>()))>;
 
+// The generic __atomic builtins work for float as well as integers.
 template <class A, class V> void atomic_store_explicit(A obj, V v, memory_order = memory_order_relaxed) {
-  __atomic_store_n(atomic_addr(obj), static_cast<atomic_value_t<A>>(v), __ATOMIC_SEQ_CST);
+  atomic_value_t<A> x = static_cast<atomic_value_t<A>>(v);
+  __atomic_store(atomic_addr(obj), &x, __ATOMIC_SEQ_CST);
 }
 template <class A> auto atomic_load_explicit(A obj, memory_order = memory_order_relaxed) {
-  return __atomic_load_n(atomic_addr(obj), __ATOMIC_SEQ_CST);
+  atomic_value_t<A> r;
+  __atomic_load(atomic_addr(obj), &r, __ATOMIC_SEQ_CST);
+  return r;
 }
 template <class A, class V> auto atomic_exchange_explicit(A obj, V v, memory_order = memory_order_relaxed) {
-  return __atomic_exchange_n(atomic_addr(obj), static_cast<atomic_value_t<A>>(v), __ATOMIC_SEQ_CST);
+  atomic_value_t<A> x = static_cast<atomic_value_t<A>>(v), r;
+  __atomic_exchange(atomic_addr(obj), &x, &r, __ATOMIC_SEQ_CST);
+  return r;
 }
 template <class A, class E, class V>
 bool atomic_compare_exchange_weak_explicit(A obj, E expected, V desired, memory_order = memory_order_relaxed, memory_order = memory_order_relaxed) {
   using T = atomic_value_t<A>;
   T* want = &expected[0];
-  return __atomic_compare_exchange_n(atomic_addr(obj), want, static_cast<T>(desired), true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+  T d = static_cast<T>(desired);
+  return __atomic_compare_exchange(atomic_addr(obj), want, &d, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 template <class A, class E, class V>
 bool atomic_compare_exchange_strong_explicit(A obj, E expected, V desired, memory_order = memory_order_relaxed, memory_order = memory_order_relaxed) {
   using T = atomic_value_t<A>;
   T* want = &expected[0];
-  return __atomic_compare_exchange_n(atomic_addr(obj), want, static_cast<T>(desired), false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+  T d = static_cast<T>(desired);
+  return __atomic_compare_exchange(atomic_addr(obj), want, &d, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
 }
 
 // Read-modify-write through a compare-exchange loop (float add, min/max on any type).
 template <class T, class F> T atomic_rmw(T* p, F f) {
-  T old = __atomic_load_n(p, __ATOMIC_SEQ_CST);
-  while (!__atomic_compare_exchange_n(p, &old, f(old), true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {}
+  T old;
+  __atomic_load(p, &old, __ATOMIC_SEQ_CST);
+  T next = f(old);
+  while (!__atomic_compare_exchange(p, &old, &next, true, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) next = f(old);
   return old;
 }
 

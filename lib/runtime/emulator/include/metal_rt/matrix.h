@@ -60,7 +60,7 @@ template <class T> T* tile_base(const ptr<T>& p, unsigned long stride, metal::ve
 namespace metal {
 
 template <class T, class P>
-void simdgroup_load(simdgroup_matrix<T, 8, 8>& d, P src, ulong elements_per_row = 8, vec<ulong, 2> matrix_origin = vec<ulong, 2>(0), bool transpose_matrix = false) {
+void simdgroup_load(simdgroup_matrix<T, 8, 8>& d, P&& src, ulong elements_per_row = 8, vec<ulong, 2> matrix_origin = vec<ulong, 2>(0), bool transpose_matrix = false) {
   metal_rt::ptr<const T> s(src);
   const T* b = metal_rt::tile_base(s, elements_per_row, matrix_origin, false);
   for (int r = 0; r < 8; ++r)
@@ -68,7 +68,7 @@ void simdgroup_load(simdgroup_matrix<T, 8, 8>& d, P src, ulong elements_per_row 
 }
 
 template <class T, class P>
-void simdgroup_store(const simdgroup_matrix<T, 8, 8>& m, P dst, ulong elements_per_row = 8, vec<ulong, 2> matrix_origin = vec<ulong, 2>(0), bool transpose_matrix = false) {
+void simdgroup_store(const simdgroup_matrix<T, 8, 8>& m, P&& dst, ulong elements_per_row = 8, vec<ulong, 2> matrix_origin = vec<ulong, 2>(0), bool transpose_matrix = false) {
   metal_rt::ptr<T> s(dst);
   T* b = metal_rt::tile_base(s, elements_per_row, matrix_origin, false);
   for (int r = 0; r < 8; ++r)

@@ -53,6 +53,8 @@ inline const char* current_kernel() {
   fail(msg);
 }
 
+template <class T, unsigned long N, unsigned long... R> struct tg_array;
+
 template <class T>
 struct ptr {
   T* p = nullptr;
@@ -65,6 +67,9 @@ struct ptr {
   ptr(T* raw) : p(raw), r(raw ? g_hooks->lookup(raw) : nullptr) {}
   template <class U, std::enable_if_t<std::is_convertible_v<U*, T*>, int> = 0>
   ptr(const ptr<U>& o) : p(o.p), r(o.r) {}
+  // A threadgroup array decays to a pointer to its first element.
+  template <class U, unsigned long N, std::enable_if_t<std::is_convertible_v<U*, T*>, int> = 0>
+  ptr(tg_array<U, N>& a) : ptr(static_cast<U*>(a.a)) {}
   // (device float4*)p, static_cast<device uchar*>(p): reinterpretation keeps the region.
   template <class U, std::enable_if_t<!std::is_convertible_v<U*, T*>, int> = 0>
   explicit ptr(const ptr<U>& o) : p((T*)(o.p)), r(o.r) {}
@@ -107,18 +112,23 @@ template <class P, class U> P reinterpret_ptr_cast(const ptr<U>& o) { return P(o
 template <class P, class U> P reinterpret_ptr_cast(U* o) { return P(ptr<U>(o)); }
 
 // Checked multi-dimensional threadgroup array: tg_array<float, 16, 32> is `float a[16][32]`.
+template <class T, unsigned long... R> struct tg_elem { using type = tg_array<T, R...>; };
+template <class T> struct tg_elem<T> { using type = T; };
+
 template <class T, unsigned long N, unsigned long... R>
 struct tg_array {
-  using elem = typename std::conditional_t<sizeof...(R) == 0, std::type_identity<T>, std::type_identity<tg_array<T, R...>>>::type;
+  using elem = typename tg_elem<T, R...>::type;
   elem a[N];
-  elem& operator[](long long i) {
-    if (__builtin_expect(static_cast<unsigned long long>(i) >= N, 0)) index_error(i);
+  // A template so it is an exact match for every index type (the built-in subscript via the decay to a
+  // pointer would otherwise be ambiguous).
+  template <class I, std::enable_if_t<std::is_integral_v<I>, int> = 0> elem& operator[](I i) {
+    if (__builtin_expect(static_cast<unsigned long long>(static_cast<long long>(i)) >= N, 0)) index_error(static_cast<long long>(i));
     return a[i];
   }
-  const elem& operator[](long long i) const { return const_cast<tg_array&>(*this)[i]; }
+  template <class I, std::enable_if_t<std::is_integral_v<I>, int> = 0> const elem& operator[](I i) const {
+    return const_cast<tg_array&>(*this)[i];
+  }
   operator elem*() { return a; }
-  operator ptr<elem>() { return ptr<elem>(a); }
-  operator ptr<const elem>() { return ptr<const elem>(a); }
 
   [[noreturn]] __attribute__((noinline)) void index_error(long long i) const {
     char thread[256], msg[1024];
