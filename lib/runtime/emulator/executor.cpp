@@ -225,7 +225,7 @@ void run_fibers(Executor::Worker& w, unsigned n) {
         mask |= 1u << (t - lo);
         if (l.kind != metal_rt::kThreadgroupBarrier) {
           if (!first) first = &l;
-          else if (l.kind != first->kind || l.line != first->line || l.col != first->col || l.what != first->what) other = &l;
+          else if (!other && (l.kind != first->kind || l.line != first->line || l.col != first->col || l.what != first->what)) other = &l;
           group.push_back(&l);
         } else if (!other) {
           other = &l;

@@ -4,6 +4,7 @@
 
 #include "triton_metal/runtime.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
