@@ -54,11 +54,11 @@ class Scanner {
           m_.uses_synchronization = true;
       }
       if (tok.is("kernel") && i + 2 < t_.size() && t_[i + 1].is("void")) {
-        scan_kernel(i);
+        scan_kernel(i, i);
       } else if (tok.is("[") && t_[i + 1].is("[") && i + 2 < t_.size() && t_[i + 2].is("kernel")) {
         // [[kernel]] void f(...)
         size_t close = skip_attribute(i);
-        if (close < t_.size() && t_[close].is("void")) scan_kernel(close - 1);
+        if (close < t_.size() && t_[close].is("void")) scan_kernel(close - 1, i);
       } else if (tok.is("constant")) {
         scan_function_constant(i);
       }
@@ -95,12 +95,12 @@ class Scanner {
     return std::string::npos;
   }
 
-  // tokens[k] is 'kernel', tokens[k+1] is 'void'.
-  void scan_kernel(size_t k) {
+  // tokens[k+1] is 'void'; the kernel marker ('kernel' or [[kernel]]) starts at tokens[marker].
+  void scan_kernel(size_t k, size_t marker) {
     size_t n = k + 2;
     if (!t_[n].ident()) throw SyntaxError(m_.file_name, t_[n].line, t_[n].col, "expected a kernel name after 'kernel void'");
     // Explicit instantiation: template [[host_name("x")]] kernel void f<...>(...);
-    size_t a = k;
+    size_t a = marker;
     std::string host_name;
     while (a >= 2 && t_[a - 1].is("]")) {
       // walk back over an attribute [[...]]
