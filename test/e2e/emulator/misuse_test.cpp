@@ -102,6 +102,22 @@ kernel void k(device float* out [[buffer(0)]], threadgroup float* scratch [[thre
   EXPECT_THAT(e, HasSubstr("thread_position_in_threadgroup (8,0,0)"));
 }
 
+TEST(Misuse, OutOfBoundsSimdgroupLoadFromDevice) {
+  const char* src = R"(#include <metal_stdlib>
+kernel void k(device const float* a [[buffer(0)]], device float* out [[buffer(1)]]) {
+    metal::simdgroup_float8x8 m;
+    metal::simdgroup_load(m, a, 8);
+    metal::simdgroup_store(m, out, 8);
+}
+)";
+  auto p = compile_inline(src, "k", "sgload.metal");
+  auto c = config({1, 1, 1}, {32, 1, 1});
+  c.buffers[0] = runtime::Binding::of(upload(random_floats(60, 1)));
+  c.buffers[1] = runtime::Binding::of(upload(std::vector<float>(64, 0.0f)));
+  std::string e = launch_error([&] { device().launch(*p, c); });
+  EXPECT_THAT(e, HasSubstr("device buffer 'a' [[buffer(0)]] at element 60"));
+}
+
 TEST(Misuse, BarrierSkippedByReturnedThreadsIsReported) {
   const char* src = R"(#include <metal_stdlib>
 using namespace metal;
