@@ -5,6 +5,8 @@
 //       --buffer 2=u32:=1024 --grid 4 --threadgroup 256 --dump 1
 #include "command_registry.h"
 
+#include "runtime/emulator/translate.h"
+#include "runtime/msl/module.h"
 #include "triton_metal/runtime.h"
 
 #include <fmt/core.h>
@@ -231,7 +233,7 @@ RunFunction setup(CLI::App& cmd) {
   struct Options {
     std::string file, entry, grid = "1", threadgroup = "1", device = "emulator";
     std::vector<std::string> buffers, tg_memory, constants, dumps;
-    bool threads_grid = false, json = false;
+    bool threads_grid = false, json = false, print_cpp = false;
     unsigned seed = 1, repeat = 1, dump_count = 16;
   };
   auto o = std::make_shared<Options>();
@@ -251,11 +253,26 @@ RunFunction setup(CLI::App& cmd) {
   cmd.add_option("--repeat", o->repeat, "launch this many times (default 1)");
   cmd.add_flag("--json", o->json, "print the statistics as JSON");
   cmd.add_option("--device", o->device, "device (default emulator)");
+  cmd.add_flag("--print-cpp", o->print_cpp, "print the C++ the emulator translates the kernel into, and stop");
   return [o]() -> int {
     std::ifstream in(o->file);
     if (!in) throw UsageError(fmt::format("cannot read kernel file '{}'", o->file));
     std::stringstream ss;
     ss << in.rdbuf();
+    if (o->print_cpp) {
+      std::map<std::string, std::string> literal_constants;
+      for (const auto& c : o->constants) {
+        auto eq = c.find('=');
+        if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--constant {}: expected NAME_OR_INDEX=VALUE", c));
+        literal_constants[c.substr(0, eq)] = c.substr(eq + 1);
+      }
+      try {
+        fmt::print("{}", runtime::emulator::translate(msl::parse_module(ss.str(), o->file), literal_constants).cpp);
+      } catch (const msl::SyntaxError& e) {
+        throw runtime::CompileError(e.what());
+      }
+      return 0;
+    }
     auto dev = runtime::make_device(o->device);
     runtime::CompileOptions copts;
     copts.file_name = o->file;
