@@ -108,12 +108,19 @@ std::string user_diagnostics(const std::string& log, const std::string& file_nam
     if (is_error && line.rfind(file_name + ":", 0) == 0 && kept.find(line) == std::string::npos) kept += line + "\n";
   }
   if (kept.empty()) {
-    // An error inside the runtime headers: report it with the user's line that required it, if any.
+    // An error inside the runtime headers: report it at the user's line that required it.
     std::istringstream again(log);
     std::string where;
     while (std::getline(again, line))
       if (line.rfind(file_name + ":", 0) == 0 && where.empty()) where = line;
-    kept = (where.empty() ? "" : where + "\n") + (first_error.empty() ? log.substr(0, 4000) : first_error + "\n");
+    auto msg_at = first_error.find("error: ");
+    if (!where.empty() && msg_at != std::string::npos) {
+      // "FILE:L:C:   required from here" -> "FILE:L:C: error: MESSAGE (in the emulator's metal_stdlib)"
+      std::string loc = where.substr(0, where.find(": ", file_name.size()));
+      kept = loc + ": " + first_error.substr(msg_at) + " (in the emulator's metal_stdlib)\n";
+    } else {
+      kept = first_error.empty() ? log.substr(0, 4000) : first_error + "\n";
+    }
   }
   if (!kept.empty() && kept.back() == '\n') kept.pop_back();
   return kept;

@@ -268,6 +268,25 @@ kernel void k(device float* out [[buffer(0)]], uint gid [[thread_position_in_gri
   }
 }
 
+TEST(Misuse, MisuseOfALibraryFunctionReportsTheUsersLine) {
+  const char* src = R"(#include <metal_stdlib>
+using namespace metal;
+struct S { float a; };
+kernel void k(device float* out [[buffer(0)]], uint lane [[thread_index_in_simdgroup]]) {
+    S s{out[lane]};
+    S t = simd_sum(s);
+    out[lane] = t.a;
+}
+)";
+  try {
+    compile_inline(src, "k", "lib.metal");
+    FAIL() << "compiled";
+  } catch (const runtime::CompileError& e) {
+    EXPECT_THAT(std::string(e.what()), ::testing::StartsWith("lib.metal:6:"));
+    EXPECT_THAT(std::string(e.what()), HasSubstr("error: no match for"));
+  }
+}
+
 TEST(Misuse, MslSyntaxErrorReportsTheUsersLine) {
   const char* src = "#include <metal_stdlib>\nusing namespace metal;\n\n\nkernel void k(device float* out [[buffer(0)]]) {\n"
                     "    out[0] = 1.0f\n}\n";
