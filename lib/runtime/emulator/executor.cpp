@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -85,11 +86,12 @@ struct Executor::Worker {
   std::vector<metal_rt::SimdShared> simd;
   std::vector<Region> buffers, tg_params;
   std::vector<std::vector<unsigned char>> tg_memory;
-  std::vector<Region> tg_regions;  // arrays registered by the running threadgroup
+  std::deque<Region> tg_regions;  // arrays registered by the running threadgroup (stable addresses: ptrs hold them)
   std::uint64_t tg_static_bytes = 0, tg_dynamic_bytes = 0;
   metal_rt::Counters counters{};
   std::uint64_t barriers = 0, collectives = 0;
   const LaunchPlan* plan = nullptr;
+  const Region* last_lookup = nullptr;  // most recent hit of hook_lookup (reset whenever regions change)
   bool fibers = false;
 };
 
@@ -128,10 +130,15 @@ const Region* hook_lookup(const void* address) {
   Executor::Worker* w = tls_worker;
   if (!w) return nullptr;
   const char* a = static_cast<const char*>(address);
-  for (const auto* list : {&w->tg_regions, &w->buffers, &w->tg_params})
-    for (const Region& r : *list)
-      if (r.base && a >= r.base && a < r.base + r.bytes) return &r;
-  return nullptr;
+  if (const Region* r = w->last_lookup; r && a >= r->base && a < r->base + r->bytes) return r;
+  auto find = [&](const auto& list) -> const Region* {
+    for (const Region& r : list)
+      if (r.base && a >= r.base && a < r.base + r.bytes) return w->last_lookup = &r;
+    return nullptr;
+  };
+  if (const Region* r = find(w->tg_regions)) return r;
+  if (const Region* r = find(w->buffers)) return r;
+  return find(w->tg_params);
 }
 
 void hook_tg_register(ThreadCtx* c, void* address, unsigned long long bytes, const char* name) {
@@ -297,6 +304,7 @@ LaunchStats Executor::run(const LaunchPlan& p) {
   for (unsigned i = 0; i < nworkers; ++i) {
     Worker& w = *workers_[i];
     w.plan = &p;
+    w.last_lookup = nullptr;
     w.fibers = p.use_fibers;
     w.counters = {};
     w.barriers = w.collectives = 0;
@@ -338,6 +346,7 @@ LaunchStats Executor::run(const LaunchPlan& p) {
       }
       unsigned n = static_cast<unsigned>(act.volume());
       w.tg_regions.clear();
+      w.last_lookup = nullptr;
       w.tg_static_bytes = 0;
       try {
         for (unsigned t = 0; t < n; ++t) {
@@ -349,6 +358,7 @@ LaunchStats Executor::run(const LaunchPlan& p) {
           c.lane = t % 32;
           c.simd_index = t / 32;
           c.gen = 0;
+          c.mm_gen = 0;
           c.simd = &w.simd[t / 32];
           set_pos(c, 0, gx * req.x + lx, gy * req.y + ly, gz * req.z + lz);
           set_pos(c, 1, lx, ly, lz);
