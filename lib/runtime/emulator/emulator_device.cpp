@@ -91,7 +91,7 @@ class EmulatorDevice : public Device {
   std::shared_ptr<Pipeline> compile(const std::string& source, const std::string& entry, const CompileOptions& options) override {
     msl::Module module;
     try {
-      module = msl::parse_module(source, options.file_name);
+      module = msl::parse_module(needs_preprocessing(source, options.file_name) ? preprocess(source, options.file_name) : source, options.file_name);
     } catch (const msl::SyntaxError& e) {
       throw CompileError(e.what());
     }

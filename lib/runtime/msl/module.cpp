@@ -111,9 +111,12 @@ class Scanner {
         else if (t_[j].is("[")) --depth;
         if (depth == 0 || j == 0) break;
       }
-      for (size_t q = j; q < a; ++q)
-        if (t_[q].is("host_name") && q + 2 < a && t_[q + 2].kind == TokenKind::String)
-          host_name = t_[q + 2].text.substr(1, t_[q + 2].text.size() - 2);
+      for (size_t q = j; q < a; ++q) {
+        if (!t_[q].is("host_name")) continue;
+        // host_name("a" "b"): adjacent string literals concatenate (macros write them that way).
+        for (size_t r = q + 2; r < a && t_[r].kind == TokenKind::String; ++r)
+          host_name += t_[r].text.substr(1, t_[r].text.size() - 2);
+      }
       a = j;
     }
     bool explicit_instantiation = a >= 1 && t_[a - 1].is("template") && (a < 2 || !t_[a - 2].is(">"));

@@ -5,6 +5,7 @@
 //       --buffer 2=u32:=1024 --grid 4 --threadgroup 256 --dump 1
 #include "command_registry.h"
 
+#include "runtime/emulator/compiler.h"
 #include "runtime/emulator/translate.h"
 #include "runtime/msl/module.h"
 #include "triton_metal/runtime.h"
@@ -267,7 +268,9 @@ RunFunction setup(CLI::App& cmd) {
         literal_constants[c.substr(0, eq)] = c.substr(eq + 1);
       }
       try {
-        fmt::print("{}", runtime::emulator::translate(msl::parse_module(ss.str(), o->file), literal_constants).cpp);
+        std::string src = ss.str();
+        if (runtime::emulator::needs_preprocessing(src, o->file)) src = runtime::emulator::preprocess(src, o->file);
+        fmt::print("{}", runtime::emulator::translate(msl::parse_module(src, o->file), literal_constants).cpp);
       } catch (const msl::SyntaxError& e) {
         throw runtime::CompileError(e.what());
       }
