@@ -52,8 +52,12 @@ TEST(MslTokenizer, StringsCharsAndDirectives) {
 TEST(MslTokenizer, LineDirectivesRenumberFollowingLines) {
   auto t = tokenize("# 10 \"k.metal\" 1\nint a;\n\n#line 20\nint b;\n");
   for (const auto& k : t) {
-    if (k.is("a")) EXPECT_EQ(k.line, 10);
-    if (k.is("b")) EXPECT_EQ(k.line, 20);
+    if (k.is("a")) {
+      EXPECT_EQ(k.line, 10);
+    }
+    if (k.is("b")) {
+      EXPECT_EQ(k.line, 20);
+    }
   }
   EXPECT_TRUE(t[0].linemarker);
   EXPECT_TRUE(t[1].linemarker);
