@@ -68,6 +68,7 @@ class EmulatorPipeline : public Pipeline {
   std::string file_name;
   std::vector<KernelParamInfo> infos;
   std::vector<msl::KernelParam> msl_params;
+  unsigned max_total_threads = 0;
   EntryFn fn = nullptr;
   bool fibers = true;
   double seconds = 0;
@@ -117,6 +118,7 @@ class EmulatorDevice : public Device {
     p->fn = reinterpret_cast<EntryFn>(dlsym(h, tr.symbols.at(entry).c_str()));
     if (!p->fn) throw Error(fmt::format("{} lacks the entry point of '{}'", obj.path, entry));
     p->msl_params = ep->kernel->params;
+    p->max_total_threads = ep->kernel->max_total_threads;
     for (const auto& q : p->msl_params) p->infos.push_back({q.name, q.type_text, q.attribute, q.index});
     p->fibers = module.uses_synchronization;
     p->seconds = obj.seconds;
@@ -133,6 +135,9 @@ class EmulatorDevice : public Device {
     if (tg.volume() > limits_.max_threads_per_threadgroup)
       throw LaunchError(fmt::format("kernel '{}': {} threads per threadgroup ({}x{}x{}) exceed the device limit of {}",
                                     p->entry_name, tg.volume(), tg.x, tg.y, tg.z, limits_.max_threads_per_threadgroup));
+    if (p->max_total_threads && tg.volume() > p->max_total_threads)
+      throw LaunchError(fmt::format("kernel '{}': {} threads per threadgroup exceed its [[max_total_threads_per_threadgroup({})]]",
+                                    p->entry_name, tg.volume(), p->max_total_threads));
     LaunchPlan plan;
     plan.kernel = p->entry_name;
     plan.file_name = p->file_name;

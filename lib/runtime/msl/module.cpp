@@ -102,6 +102,7 @@ class Scanner {
     // Explicit instantiation: template [[host_name("x")]] kernel void f<...>(...);
     size_t a = marker;
     std::string host_name;
+    unsigned max_threads = 0;
     while (a >= 2 && t_[a - 1].is("]")) {
       // walk back over an attribute [[...]]
       size_t j = a - 1;
@@ -112,6 +113,8 @@ class Scanner {
         if (depth == 0 || j == 0) break;
       }
       for (size_t q = j; q < a; ++q) {
+        if (t_[q].is("max_total_threads_per_threadgroup") && q + 2 < a && t_[q + 2].kind == TokenKind::Number)
+          max_threads = static_cast<unsigned>(std::stoul(t_[q + 2].text));
         if (!t_[q].is("host_name")) continue;
         // host_name("a" "b"): adjacent string literals concatenate (macros write them that way).
         for (size_t r = q + 2; r < a && t_[r].kind == TokenKind::String; ++r)
@@ -146,6 +149,7 @@ class Scanner {
     decl.line = t_[n].line;
     decl.col = t_[n].col;
     decl.is_template = template_header_before(a) != std::string::npos;
+    decl.max_total_threads = max_threads;
     size_t close = matching_close(t_, after_name);
     size_t start = after_name + 1;
     for (size_t j = start; j <= close; ++j) {

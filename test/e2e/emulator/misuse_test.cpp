@@ -248,6 +248,22 @@ TEST(Misuse, TooManyThreadsPerThreadgroup) {
   EXPECT_THAT(e, HasSubstr("1056 threads per threadgroup (32x33x1) exceed the device limit of 1024"));
 }
 
+TEST(Misuse, MaxTotalThreadsAttributeIsEnforced) {
+  const char* src = R"(#include <metal_stdlib>
+[[max_total_threads_per_threadgroup(64)]]
+kernel void k(device float* out [[buffer(0)]], uint i [[thread_position_in_grid]]) { out[i] = 1.0f; }
+)";
+  auto p = compile_inline(src, "k", "maxthreads.metal");
+  auto out = upload(std::vector<float>(128, 0.0f));
+  auto c = config({1, 1, 1}, {64, 1, 1});
+  c.buffers[0] = runtime::Binding::of(out);
+  device().launch(*p, c);
+  c = config({1, 1, 1}, {128, 1, 1});
+  c.buffers[0] = runtime::Binding::of(out);
+  EXPECT_THAT(launch_error([&] { device().launch(*p, c); }),
+              HasSubstr("128 threads per threadgroup exceed its [[max_total_threads_per_threadgroup(64)]]"));
+}
+
 TEST(Misuse, MslErrorReportsTheUsersLine) {
   const char* src = R"(#include <metal_stdlib>
 using namespace metal;
