@@ -13,6 +13,10 @@
 #include <fmt/core.h>
 #include <sys/mman.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -61,9 +65,30 @@ class StackPool {
 
 struct PoolAllocator {
   StackPool* pool;
-  ctx::stack_context allocate() { return pool->allocate(); }
+  const void** bottom;  // receives the stack's lowest address (for AddressSanitizer's fiber annotations)
+  ctx::stack_context allocate() {
+    ctx::stack_context sc = pool->allocate();
+    *bottom = static_cast<char*>(sc.sp) - sc.size;
+    return sc;
+  }
   void deallocate(ctx::stack_context& sc) noexcept { pool->deallocate(sc); }
 };
+
+// AddressSanitizer must be told about every stack switch (Boost's fcontext fibers do not), or it reports
+// false stack overflows. The scheduler's stack bounds are learned on the first switch into a fiber.
+#if defined(__SANITIZE_ADDRESS__)
+thread_local const void* tls_sched_bottom = nullptr;
+thread_local std::size_t tls_sched_size = 0;
+void asan_enter_fiber(void** fake, const void* bottom) { __sanitizer_start_switch_fiber(fake, bottom, kStackBytes); }
+void asan_entered_fiber(void* fake) { __sanitizer_finish_switch_fiber(fake, &tls_sched_bottom, &tls_sched_size); }
+void asan_leave_fiber(void** fake) { __sanitizer_start_switch_fiber(fake, tls_sched_bottom, tls_sched_size); }
+void asan_back_in_scheduler(void* fake) { __sanitizer_finish_switch_fiber(fake, nullptr, nullptr); }
+#else
+void asan_enter_fiber(void**, const void*) {}
+void asan_entered_fiber(void*) {}
+void asan_leave_fiber(void**) {}
+void asan_back_in_scheduler(void*) {}
+#endif
 
 enum class LaneState { Ready, Waiting, Done };
 
@@ -75,6 +100,7 @@ struct Lane {
   int kind = 0, line = 0, col = 0;
   const char* what = "";
   std::exception_ptr error;
+  const void* stack_bottom = nullptr;
 };
 
 }  // namespace
@@ -123,7 +149,15 @@ void hook_sync(ThreadCtx* c, int kind, int line, int col, const char* what) {
   l.line = line;
   l.col = col;
   l.what = what;
-  l.caller = std::move(l.caller).resume();
+  void* fake = nullptr;
+  asan_leave_fiber(&fake);
+  try {
+    l.caller = std::move(l.caller).resume();
+  } catch (const ctx::detail::forced_unwind&) {  // the launch was stopped: unwind this fiber
+    asan_entered_fiber(fake);
+    throw;
+  }
+  asan_entered_fiber(fake);
 }
 
 const Region* hook_lookup(const void* address) {
@@ -176,6 +210,15 @@ std::string site(const LaunchPlan& p, const Lane& l) {
   return fmt::format("{} at {}:{}", l.what, p.file_name, l.line);
 }
 
+// Destroys a lane's fiber; a suspended fiber is unwound (its destructors run) on its own stack.
+void destroy(Lane& l) {
+  if (!l.self) return;
+  void* fake = nullptr;
+  asan_enter_fiber(&fake, l.stack_bottom);
+  l.self = ctx::fiber();
+  asan_back_in_scheduler(fake);
+}
+
 // One threadgroup with one fiber per thread.
 void run_fibers(Executor::Worker& w, unsigned n) {
   const LaunchPlan& p = *w.plan;
@@ -186,22 +229,25 @@ void run_fibers(Executor::Worker& w, unsigned n) {
     l.c->host = &l;
     Lane* lp = &l;
     EntryFn entry = p.entry;
-    l.self = ctx::fiber(std::allocator_arg, PoolAllocator{&w.stacks}, [lp, entry](ctx::fiber&& caller) {
+    l.self = ctx::fiber(std::allocator_arg, PoolAllocator{&w.stacks, &l.stack_bottom}, [lp, entry](ctx::fiber&& caller) {
+      asan_entered_fiber(nullptr);
       lp->caller = std::move(caller);
       try {
         entry(lp->c);
       } catch (const ctx::detail::forced_unwind&) {
+        asan_leave_fiber(nullptr);
         throw;
       } catch (...) {
         lp->error = std::current_exception();
       }
       lp->state = LaneState::Done;
+      asan_leave_fiber(nullptr);  // this fiber's stack is done
       return std::move(lp->caller);
     });
   }
   unsigned nsimd = ceil_div(n, 32);
   auto fail = [&](const std::string& msg) {
-    for (unsigned t = 0; t < n; ++t) w.lanes[t].self = ctx::fiber();  // unwinds suspended fibers
+    for (unsigned t = 0; t < n; ++t) destroy(w.lanes[t]);  // unwinds suspended fibers
     throw LaunchError(fmt::format("kernel '{}': {}", p.kernel, msg));
   };
   while (true) {
@@ -209,11 +255,14 @@ void run_fibers(Executor::Worker& w, unsigned n) {
       Lane& l = w.lanes[t];
       if (l.state != LaneState::Ready) continue;
       tls_current = l.c;
+      void* fake = nullptr;
+      asan_enter_fiber(&fake, l.stack_bottom);
       l.self = std::move(l.self).resume();
+      asan_back_in_scheduler(fake);
       tls_current = nullptr;
       if (l.error) {
         std::exception_ptr e = l.error;
-        for (unsigned u = 0; u < n; ++u) w.lanes[u].self = ctx::fiber();
+        for (unsigned u = 0; u < n; ++u) destroy(w.lanes[u]);
         std::rethrow_exception(e);
       }
     }

@@ -276,7 +276,12 @@ RunFunction setup(CLI::App& cmd) {
       }
       return 0;
     }
-    auto dev = runtime::make_device(o->device);
+    std::unique_ptr<runtime::Device> dev;
+    try {
+      dev = runtime::make_device(o->device);
+    } catch (const runtime::Error& e) {
+      throw UsageError(e.what());
+    }
     runtime::CompileOptions copts;
     copts.file_name = o->file;
     for (const auto& c : o->constants) {
