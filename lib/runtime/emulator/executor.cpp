@@ -33,7 +33,7 @@ using metal_rt::ThreadCtx;
 
 namespace {
 
-constexpr std::size_t kStackBytes = 256 * 1024;
+constexpr std::size_t kStackBytes = 512 * 1024;  // virtual; pages are committed only when touched
 
 // Fiber stacks with a guard page, reused across threadgroups and launches.
 class StackPool {
