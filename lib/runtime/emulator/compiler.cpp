@@ -54,7 +54,7 @@ std::string compiler() {
 constexpr const char* kMetalVersionDefine = "-D__METAL_VERSION__=310";
 
 std::string flags() {
-  return fmt::format("-std=c++20 -O2 -fPIC -shared -w -fvisibility=hidden -fno-strict-aliasing {} -I{}", kMetalVersionDefine,
+  return fmt::format("-std=c++20 -O2 -fPIC -shared -w -fvisibility=hidden -fno-strict-aliasing -fstack-clash-protection {} -I{}", kMetalVersionDefine,
                      include_dir());
 }
 

@@ -7,6 +7,7 @@
 // do not exist. A threadgroup barrier completes when every thread of the threadgroup waits at the same
 // barrier; a thread that returned before a barrier others wait at is reported as a divergent barrier.
 #include "runtime/emulator/executor.h"
+#include "runtime/emulator/stack_guard.h"
 
 #include <boost/context/fiber.hpp>
 #include <boost/context/stack_context.hpp>
@@ -257,7 +258,9 @@ void run_fibers(Executor::Worker& w, unsigned n) {
       tls_current = l.c;
       void* fake = nullptr;
       asan_enter_fiber(&fake, l.stack_bottom);
+      set_running_fiber(l.stack_bottom, kStackBytes, p.kernel.c_str());
       l.self = std::move(l.self).resume();
+      set_running_fiber(nullptr, 0, nullptr);
       asan_back_in_scheduler(fake);
       tls_current = nullptr;
       if (l.error) {
@@ -380,6 +383,7 @@ LaunchStats Executor::run(const LaunchPlan& p) {
 
   auto work = [&](Worker& w) {
     tls_worker = &w;
+    if (w.fibers) install_stack_guard();
     const Size3 req = p.threads_per_group;
     while (!stop.load(std::memory_order_relaxed)) {
       std::uint64_t g = next.fetch_add(1);

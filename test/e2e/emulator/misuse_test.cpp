@@ -247,6 +247,25 @@ TEST(Misuse, TooManyThreadsPerThreadgroup) {
   EXPECT_THAT(e, HasSubstr("1056 threads per threadgroup (32x33x1) exceed the device limit of 1024"));
 }
 
+TEST(MisuseDeathTest, FiberStackOverflowIsReportedNotACrash) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const char* src = R"(#include <metal_stdlib>
+kernel void k(device float* out [[buffer(0)]], uint i [[thread_position_in_grid]]) {
+    float big[300000];                        // 1.2 MB of thread-private data
+    for (uint j = 0; j < 300000; ++j) big[j] = float(j + i);
+    metal::threadgroup_barrier(metal::mem_flags::mem_none);
+    out[i] = big[(i * 7919u) % 300000u];
+}
+)";
+  auto p = compile_inline(src, "k", "stack.metal");
+  auto out = upload(std::vector<float>(32, 0.0f));
+  auto c = config({1, 1, 1}, {32, 1, 1});
+  c.buffers[0] = runtime::Binding::of(out);
+  // Under AddressSanitizer (TM_SANITIZE builds) ASan reports the fault itself.
+  EXPECT_EXIT(device().launch(*p, c), ::testing::ExitedWithCode(1),
+              "kernel 'k': a thread overflowed its emulator stack|AddressSanitizer");
+}
+
 TEST(Misuse, MaxTotalThreadsAttributeIsEnforced) {
   const char* src = R"(#include <metal_stdlib>
 [[max_total_threads_per_threadgroup(64)]]
