@@ -17,7 +17,9 @@ namespace {
 thread_local const char* tls_stack_bottom = nullptr;
 thread_local std::size_t tls_stack_bytes = 0;
 thread_local const char* tls_kernel = nullptr;
+#if !defined(__SANITIZE_ADDRESS__)
 thread_local bool tls_altstack = false;
+#endif
 struct sigaction previous_action;
 
 void put(const char* s) {
@@ -55,7 +57,6 @@ void on_segv(int sig, siginfo_t* info, void* uctx) {
 }  // namespace
 
 void install_stack_guard() {
-#if !defined(__SANITIZE_ADDRESS__)
   static std::once_flag once;
   std::call_once(once, [] {
     struct sigaction sa {};
@@ -64,6 +65,8 @@ void install_stack_guard() {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGSEGV, &sa, &previous_action);
   });
+  // AddressSanitizer gives every thread an alternate stack of its own (and frees it at thread exit).
+#if !defined(__SANITIZE_ADDRESS__)
   if (!tls_altstack) {
     static thread_local std::unique_ptr<char[]> alt;  // freed when the thread exits
     constexpr std::size_t kAltBytes = 64 * 1024;

@@ -8,8 +8,8 @@
 
 namespace tmetal::runtime::emulator {
 
-// Installs the handler (once per process) and an alternate signal stack (once per calling thread).
-// Does nothing under AddressSanitizer, which reports stack overflows itself.
+// Installs the handler (once per process; it replaces and, for faults that are not fiber overflows,
+// restores the previous one, e.g. AddressSanitizer's) and an alternate signal stack (once per thread).
 void install_stack_guard();
 
 // The stack of the fiber about to run on this thread (nullptr when none) and its kernel's name.
