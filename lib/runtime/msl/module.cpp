@@ -49,6 +49,12 @@ class Scanner {
       if (tok.directive) continue;
       if (tok.ident()) {
         const std::string& s = tok.text;
+        // C++ that MSL does not have: reject it rather than emulate something Metal's compiler refuses.
+        static const char* const kNotMetal[] = {"double", "new", "delete", "throw", "try", "catch", "goto",
+                                                "virtual", "dynamic_cast", "typeid", "thread_local"};
+        for (const char* k : kNotMetal)
+          if (s == k)
+            throw SyntaxError(m_.file_name, tok.line, tok.col, fmt::format("'{}' is not supported in Metal Shading Language", s));
         if (s == "threadgroup_barrier" || s == "simdgroup_barrier" || s.rfind("simd_", 0) == 0 ||
             s.rfind("quad_", 0) == 0)
           m_.uses_synchronization = true;
