@@ -241,7 +241,7 @@ RunFunction setup(CLI::App& cmd) {
   cmd.add_option("kernel", o->file, "MSL source file")->required();
   cmd.add_option("--entry", o->entry, "kernel (entry point) name")->required();
   cmd.add_option("--buffer", o->buffers,
-                 "IDX=TYPE:COUNT[:zeros|ones|iota|random|fill=V], IDX=TYPE:=V[,V...] (constant bytes), "
+                 "IDX=TYPE:COUNT[:zeros|ones|iota|random|fill=V], IDX=TYPE:=V[,V...] (constant bytes), IDX=struct:TYPE=V,... (constant struct), "
                  "IDX=TYPE:file=PATH; TYPE: f32 f16 bf16 i32 u32 i16 u16 i8 u8 i64 u64");
   cmd.add_option("--threadgroup-memory", o->tg_memory, "IDX=BYTES for a [[threadgroup(IDX)]] parameter");
   cmd.add_option("--grid", o->grid, "X[,Y[,Z]]: threadgroups per grid (threads with --threads-grid)");
