@@ -208,6 +208,12 @@ class EmulatorDevice : public Device {
 
 }  // namespace
 
-std::unique_ptr<Device> make_emulator_device(const DeviceLimits& limits) { return std::make_unique<EmulatorDevice>(limits); }
+std::unique_ptr<Device> make_emulator_device(const DeviceLimits& limits) {
+  if (limits.simd_width != 32)
+    throw Error(fmt::format("the emulator implements 32-wide SIMD groups (every Apple GPU's), not {}", limits.simd_width));
+  if (limits.max_threads_per_threadgroup == 0 || limits.max_threadgroup_memory_bytes == 0)
+    throw Error("device limits must be positive");
+  return std::make_unique<EmulatorDevice>(limits);
+}
 
 }  // namespace tmetal::runtime::emulator

@@ -280,6 +280,23 @@ kernel void k(device float* out [[buffer(0)]], uint i [[thread_position_in_grid]
               HasSubstr("128 threads per threadgroup exceed its [[max_total_threads_per_threadgroup(64)]]"));
 }
 
+TEST(Misuse, DeviceLimitsComeFromTheTargetModel) {
+  // The lead wires DeviceLimits to lib/target; a smaller target must refuse what Apple's defaults allow.
+  auto small = runtime::make_device("emulator", runtime::DeviceLimits{256, 4096, 32});
+  EXPECT_EQ(small->limits().max_threads_per_threadgroup, 256u);
+  auto p = small->compile(read_kernel("reduce.metal"), "reduce_sum");
+  auto c = config({1, 1, 1}, {512, 1, 1});
+  EXPECT_THAT(launch_error([&] { small->launch(*p, c); }), HasSubstr("512 threads per threadgroup (512x1x1) exceed the device limit of 256"));
+  c = config({1, 1, 1}, {64, 1, 1});
+  c.buffers[0] = runtime::Binding::of(upload(random_floats(64, 3)));
+  c.buffers[1] = runtime::Binding::of(upload(std::vector<float>(1, 0.0f)));
+  c.buffers[2] = runtime::Binding::value(64u);
+  c.threadgroup_memory[0] = 8192;
+  EXPECT_THAT(launch_error([&] { small->launch(*p, c); }), HasSubstr("8192 bytes, over the device limit of 4096 bytes"));
+  EXPECT_THROW(runtime::make_device("emulator", runtime::DeviceLimits{1024, 32768, 64}), runtime::Error);
+  EXPECT_THROW(runtime::make_device("metal-on-linux"), runtime::Error);
+}
+
 TEST(Misuse, MslErrorReportsTheUsersLine) {
   const char* src = R"(#include <metal_stdlib>
 using namespace metal;
