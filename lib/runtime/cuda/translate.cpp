@@ -89,8 +89,14 @@ class Emitter {
     for (size_t i = 0; i + 1 < t_.size();) i = step(i);
     raw("\n#line 1 \"<cuda entry glue>\"\n");
     Translation tr;
-    int n = 0;
-    for (const auto& e : m_.entries) tr.entries[e.name] = glue(e, fmt::format("tm_entry_{}", n++));
+    // Symbols carry the entry's name so profilers and compute-sanitizer reports are readable.
+    std::set<std::string> used;
+    for (const auto& e : m_.entries) {
+      std::string sym = "tm_";
+      for (char c : e.name) sym += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+      while (!used.insert(sym).second) sym += "_";
+      tr.entries[e.name] = glue(e, sym);
+    }
     tr.cuda = std::move(out_);
     return tr;
   }
