@@ -34,18 +34,23 @@ def main(out):
     print(f"# CUDA proxy results, {now}, {torch['gpu']} (PyTorch {torch.get('torch', '?')})\n")
     print(f"Measured copy bandwidth (read+write) {copy:.0f} GB/s; matmul peak 8192^3: " +
           ", ".join(f"{k} {v:.1f} TFLOP/s" for k, v in peaks.items()) + ".")
-    print(f"compute-sanitizer over every kernel at check sizes: memcheck {mem}, racecheck {race}.\n")
-    print("| kernel | shape | check | proxy ms | proxy throughput | % of roof | PyTorch op | PyTorch ms | PyTorch throughput | proxy / PyTorch |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    checks = {}
+    print(f"compute-sanitizer over every kernel at check sizes: memcheck {mem}, racecheck {race}.")
+    print("compile ms: MSL -> CUDA translation + NVRTC (sm_90 cubin) + module load, first entry of each module "
+          "(later entries of the same file come from the module cache).\n")
+    print("| kernel | shape | check | compile ms | proxy ms | proxy throughput | % of roof | PyTorch op | PyTorch ms | PyTorch throughput | proxy / PyTorch |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    checks, compile_ms = {}, {}
     for r in recs:
         checks.setdefault(r["kernel"], []).append(r["ok"])
+        if r.get("compile_ms", 0) > 0:
+            compile_ms[r["kernel"]] = r["compile_ms"]
     for r in recs:
         k = r["kernel"]
         ok = "pass" if all(checks[k]) else "FAIL"
+        cms = f"{compile_ms[k]:.0f}" if k in compile_ms else "cached"
         if r["ms"] <= 0:
             if r is next(x for x in recs if x["kernel"] == k) and not any(x["ms"] > 0 for x in recs if x["kernel"] == k):
-                print(f"| {k} | {r['shape']} | {ok} ({r['detail']}) | | | | | | | |")
+                print(f"| {k} | {r['shape']} | {ok} ({r['detail']}) | {cms} | | | | | | | |")
             continue
         t = torch["ops"].get(k)
         if r["flops"] > 0:
@@ -60,7 +65,7 @@ def main(out):
             roof = f"{100 * thr / copy:.1f}% of copy" if copy else ""
             tthr = r["bytes"] / t["ms"] / 1e6 if t else 0
         tcols = f"{t['op']} | {t['ms']:.3f} | {tthr:.1f} {unit} | {t['ms'] / r['ms']:.2f}" if t else " | | |"
-        print(f"| {k} | {r['shape']} | {ok} | {r['ms']:.3f} | {thr:.1f} {unit} | {roof} | {tcols} |")
+        print(f"| {k} | {r['shape']} | {ok} | {cms} | {r['ms']:.3f} | {thr:.1f} {unit} | {roof} | {tcols} |")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,9 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <chrono>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <random>
 #include <sstream>
@@ -26,6 +28,7 @@ struct Env {
   bool check_only = false;  // small sizes, no timing (for compute-sanitizer)
   FILE* json = nullptr;
   int failures = 0;
+  std::map<std::string, double> compile_ms;  // NVRTC + module load per entry (first compile of its module)
 };
 
 inline std::string read_file(const std::string& path) {
@@ -41,7 +44,12 @@ inline std::shared_ptr<rt::Pipeline> pipeline(Env& env, const std::string& file,
   rt::CompileOptions o;
   o.file_name = file;
   o.function_constants = fcs;
-  return env.dev->compile(read_file(env.kernel_dir + "/" + file), entry, o);
+  std::string src = read_file(env.kernel_dir + "/" + file);
+  auto t0 = std::chrono::steady_clock::now();
+  auto p = env.dev->compile(src, entry, o);
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  if (!p->from_cache()) env.compile_ms[entry] = ms;
+  return p;
 }
 
 inline std::vector<float> random_floats(std::size_t n, unsigned seed, float lo = -1.0f, float hi = 1.0f) {
@@ -142,8 +150,9 @@ inline void report(Env& env, const Record& r) {
   std::fflush(stdout);
   if (!r.ok) ++env.failures;
   if (env.json)
-    std::fprintf(env.json, "{\"kernel\": \"%s\", \"shape\": \"%s\", \"ok\": %s, \"ms\": %.6f, \"bytes\": %.0f, \"flops\": %.0f, \"detail\": \"%s\"}\n",
-                 r.kernel.c_str(), r.shape.c_str(), r.ok ? "true" : "false", r.ms, r.bytes, r.flops, r.detail.c_str());
+    std::fprintf(env.json, "{\"kernel\": \"%s\", \"shape\": \"%s\", \"ok\": %s, \"ms\": %.6f, \"bytes\": %.0f, \"flops\": %.0f, \"compile_ms\": %.1f, \"detail\": \"%s\"}\n",
+                 r.kernel.c_str(), r.shape.c_str(), r.ok ? "true" : "false", r.ms, r.bytes, r.flops,
+                 env.compile_ms.count(r.kernel) ? env.compile_ms[r.kernel] : 0.0, r.detail.c_str());
 }
 
 inline rt::LaunchConfig config(rt::Size3 grid, rt::Size3 tg, rt::Dispatch d = rt::Dispatch::Threadgroups) {

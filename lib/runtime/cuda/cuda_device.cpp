@@ -117,6 +117,12 @@ class CudaDeviceImpl : public CudaDevice {
     check(d.cuEventCreate(&stop_, CU_EVENT_DEFAULT), "event creation");
   }
   ~CudaDeviceImpl() override {
+    // Modules go before the context; pipelines that outlive the device keep an empty module.
+    for (auto& [bin, mod] : modules_) {
+      if (mod->module) driver().cuModuleUnload(mod->module);
+      mod->module = nullptr;
+    }
+    modules_.clear();
     driver().cuEventDestroy(start_);
     driver().cuEventDestroy(stop_);
     driver().cuDevicePrimaryCtxRelease(dev_);
