@@ -27,14 +27,14 @@ def main(out):
         torch = json.load(open(os.path.join(out, "torch.json")))
     except OSError:
         torch = {"gpu": "?", "ops": {}, "copy_GBps": 0, "matmul_peak_TFLOPs": {}}
-    mem, race = sanitizer(out, "memcheck"), sanitizer(out, "racecheck")
+    mem, race, sync = sanitizer(out, "memcheck"), sanitizer(out, "racecheck"), sanitizer(out, "synccheck")
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     copy = torch.get("copy_GBps", 0)
     peaks = torch.get("matmul_peak_TFLOPs", {})
     print(f"# CUDA proxy results, {now}, {torch['gpu']} (PyTorch {torch.get('torch', '?')})\n")
     print(f"Measured copy bandwidth (read+write) {copy:.0f} GB/s; matmul peak 8192^3: " +
           ", ".join(f"{k} {v:.1f} TFLOP/s" for k, v in peaks.items()) + ".")
-    print(f"compute-sanitizer over every kernel at check sizes: memcheck {mem}, racecheck {race}.")
+    print(f"compute-sanitizer over every kernel at check sizes: memcheck {mem}, racecheck {race}, synccheck {sync}.")
     print("compile ms: MSL -> CUDA translation + NVRTC (sm_90 cubin) + module load, first entry of each module "
           "(later entries of the same file come from the module cache).\n")
     print("| kernel | shape | check | compile ms | proxy ms | proxy throughput | % of roof | PyTorch op | PyTorch ms | PyTorch throughput | proxy / PyTorch |")

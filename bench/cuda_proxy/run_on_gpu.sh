@@ -2,7 +2,7 @@
 # CUDA proxy on an NVIDIA GPU machine, in one go: builds the proxy driver (lib/runtime/msl +
 # lib/runtime/cuda + bench/cuda_proxy, with g++ and NVRTC only: no CMake deps, fmt header-only), checks
 # every MSL kernel of the emulator's e2e suite against its float64 / exact reference, runs them under
-# compute-sanitizer memcheck and racecheck, times them (CUDA events, warm-up, median) beside PyTorch
+# compute-sanitizer memcheck, racecheck and synccheck, times them (CUDA events, warm-up, median) beside PyTorch
 # equivalents, and prints the table (bench/cuda_proxy/make_table.py).
 #
 # Needs: g++ (C++20), the CUDA toolkit (nvcc on PATH or CUDA_HOME), compute-sanitizer, python3 with torch,
@@ -52,6 +52,10 @@ echo "memcheck exit $?"; tail -n 4 "$OUT/memcheck.log"
 echo "== racecheck (check sizes)"
 compute-sanitizer --tool racecheck --error-exitcode 9 "$BUILD/proxy_bench" "$KDIR" --check-only >"$OUT/racecheck.log" 2>&1
 echo "racecheck exit $?"; tail -n 4 "$OUT/racecheck.log"
+
+echo "== synccheck (check sizes)"
+compute-sanitizer --tool synccheck --error-exitcode 9 "$BUILD/proxy_bench" "$KDIR" --check-only >"$OUT/synccheck.log" 2>&1
+echo "synccheck exit $?"; tail -n 4 "$OUT/synccheck.log"
 
 echo "== proxy: checks and timings"
 "$BUILD/proxy_bench" "$KDIR" --json "$OUT/proxy.jsonl" 2>&1 | tee "$OUT/proxy.log"
