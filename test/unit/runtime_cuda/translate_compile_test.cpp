@@ -54,6 +54,19 @@ TEST(CudaTranslate, EveryEmulatorKernelCompilesForSm90) {
   EXPECT_GE(files, 10);
 }
 
+// Every SIMD-group / quad-group function, the atomics, simdgroup_matrix operations, vector and math
+// functions (kernels/coverage.metal) translate and compile.
+TEST(CudaTranslate, StdlibCoverageKernelCompiles) {
+  auto module = msl::parse_module(read(std::filesystem::path(TM_CUDA_TEST_KERNEL_DIR) / "coverage.metal"), "coverage.metal");
+  auto tr = rc::translate(module, {});
+  try {
+    auto bin = rc::compile_cuda(tr.cuda, "coverage.metal", "sm_90");
+    EXPECT_GT(bin.binary.size(), 1000u);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << e.what();
+  }
+}
+
 TEST(CudaTranslate, EntryGlueDescribesArguments) {
   auto tr = compile_file("reduce.metal");
   const auto& g = tr.entries.at("reduce_sum");

@@ -188,6 +188,28 @@ template <class T> TM_D T quad_broadcast_first(T x) {
   return ::metal_cuda::shfl(m, x, int((::metal_cuda::lane_id() & ~3u) + __ffs(int(q)) - 1));
 }
 
+// simd/quad_shuffle_and_fill_up/down(data, filling, delta[, modulo]): within groups of `modulo` lanes (the
+// SIMD group by default), lanes shifted past the group's edge take `filling` from the other end.
+template <class T> TM_D T shuffle_and_fill(T data, T filling, unsigned delta, unsigned width, bool up) {
+  if (width == 0 || width > 32) width = 32;
+  unsigned lane = ::metal_cuda::lane_id(), base = lane - lane % width, me = lane % width;
+  delta %= width;
+  bool from_data = up ? me >= delta : me + delta < width;
+  unsigned src = up ? (from_data ? me - delta : me + width - delta) : (from_data ? me + delta : me + delta - width);
+  unsigned mask = __activemask();
+  T d = ::metal_cuda::shfl(mask, data, int(base + src));
+  T f = ::metal_cuda::shfl(mask, filling, int(base + src));
+  return from_data ? d : f;
+}
+template <class T> TM_D T simd_shuffle_and_fill_up(T data, T filling, ushort delta, ushort modulo = 32) {
+  return shuffle_and_fill(data, filling, delta, modulo, true);
+}
+template <class T> TM_D T simd_shuffle_and_fill_down(T data, T filling, ushort delta, ushort modulo = 32) {
+  return shuffle_and_fill(data, filling, delta, modulo, false);
+}
+template <class T> TM_D T quad_shuffle_and_fill_up(T data, T filling, ushort delta) { return shuffle_and_fill(data, filling, delta, 4, true); }
+template <class T> TM_D T quad_shuffle_and_fill_down(T data, T filling, ushort delta) { return shuffle_and_fill(data, filling, delta, 4, false); }
+
 TM_D simd_vote simd_ballot(bool b) { return simd_vote(__ballot_sync(__activemask(), b)); }
 TM_D simd_vote simd_active_threads_mask() { return simd_vote(__activemask()); }
 TM_D bool simd_all(bool b) { return __all_sync(__activemask(), b); }
