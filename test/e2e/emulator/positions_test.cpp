@@ -104,3 +104,34 @@ TEST(Cache, ConcurrentCompilesOfOneNewKernelAgree) {
 
 }  // namespace
 }  // namespace tmetal::test
+
+namespace tmetal::test {
+namespace {
+
+TEST(Preprocessor, MacroGeneratedEntryPointsAndUserLines) {
+  auto x = random_floats(70, 4, -3.0f, 3.0f);
+  auto p = pipeline("macro_instantiation.metal", "cast_scale_f32_f16");
+  auto bh = upload(std::vector<_Float16>(70));
+  auto c = config({70, 1, 1}, {32, 1, 1}, runtime::Dispatch::Threads);
+  c.buffers[0] = runtime::Binding::of(upload(x));
+  c.buffers[1] = runtime::Binding::of(bh);
+  c.buffers[2] = runtime::Binding::value(2.0f);
+  device().launch(*p, c);
+  auto h = download<_Float16>(bh, 70);
+  for (int i = 0; i < 70; ++i) ASSERT_EQ(float(h[i]), float(static_cast<_Float16>(x[i] * 2.0f)));
+  EXPECT_TRUE(pipeline("macro_instantiation.metal", "cast_scale_f32_bf16"));  // __METAL_VERSION__ >= 310
+  // Errors after macro expansion still carry the user's line numbers.
+  std::string src = read_kernel("macro_instantiation.metal");
+  src.replace(src.find("out[i] = BLOCK + int(i);"), 24, "out[i] = BLOCK + undefined_thing;");
+  try {
+    runtime::CompileOptions o;
+    o.file_name = "macro.metal";
+    device().compile(src, "block_fill", o);
+    FAIL();
+  } catch (const runtime::CompileError& e) {
+    EXPECT_THAT(std::string(e.what()), ::testing::StartsWith("macro.metal:33:")) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace tmetal::test
