@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # CUDA proxy on an NVIDIA GPU machine, in one go: builds the proxy driver (lib/runtime/msl +
-# lib/runtime/cuda + bench/cuda_proxy, with g++ and NVRTC only: no CMake deps, fmt header-only), checks
+# lib/runtime/cuda + the emulator's preprocessor driver + bench/cuda_proxy, with g++ and NVRTC only: no CMake deps, fmt header-only), checks
 # every MSL kernel of the emulator's e2e suite against its float64 / exact reference, runs them under
 # compute-sanitizer memcheck, racecheck and synccheck, times them (CUDA events, warm-up, median) beside PyTorch
 # equivalents, and prints the table (bench/cuda_proxy/make_table.py).
@@ -29,11 +29,11 @@ if ! echo '#include <fmt/core.h>' | g++ -x c++ -E - >/dev/null 2>&1; then
 fi
 
 echo "== build"
-srcs=(lib/runtime/msl/tokenizer.cpp lib/runtime/msl/module.cpp lib/runtime/cuda/translate.cpp
+srcs=(lib/runtime/msl/tokenizer.cpp lib/runtime/msl/module.cpp lib/runtime/emulator/compiler.cpp lib/runtime/cuda/translate.cpp
       lib/runtime/cuda/nvrtc_compiler.cpp lib/runtime/cuda/driver_api.cpp lib/runtime/cuda/cuda_device.cpp
       bench/cuda_proxy/proxy_bench.cpp bench/cuda_proxy/proxy_kernels_memory.cpp bench/cuda_proxy/proxy_kernels_compute.cpp)
 flags=(-std=c++20 -O2 -DFMT_HEADER_ONLY -DTM_HAVE_CUDA=1 "-DTM_CUDA_STDLIB_DIR=\"$ROOT/lib/runtime/cuda/include\""
-       "-DTM_CUDA_TOOLKIT_INCLUDE_DIR=\"$CUDA/include\"" -I"$ROOT/include" -I"$ROOT/lib" -I"$ROOT/bench/cuda_proxy"
+       "-DTM_CUDA_TOOLKIT_INCLUDE_DIR=\"$CUDA/include\"" "-DTM_EMULATOR_INCLUDE_DIR=\"$ROOT/lib/runtime/emulator/include\"" -I"$ROOT/include" -I"$ROOT/lib" -I"$ROOT/bench/cuda_proxy"
        -isystem "$CUDA/include" $fmt_inc)
 pids=()
 for s in "${srcs[@]}"; do

@@ -5,6 +5,7 @@
 #include "runtime/cuda/driver_api.h"
 #include "runtime/cuda/nvrtc_compiler.h"
 #include "runtime/cuda/translate.h"
+#include "runtime/emulator/compiler.h"
 #include "runtime/msl/module.h"
 
 #include <fmt/core.h>
@@ -82,6 +83,7 @@ class CudaPipeline : public Pipeline {
   CUfunction fn = nullptr;
   int static_shared = 0;
   int max_threads = 1024;
+  unsigned max_total_threads = 0;  // [[max_total_threads_per_threadgroup(N)]]
   double seconds = 0;
   bool cached = false;
   std::vector<std::size_t> param_sizes;  // from the driver when it can tell; empty otherwise
@@ -145,7 +147,9 @@ class CudaDeviceImpl : public CudaDevice {
   std::shared_ptr<Pipeline> compile(const std::string& source, const std::string& entry, const CompileOptions& options) override {
     msl::Module module;
     try {
-      module = msl::parse_module(source, options.file_name);
+      // Macros and conditionals go through the host preprocessor first, shared with the emulator.
+      bool pp = emulator::needs_preprocessing(source, options.file_name);
+      module = msl::parse_module(pp ? emulator::preprocess(source, options.file_name) : source, options.file_name);
     } catch (const msl::SyntaxError& e) {
       throw CompileError(e.what());
     }
@@ -196,6 +200,7 @@ class CudaDeviceImpl : public CudaDevice {
       }
     }
     p->msl_params = ep->kernel->params;
+    p->max_total_threads = ep->kernel->max_total_threads;
     for (const auto& q : p->msl_params) p->infos.push_back({q.name, q.type_text, q.attribute, q.index});
     p->seconds = bin.seconds;
     p->cached = bin.from_cache;
@@ -210,6 +215,7 @@ class CudaDeviceImpl : public CudaDevice {
     if (t.volume() == 0 || config.grid.volume() == 0)
       throw LaunchError(fmt::format("kernel '{}': the grid and the threadgroup size must be non-zero", k));
     std::uint64_t max_threads = std::min<std::uint64_t>(limits_.max_threads_per_threadgroup, static_cast<std::uint64_t>(p->max_threads));
+    if (p->max_total_threads) max_threads = std::min<std::uint64_t>(max_threads, p->max_total_threads);
     if (t.volume() > max_threads)
       throw LaunchError(fmt::format("kernel '{}': {} threads per threadgroup exceed the limit of {}", k, t.volume(), max_threads));
 

@@ -176,6 +176,7 @@ class Emitter {
     const Token& t = t_[i];
     if (t.is("{")) ++depth_;
     if (t.is("}")) --depth_;
+    if (t.linemarker) return i + 1;  // already applied to the tokens' lines by the tokenizer; #line resyncs follow
     if (t.directive) {
       tok(t);
       return i + 1;

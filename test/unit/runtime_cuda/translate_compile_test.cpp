@@ -3,6 +3,7 @@
 // and the diagnostics (user line numbers, unknown entries, bad threadgroup indices, the no-GPU message).
 #include "runtime/cuda/nvrtc_compiler.h"
 #include "runtime/cuda/translate.h"
+#include "runtime/emulator/compiler.h"
 #include "runtime/msl/module.h"
 #include "triton_metal/runtime.h"
 
@@ -28,7 +29,10 @@ std::string read(const std::filesystem::path& p) {
 
 // Translates and compiles one file; returns the translation.
 rc::Translation compile_file(const std::string& name, const std::map<std::string, std::string>& fcs = {}) {
-  auto module = msl::parse_module(read(std::filesystem::path(TM_KERNEL_DIR) / name), name);
+  std::string src = read(std::filesystem::path(TM_KERNEL_DIR) / name);
+  // Sources with macros go through the host preprocessor first, as the device does.
+  if (runtime::emulator::needs_preprocessing(src, name)) src = runtime::emulator::preprocess(src, name);
+  auto module = msl::parse_module(src, name);
   auto tr = rc::translate(module, fcs);
   EXPECT_EQ(tr.entries.size(), module.entries.size());
   auto bin = rc::compile_cuda(tr.cuda, name, "sm_90");
@@ -78,6 +82,13 @@ TEST(CudaTranslate, EntryGlueDescribesArguments) {
   EXPECT_THAT(tr.cuda, HasSubstr("extern __shared__"));
 }
 
+TEST(CudaTranslate, MacroGeneratedEntryPointsArePreprocessed) {
+  auto tr = compile_file("macro_instantiation.metal");
+  EXPECT_TRUE(tr.entries.count("cast_scale_f32_f16"));
+  EXPECT_TRUE(tr.entries.count("cast_scale_f16_f32"));
+  EXPECT_TRUE(tr.entries.count("block_fill"));
+}
+
 TEST(CudaTranslate, TemplatesUnderHostNamesAndUndefinedFunctionConstants) {
   auto tr = compile_file("simdgroup_gemm.metal");
   EXPECT_EQ(tr.entries.size(), 3u);
@@ -123,6 +134,19 @@ TEST(CudaTranslate, ErrorsPointAtTheUsersMslLine) {
   } catch (const runtime::CompileError& e) {
     EXPECT_THAT(e.what(), HasSubstr("bad.metal:6: error"));
     EXPECT_THAT(e.what(), HasSubstr("undefined_name"));
+  }
+}
+
+TEST(CudaTranslate, ErrorsInPreprocessedSourcesPointAtTheUsersMslLine) {
+  const std::string src = "#include <metal_stdlib>\nusing namespace metal;\n#define SCALE 2.0f\n\nkernel void k(device float* o [[buffer(0)]],\n"
+                          "              uint i [[thread_position_in_grid]]) {\n    o[i] = SCALE * undefined_name;\n}\n";
+  ASSERT_TRUE(runtime::emulator::needs_preprocessing(src, "pp.metal"));
+  auto tr = rc::translate(msl::parse_module(runtime::emulator::preprocess(src, "pp.metal"), "pp.metal"), {});
+  try {
+    rc::compile_cuda(tr.cuda, "pp.metal", "sm_90");
+    FAIL() << "expected a compile error";
+  } catch (const runtime::CompileError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("pp.metal:7: error"));
   }
 }
 
