@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;
   }
-  void (*all[])(Env&) = {vector_add, reduce_sum, softmax, block_scan, histogram, scaled_activation, matmul_tiled,
+  void (*all[])(Env&) = {vector_add, reduce_sum, softmax, layer_norm, block_scan, histogram, scaled_activation, matmul_tiled,
                          simdgroup_gemm, stdlib_math, stdlib_vector_integer, stdlib_half_bfloat, positions, features};
   for (auto f : all) {
     try {

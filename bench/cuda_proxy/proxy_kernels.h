@@ -16,6 +16,7 @@ inline std::string fmt_shape(std::initializer_list<std::uint64_t> dims) {
 void vector_add(Env& env);
 void reduce_sum(Env& env);
 void softmax(Env& env);
+void layer_norm(Env& env);
 void block_scan(Env& env);
 void histogram(Env& env);
 void scaled_activation(Env& env);

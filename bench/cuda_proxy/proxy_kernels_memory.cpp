@@ -202,4 +202,47 @@ void scaled_activation(Env& env) {
   }
 }
 
+void layer_norm(Env& env) {
+  auto p = pipeline(env, "layer_norm.metal", "layer_norm_f16");
+  struct Args { std::uint32_t rows, cols; std::int32_t mode; };
+  auto run = [&](std::uint32_t rows, std::uint32_t cols, bool time) {
+    std::size_t n = std::size_t{rows} * cols;
+    auto xf = random_floats(n, 15, -2.0f, 2.0f), wf = random_floats(cols, 16), bf = random_floats(cols, 17);
+    std::vector<std::uint16_t> x(n), w(cols), b(cols);
+    for (std::size_t i = 0; i < n; ++i) x[i] = to_half(xf[i]);
+    for (std::uint32_t i = 0; i < cols; ++i) w[i] = to_half(wf[i]), b[i] = to_half(bf[i]);
+    auto by = upload(env, std::vector<std::uint16_t>(n, 0));
+    auto c = config({rows, 1, 1}, {256, 1, 1});
+    c.buffers[0] = rt::Binding::of(upload(env, x));
+    c.buffers[1] = rt::Binding::of(upload(env, w));
+    c.buffers[2] = rt::Binding::of(upload(env, b));
+    c.buffers[3] = rt::Binding::of(by);
+    c.buffers[4] = rt::Binding::value(Args{rows, cols, 2});
+    env.dev->launch(*p, c);
+    std::vector<double> want(n);
+    for (std::uint32_t r = 0; r < rows; ++r) {
+      double s = 0, s2 = 0;
+      for (std::uint32_t i = 0; i < cols; ++i) {
+        double v = from_half(x[std::size_t{r} * cols + i]);
+        s += v, s2 += v * v;
+      }
+      double mean = s / cols, inv = 1.0 / std::sqrt(std::max(s2 / cols - mean * mean, 0.0) + 1e-5);
+      for (std::uint32_t i = 0; i < cols; ++i)
+        want[std::size_t{r} * cols + i] = (from_half(x[std::size_t{r} * cols + i]) - mean) * inv * from_half(w[i]) + from_half(b[i]);
+    }
+    auto h = download<std::uint16_t>(by, n);
+    std::vector<float> got(n);
+    for (std::size_t i = 0; i < n; ++i) got[i] = from_half(h[i]);
+    double e = error_ratio(got, want, 2e-3, 1e-3);
+    Record rec{"layer_norm_f16", fmt_shape({rows, cols}), "max err ratio " + std::to_string(e), e <= 1.0};
+    if (time) {
+      rec.ms = median_ms(env, *p, c);
+      rec.bytes = 4.0 * n;  // one read of x and one write of y, in half
+    }
+    report(env, rec);
+  };
+  run(37, 1003, false);
+  if (!env.check_only) run(16384, 4096, true);
+}
+
 }  // namespace tmetal::proxy

@@ -53,6 +53,11 @@ def main(path):
     s = torch.randn(16384, 4096, device=dev)
     ops["softmax_rows"] = {"op": "torch.softmax(dim=1)", "ms": median_ms(lambda: torch.softmax(s, dim=1))}
     del s
+    ln = torch.randn(16384, 4096, device=dev, dtype=torch.float16)
+    lw = torch.randn(4096, device=dev, dtype=torch.float16)
+    lb = torch.randn(4096, device=dev, dtype=torch.float16)
+    ops["layer_norm_f16"] = {"op": "F.layer_norm f16", "ms": median_ms(lambda: F.layer_norm(ln, (4096,), lw, lb, 1e-5))}
+    del ln, lw, lb
     for name, dt in (("scaled_activation_f32", torch.float32), ("scaled_activation_f16", torch.float16)):
         t = torch.randn(8192, 8192, device=dev, dtype=dt)
         fn = lambda t=t: F.gelu(t * 1.5 + 0.25, approximate="tanh")

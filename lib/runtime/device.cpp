@@ -18,7 +18,11 @@ std::unique_ptr<Device> make_device(std::string_view name, const DeviceLimits& l
     throw Error("the cuda device was not built: CUDA toolkit not found");
 #endif
   }
+#ifdef TM_HAVE_CUDA
   throw Error(fmt::format("unknown device '{}' (available: emulator, cuda)", name));
+#else
+  throw Error(fmt::format("unknown device '{}' (available: emulator)", name));
+#endif
 }
 
 }  // namespace tmetal::runtime
