@@ -1,0 +1,140 @@
+// Public runtime API of triton-metal: devices that compile Metal Shading Language kernels into pipelines
+// and launch them on buffers. The first device is the Metal emulator ("emulator"), which runs MSL on the
+// CPU with Metal's execution model and checks every memory access (docs/emulator.md).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace tmetal::runtime {
+
+// Hardware limits a device enforces. Defaults are Apple GPUs' (every Apple GPU family): 1024 threads per
+// threadgroup, 32 KiB of threadgroup memory, 32-wide SIMD groups. The lead wires these to lib/target.
+struct DeviceLimits {
+  std::uint32_t max_threads_per_threadgroup = 1024;
+  std::uint64_t max_threadgroup_memory_bytes = 32 * 1024;
+  std::uint32_t simd_width = 32;
+};
+
+struct Size3 {
+  std::uint32_t x = 1, y = 1, z = 1;
+  std::uint64_t volume() const { return std::uint64_t{x} * y * z; }
+};
+
+// Any failure the user can cause: bad MSL, bad launch configuration, misuse found while running.
+class Error : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+// The MSL did not compile; what() holds diagnostics as "FILE:LINE:COL: error: ..." in the user's MSL.
+class CompileError : public Error {
+ public:
+  using Error::Error;
+};
+// The launch was refused or stopped (limits, missing bindings, out-of-bounds access, barrier misuse).
+class LaunchError : public Error {
+ public:
+  using Error::Error;
+};
+
+// Device memory. The emulator's buffers are host memory, so data() is directly usable.
+class Buffer {
+ public:
+  virtual ~Buffer() = default;
+  virtual void* data() = 0;
+  virtual std::size_t size() const = 0;
+  template <class T> std::span<T> as() { return {static_cast<T*>(data()), size() / sizeof(T)}; }
+};
+
+// What a [[buffer(i)]] parameter is bound to: a device buffer (with a byte offset), or a small blob of
+// bytes copied at bind time (Metal's setBytes, for `constant T&` arguments).
+struct Binding {
+  std::shared_ptr<Buffer> buffer;
+  std::size_t offset = 0;
+  std::vector<std::uint8_t> bytes;
+
+  static Binding of(std::shared_ptr<Buffer> b, std::size_t offset = 0) { return {std::move(b), offset, {}}; }
+  template <class T> static Binding value(const T& v) {
+    Binding b;
+    b.bytes.resize(sizeof(T));
+    std::memcpy(b.bytes.data(), &v, sizeof(T));
+    return b;
+  }
+  static Binding raw(std::vector<std::uint8_t> bytes) { return {nullptr, 0, std::move(bytes)}; }
+};
+
+// Function-constant values, keyed by the constant's index ("0") or name ("BLOCK").
+using FunctionConstantValue = std::variant<bool, std::int64_t, double>;
+using FunctionConstants = std::map<std::string, FunctionConstantValue>;
+
+struct CompileOptions {
+  FunctionConstants function_constants;
+  std::string file_name = "kernel.metal";  // used in diagnostics
+};
+
+struct KernelParamInfo {
+  std::string name;
+  std::string type;       // MSL spelling
+  std::string attribute;  // "buffer", "threadgroup" or a thread-position attribute
+  int index = 0;          // binding index (buffer/threadgroup)
+};
+
+class Pipeline {
+ public:
+  virtual ~Pipeline() = default;
+  virtual const std::string& entry() const = 0;
+  virtual const std::vector<KernelParamInfo>& params() const = 0;
+  virtual double compile_seconds() const = 0;  // 0 when it came from the cache
+  virtual bool from_cache() const = 0;
+};
+
+enum class Dispatch {
+  Threadgroups,  // grid counts threadgroups (dispatchThreadgroups)
+  Threads,       // grid counts threads; the last threadgroup of a dimension may be partial (dispatchThreads)
+};
+
+struct LaunchConfig {
+  Size3 grid;
+  Size3 threads_per_threadgroup;
+  Dispatch dispatch = Dispatch::Threadgroups;
+  std::map<std::uint32_t, Binding> buffers;             // [[buffer(i)]]
+  std::map<std::uint32_t, std::size_t> threadgroup_memory;  // [[threadgroup(i)]] lengths in bytes
+};
+
+struct LaunchStats {
+  std::uint64_t device_bytes_read = 0;     // through const device / constant pointers and references
+  std::uint64_t device_bytes_written = 0;  // through non-const device pointers (read-modify-write counts once)
+  std::uint64_t barriers = 0;              // threadgroup barriers completed, summed over threadgroups
+  std::uint64_t simd_collectives = 0;      // simdgroup functions completed, summed over simdgroups
+  std::uint64_t threadgroups = 0;
+  std::uint64_t threads = 0;
+  double wall_seconds = 0;
+};
+
+class Device {
+ public:
+  virtual ~Device() = default;
+  virtual std::string name() const = 0;
+  virtual const DeviceLimits& limits() const = 0;
+  virtual std::shared_ptr<Buffer> allocate(std::size_t bytes) = 0;
+  // Wraps caller-owned memory (which must outlive every launch that uses it).
+  virtual std::shared_ptr<Buffer> wrap(void* data, std::size_t bytes) = 0;
+  virtual std::shared_ptr<Pipeline> compile(const std::string& msl_source, const std::string& entry,
+                                            const CompileOptions& options = {}) = 0;
+  virtual LaunchStats launch(const Pipeline& pipeline, const LaunchConfig& config) = 0;
+  virtual void synchronize() = 0;
+};
+
+// "emulator" (the only device on this host for now). Throws Error for an unknown name.
+std::unique_ptr<Device> make_device(std::string_view name, const DeviceLimits& limits = {});
+
+}  // namespace tmetal::runtime

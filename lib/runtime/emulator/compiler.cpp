@@ -1,0 +1,171 @@
+// Host-compiler driver and on-disk cache for emulated kernels (see compiler.h). The compiler is
+// $TRITON_METAL_CXX or g++; the runtime headers are found at the path baked in at build time or at
+// $TRITON_METAL_EMULATOR_INCLUDE.
+#include "runtime/emulator/compiler.h"
+
+#include "triton_metal/runtime.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace tmetal::runtime::emulator {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// 128-bit FNV-1a style hash from two 64-bit lanes with different offsets; stable across processes.
+struct Hasher {
+  std::uint64_t a = 0xcbf29ce484222325ull, b = 0x84222325cbf29ce4ull;
+  void add(std::string_view s) {
+    for (unsigned char c : s) {
+      a = (a ^ c) * 0x100000001b3ull;
+      b = (b ^ c) * 0x100000001b3ull + 0x9e3779b97f4a7c15ull;
+    }
+    a = (a ^ 0xff) * 0x100000001b3ull;
+  }
+  std::string hex() const { return fmt::format("{:016x}{:016x}", a, b); }
+};
+
+std::string include_dir() {
+  if (const char* e = std::getenv("TRITON_METAL_EMULATOR_INCLUDE"); e && *e) return e;
+  return TM_EMULATOR_INCLUDE_DIR;
+}
+
+std::string compiler() {
+  if (const char* e = std::getenv("TRITON_METAL_CXX"); e && *e) return e;
+  return "g++";
+}
+
+std::string flags() {
+  return fmt::format("-std=c++20 -O2 -fPIC -shared -w -fvisibility=hidden -fno-strict-aliasing -I{}", include_dir());
+}
+
+// Runs a shell command, returning (exit status, combined output).
+std::pair<int, std::string> run_command(const std::string& cmd) {
+  std::string out;
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) throw Error(fmt::format("cannot run the host compiler: {}", cmd));
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+// Identity of the toolchain and the runtime headers, computed once per process.
+const std::string& toolchain_fingerprint() {
+  static std::once_flag once;
+  static std::string fp;
+  std::call_once(once, [] {
+    Hasher h;
+    auto [rc, version] = run_command(compiler() + " --version");
+    if (rc != 0) throw Error(fmt::format("the emulator's host compiler '{}' does not run: {}", compiler(), version));
+    h.add(version);
+    h.add(flags());
+    std::vector<fs::path> files;
+    for (const auto& e : fs::recursive_directory_iterator(include_dir()))
+      if (e.is_regular_file()) files.push_back(e.path());
+    if (files.empty()) throw Error(fmt::format("the emulator's runtime headers are missing from {}", include_dir()));
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      std::ifstream in(f, std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      h.add(f.filename().string());
+      h.add(ss.str());
+    }
+    fp = h.hex();
+  });
+  return fp;
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// Keeps the compiler's errors that point into the user's MSL, dropping generated-code noise.
+std::string user_diagnostics(const std::string& log, const std::string& file_name) {
+  std::istringstream in(log);
+  std::string line, kept, first_error;
+  while (std::getline(in, line)) {
+    bool is_error = line.find(": error:") != std::string::npos || line.find(": fatal error:") != std::string::npos;
+    if (is_error && first_error.empty()) first_error = line;
+    if (is_error && line.rfind(file_name + ":", 0) == 0 && kept.find(line) == std::string::npos) kept += line + "\n";
+  }
+  if (kept.empty()) {
+    // An error inside the runtime headers: report it with the user's line that required it, if any.
+    std::istringstream again(log);
+    std::string where;
+    while (std::getline(again, line))
+      if (line.rfind(file_name + ":", 0) == 0 && where.empty()) where = line;
+    kept = (where.empty() ? "" : where + "\n") + (first_error.empty() ? log.substr(0, 4000) : first_error + "\n");
+  }
+  if (!kept.empty() && kept.back() == '\n') kept.pop_back();
+  return kept;
+}
+
+}  // namespace
+
+std::string cache_directory() {
+  if (const char* e = std::getenv("TRITON_METAL_CACHE_DIR"); e && *e) return e;
+  const char* home = std::getenv("HOME");
+  return (fs::path(home && *home ? home : "/tmp") / ".cache" / "triton-metal" / "emulator").string();
+}
+
+CompiledObject compile_shared_object(const std::string& cpp, const std::string& file_name) {
+  Hasher h;
+  h.add(toolchain_fingerprint());
+  h.add(cpp);
+  fs::path dir = cache_directory();
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw Error(fmt::format("cannot create the emulator cache directory {}: {}", dir.string(), ec.message()));
+  fs::path so = dir / (h.hex() + ".so");
+  CompiledObject result;
+  result.path = so.string();
+  if (fs::exists(so)) {
+    result.from_cache = true;
+    return result;
+  }
+  auto start = std::chrono::steady_clock::now();
+  std::random_device rd;
+  std::string tag = fmt::format("{}.{}.{:08x}", h.hex(), getpid(), rd());
+  fs::path src = dir / (tag + ".cpp");
+  fs::path tmp = dir / (tag + ".so.tmp");
+  {
+    std::ofstream out(src, std::ios::binary);
+    out << cpp;
+    if (!out) throw Error(fmt::format("cannot write {}", src.string()));
+  }
+  std::string cmd = fmt::format("{} {} -o {} {} -lm", compiler(), flags(), shell_quote(tmp.string()), shell_quote(src.string()));
+  auto [rc, log] = run_command(cmd);
+  if (rc != 0) {
+    fs::remove(tmp, ec);
+    fs::remove(src, ec);
+    throw CompileError(user_diagnostics(log, file_name));
+  }
+  fs::rename(tmp, so, ec);  // atomic; a concurrent identical compile simply wins or loses the race
+  if (ec) throw Error(fmt::format("cannot move {} into the cache: {}", tmp.string(), ec.message()));
+  // Keep the translated source next to the object for debugging (TRITON_METAL_KEEP_CPP=1).
+  if (const char* keep = std::getenv("TRITON_METAL_KEEP_CPP"); keep && *keep == '1') fs::rename(src, dir / (h.hex() + ".cpp"), ec);
+  else fs::remove(src, ec);
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return result;
+}
+
+}  // namespace tmetal::runtime::emulator

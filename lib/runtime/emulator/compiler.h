@@ -1,0 +1,22 @@
+// Compiles translated kernels with the host C++ compiler into shared objects, cached on disk by a content
+// hash of (translated source, runtime headers, compiler identity, flags). Several processes may compile
+// the same kernel at once: each writes a private temporary and renames it into place atomically.
+#pragma once
+
+#include <string>
+
+namespace tmetal::runtime::emulator {
+
+struct CompiledObject {
+  std::string path;  // the shared object
+  bool from_cache = false;
+  double seconds = 0;
+};
+
+// Cache directory: $TRITON_METAL_CACHE_DIR, else ~/.cache/triton-metal/emulator.
+std::string cache_directory();
+
+// Throws CompileError whose message lists the compiler's errors located in `file_name` (the user's MSL).
+CompiledObject compile_shared_object(const std::string& cpp, const std::string& file_name);
+
+}  // namespace tmetal::runtime::emulator

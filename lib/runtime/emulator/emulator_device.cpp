@@ -1,0 +1,208 @@
+// EmulatorDevice: the emulator's implementation of runtime::Device (see emulator_device.h).
+#include "runtime/emulator/emulator_device.h"
+
+#include "runtime/msl/module.h"
+#include "runtime/emulator/compiler.h"
+#include "runtime/emulator/executor.h"
+#include "runtime/emulator/translate.h"
+
+#include <dlfcn.h>
+#include <fmt/core.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <mutex>
+#include <unordered_map>
+
+namespace tmetal::runtime::emulator {
+
+namespace {
+
+class HostBuffer : public Buffer {
+ public:
+  explicit HostBuffer(std::size_t n) : size_(n), owned_(static_cast<unsigned char*>(std::aligned_alloc(256, round_up(n)))) {
+    if (!owned_) throw Error(fmt::format("cannot allocate a buffer of {} bytes", n));
+    std::memset(owned_, 0, round_up(n));
+    data_ = owned_;
+  }
+  HostBuffer(void* p, std::size_t n) : size_(n), data_(p) {}
+  ~HostBuffer() override { std::free(owned_); }
+  void* data() override { return data_; }
+  std::size_t size() const override { return size_; }
+
+ private:
+  static std::size_t round_up(std::size_t n) { return std::max<std::size_t>(256, (n + 255) / 256 * 256); }
+  std::size_t size_;
+  unsigned char* owned_ = nullptr;
+  void* data_;
+};
+
+// A loaded shared object; kept for the life of the process (kernels may be cached by several pipelines).
+void* load_object(const std::string& path) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, void*> loaded;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (auto it = loaded.find(path); it != loaded.end()) return it->second;
+  void* h = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!h) throw Error(fmt::format("cannot load the compiled kernel {}: {}", path, dlerror()));
+  auto abi = reinterpret_cast<int (*)()>(dlsym(h, "tm_emulator_abi"));
+  auto init = reinterpret_cast<void (*)(const metal_rt::Hooks*)>(dlsym(h, "tm_emulator_init"));
+  if (!abi || !init || abi() != metal_rt::kAbiVersion) throw Error(fmt::format("{} is not a kernel object of this emulator", path));
+  init(emulator_hooks());
+  loaded[path] = h;
+  return h;
+}
+
+std::string literal(const FunctionConstantValue& v) {
+  if (auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  if (auto* i = std::get_if<std::int64_t>(&v)) return fmt::format("{}LL", *i);
+  double d = std::get<double>(v);
+  if (!std::isfinite(d)) throw Error("function constant values must be finite");
+  return fmt::format("{:.17g}", d);
+}
+
+class EmulatorPipeline : public Pipeline {
+ public:
+  std::string entry_name;
+  std::string file_name;
+  std::vector<KernelParamInfo> infos;
+  std::vector<msl::KernelParam> msl_params;
+  EntryFn fn = nullptr;
+  bool fibers = true;
+  double seconds = 0;
+  bool cached = false;
+
+  const std::string& entry() const override { return entry_name; }
+  const std::vector<KernelParamInfo>& params() const override { return infos; }
+  double compile_seconds() const override { return seconds; }
+  bool from_cache() const override { return cached; }
+};
+
+class EmulatorDevice : public Device {
+ public:
+  explicit EmulatorDevice(const DeviceLimits& limits) : limits_(limits) {}
+  std::string name() const override { return "emulator"; }
+  const DeviceLimits& limits() const override { return limits_; }
+  std::shared_ptr<Buffer> allocate(std::size_t bytes) override { return std::make_shared<HostBuffer>(bytes); }
+  std::shared_ptr<Buffer> wrap(void* data, std::size_t bytes) override { return std::make_shared<HostBuffer>(data, bytes); }
+  void synchronize() override {}
+
+  std::shared_ptr<Pipeline> compile(const std::string& source, const std::string& entry, const CompileOptions& options) override {
+    msl::Module module;
+    try {
+      module = msl::parse_module(source, options.file_name);
+    } catch (const msl::SyntaxError& e) {
+      throw CompileError(e.what());
+    }
+    const msl::EntryPoint* ep = module.find_entry(entry);
+    if (!ep) {
+      std::string names;
+      for (const auto& e : module.entries) names += (names.empty() ? "" : ", ") + e.name;
+      throw CompileError(fmt::format("{}: no kernel named '{}' (kernels: {})", options.file_name, entry, names.empty() ? "none" : names));
+    }
+    std::map<std::string, std::string> fcs;
+    for (const auto& [key, value] : options.function_constants) {
+      bool known = false;
+      for (const auto& fc : module.function_constants) known |= key == fc.name || key == std::to_string(fc.index);
+      if (!known) throw CompileError(fmt::format("{}: no function constant '{}' is declared", options.file_name, key));
+      fcs[key] = literal(value);
+    }
+    Translation tr = translate(module, fcs);
+    CompiledObject obj = compile_shared_object(tr.cpp, options.file_name);
+    void* h = load_object(obj.path);
+    auto p = std::make_shared<EmulatorPipeline>();
+    p->entry_name = entry;
+    p->file_name = options.file_name;
+    p->fn = reinterpret_cast<EntryFn>(dlsym(h, tr.symbols.at(entry).c_str()));
+    if (!p->fn) throw Error(fmt::format("{} lacks the entry point of '{}'", obj.path, entry));
+    p->msl_params = ep->kernel->params;
+    for (const auto& q : p->msl_params) p->infos.push_back({q.name, q.type_text, q.attribute, q.index});
+    p->fibers = module.uses_synchronization;
+    p->seconds = obj.seconds;
+    p->cached = obj.from_cache;
+    return p;
+  }
+
+  LaunchStats launch(const Pipeline& pipeline, const LaunchConfig& cfg) override {
+    const auto* p = dynamic_cast<const EmulatorPipeline*>(&pipeline);
+    if (!p) throw LaunchError("this pipeline was not compiled by the emulator device");
+    const Size3& tg = cfg.threads_per_threadgroup;
+    if (tg.x == 0 || tg.y == 0 || tg.z == 0 || cfg.grid.x == 0 || cfg.grid.y == 0 || cfg.grid.z == 0)
+      throw LaunchError(fmt::format("kernel '{}': grid and threadgroup sizes must be positive in every dimension", p->entry_name));
+    if (tg.volume() > limits_.max_threads_per_threadgroup)
+      throw LaunchError(fmt::format("kernel '{}': {} threads per threadgroup ({}x{}x{}) exceed the device limit of {}",
+                                    p->entry_name, tg.volume(), tg.x, tg.y, tg.z, limits_.max_threads_per_threadgroup));
+    LaunchPlan plan;
+    plan.kernel = p->entry_name;
+    plan.file_name = p->file_name;
+    plan.entry = p->fn;
+    plan.use_fibers = p->fibers;
+    plan.limits = limits_;
+    plan.threads_per_group = tg;
+    if (cfg.dispatch == Dispatch::Threads) {
+      plan.nonuniform = true;
+      plan.threads_per_grid = cfg.grid;
+      plan.threadgroups = {(cfg.grid.x + tg.x - 1) / tg.x, (cfg.grid.y + tg.y - 1) / tg.y, (cfg.grid.z + tg.z - 1) / tg.z};
+    } else {
+      plan.threadgroups = cfg.grid;
+      plan.threads_per_grid = {cfg.grid.x * tg.x, cfg.grid.y * tg.y, cfg.grid.z * tg.z};
+    }
+    plan.buffers.assign(metal_rt::kMaxBuffers, metal_rt::Region{});
+    plan.threadgroup_lengths.assign(metal_rt::kMaxThreadgroupBufs, 0);
+    plan.threadgroup_names.assign(metal_rt::kMaxThreadgroupBufs, "");
+    std::uint64_t dynamic = 0;
+    for (const auto& q : p->msl_params) {
+      if (q.role == msl::ParamRole::Buffer) {
+        if (q.index < 0 || q.index >= metal_rt::kMaxBuffers)
+          throw LaunchError(fmt::format("kernel '{}': parameter '{}' uses [[buffer({})]], outside 0..30", p->entry_name, q.name, q.index));
+        auto it = cfg.buffers.find(static_cast<std::uint32_t>(q.index));
+        if (it == cfg.buffers.end())
+          throw LaunchError(fmt::format("kernel '{}': parameter '{}' [[buffer({})]] has nothing bound", p->entry_name, q.name, q.index));
+        const Binding& b = it->second;
+        metal_rt::Region r{};
+        if (b.buffer) {
+          if (b.offset > b.buffer->size())
+            throw LaunchError(fmt::format("kernel '{}': [[buffer({})]] offset {} is past the buffer's {} bytes", p->entry_name, q.index, b.offset, b.buffer->size()));
+          r.base = static_cast<char*>(b.buffer->data()) + b.offset;
+          r.bytes = b.buffer->size() - b.offset;
+        } else {
+          r.base = const_cast<char*>(reinterpret_cast<const char*>(b.bytes.data()));
+          r.bytes = b.bytes.size();
+          if (r.bytes == 0)
+            throw LaunchError(fmt::format("kernel '{}': [[buffer({})]] '{}' is bound to empty data", p->entry_name, q.index, q.name));
+        }
+        r.name = q.name.c_str();
+        r.index = q.index;
+        r.kind = q.space == msl::AddressSpace::Constant ? metal_rt::kConstantBuffer : metal_rt::kDeviceBuffer;
+        plan.buffers[q.index] = r;
+      } else if (q.role == msl::ParamRole::Threadgroup) {
+        if (q.index < 0 || q.index >= metal_rt::kMaxThreadgroupBufs)
+          throw LaunchError(fmt::format("kernel '{}': parameter '{}' uses [[threadgroup({})]], outside 0..30", p->entry_name, q.name, q.index));
+        auto it = cfg.threadgroup_memory.find(static_cast<std::uint32_t>(q.index));
+        if (it == cfg.threadgroup_memory.end() || it->second == 0)
+          throw LaunchError(fmt::format("kernel '{}': parameter '{}' [[threadgroup({})]] has no threadgroup memory length set",
+                                        p->entry_name, q.name, q.index));
+        plan.threadgroup_lengths[q.index] = it->second;
+        plan.threadgroup_names[q.index] = q.name;
+        dynamic += it->second;
+      }
+    }
+    if (dynamic > limits_.max_threadgroup_memory_bytes)
+      throw LaunchError(fmt::format("kernel '{}': threadgroup memory lengths total {} bytes, over the device limit of {} bytes",
+                                    p->entry_name, dynamic, limits_.max_threadgroup_memory_bytes));
+    std::lock_guard<std::mutex> lock(launch_mutex_);
+    return executor_.run(plan);
+  }
+
+ private:
+  DeviceLimits limits_;
+  Executor executor_;
+  std::mutex launch_mutex_;
+};
+
+}  // namespace
+
+std::unique_ptr<Device> make_emulator_device(const DeviceLimits& limits) { return std::make_unique<EmulatorDevice>(limits); }
+
+}  // namespace tmetal::runtime::emulator

@@ -1,0 +1,412 @@
+// The emulator's launch executor (see executor.h) and the hooks kernels call back into: failure,
+// synchronization (barriers, simd collectives), the current thread, pointer-region lookup and
+// threadgroup-variable registration.
+//
+// Active lanes: a lane of a simdgroup is active until it returns from the kernel. A collective completes
+// when every active lane of its simdgroup waits at the same call site; lanes of a partial last simdgroup
+// do not exist. A threadgroup barrier completes when every thread of the threadgroup waits at the same
+// barrier; a thread that returned before a barrier others wait at is reported as a divergent barrier.
+#include "runtime/emulator/executor.h"
+
+#include <boost/context/fiber.hpp>
+#include <boost/context/stack_context.hpp>
+#include <fmt/core.h>
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+
+namespace tmetal::runtime::emulator {
+
+namespace ctx = boost::context;
+using metal_rt::Region;
+using metal_rt::ThreadCtx;
+
+namespace {
+
+constexpr std::size_t kStackBytes = 256 * 1024;
+
+// Fiber stacks with a guard page, reused across threadgroups and launches.
+class StackPool {
+ public:
+  ~StackPool() {
+    for (void* s : all_) munmap(s, kStackBytes);
+  }
+  ctx::stack_context allocate() {
+    void* base;
+    if (!free_.empty()) {
+      base = free_.back();
+      free_.pop_back();
+    } else {
+      base = mmap(nullptr, kStackBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (base == MAP_FAILED) throw LaunchError("out of memory for fiber stacks");
+      mprotect(base, 4096, PROT_NONE);
+      all_.push_back(base);
+    }
+    ctx::stack_context sc;
+    sc.size = kStackBytes;
+    sc.sp = static_cast<char*>(base) + kStackBytes;
+    return sc;
+  }
+  void deallocate(ctx::stack_context& sc) { free_.push_back(static_cast<char*>(sc.sp) - kStackBytes); }
+
+ private:
+  std::vector<void*> free_, all_;
+};
+
+struct PoolAllocator {
+  StackPool* pool;
+  ctx::stack_context allocate() { return pool->allocate(); }
+  void deallocate(ctx::stack_context& sc) noexcept { pool->deallocate(sc); }
+};
+
+enum class LaneState { Ready, Waiting, Done };
+
+struct Lane {
+  ctx::fiber self;
+  ctx::fiber caller;
+  ThreadCtx* c = nullptr;
+  LaneState state = LaneState::Ready;
+  int kind = 0, line = 0, col = 0;
+  const char* what = "";
+  std::exception_ptr error;
+};
+
+}  // namespace
+
+struct Executor::Worker {
+  StackPool stacks;
+  std::vector<ThreadCtx> threads;
+  std::vector<Lane> lanes;
+  std::vector<metal_rt::SimdShared> simd;
+  std::vector<Region> buffers, tg_params;
+  std::vector<std::vector<unsigned char>> tg_memory;
+  std::vector<Region> tg_regions;  // arrays registered by the running threadgroup
+  std::uint64_t tg_static_bytes = 0, tg_dynamic_bytes = 0;
+  metal_rt::Counters counters{};
+  std::uint64_t barriers = 0, collectives = 0;
+  const LaunchPlan* plan = nullptr;
+  bool fibers = false;
+};
+
+namespace {
+
+thread_local Executor::Worker* tls_worker = nullptr;
+thread_local ThreadCtx* tls_current = nullptr;
+
+std::string thread_name(const ThreadCtx* c) {
+  return fmt::format("thread_position_in_threadgroup ({},{},{})", c->pos[1][0], c->pos[1][1], c->pos[1][2]);
+}
+std::string group_name(const ThreadCtx* c) {
+  return fmt::format("threadgroup ({},{},{})", c->pos[2][0], c->pos[2][1], c->pos[2][2]);
+}
+
+void hook_fail(const char* message) { throw LaunchError(message); }
+
+ThreadCtx* hook_current() { return tls_current; }
+
+void hook_sync(ThreadCtx* c, int kind, int line, int col, const char* what) {
+  Executor::Worker* w = tls_worker;
+  if (!w || !w->fibers) {
+    throw LaunchError(fmt::format("kernel '{}': {} called from a kernel the emulator runs without fibers "
+                                  "(internal error: the source scan missed it)", c->kernel, what));
+  }
+  Lane& l = *static_cast<Lane*>(c->host);
+  l.state = LaneState::Waiting;
+  l.kind = kind;
+  l.line = line;
+  l.col = col;
+  l.what = what;
+  l.caller = std::move(l.caller).resume();
+}
+
+const Region* hook_lookup(const void* address) {
+  Executor::Worker* w = tls_worker;
+  if (!w) return nullptr;
+  const char* a = static_cast<const char*>(address);
+  for (const auto* list : {&w->tg_regions, &w->buffers, &w->tg_params})
+    for (const Region& r : *list)
+      if (r.base && a >= r.base && a < r.base + r.bytes) return &r;
+  return nullptr;
+}
+
+void hook_tg_register(ThreadCtx* c, void* address, unsigned long long bytes, const char* name) {
+  Executor::Worker* w = tls_worker;
+  for (const Region& r : w->tg_regions)
+    if (r.base == address) return;
+  w->tg_static_bytes += bytes;
+  std::uint64_t limit = w->plan->limits.max_threadgroup_memory_bytes;
+  if (w->tg_static_bytes + w->tg_dynamic_bytes > limit) {
+    throw LaunchError(fmt::format("kernel '{}': threadgroup memory of {} bytes (threadgroup arrays {} bytes, up to '{}', "
+                                  "plus [[threadgroup(i)]] buffers {} bytes) exceeds the device limit of {} bytes",
+                                  c->kernel, w->tg_static_bytes + w->tg_dynamic_bytes, w->tg_static_bytes, name,
+                                  w->tg_dynamic_bytes, limit));
+  }
+  w->tg_regions.push_back(Region{static_cast<char*>(address), bytes, name, 0, metal_rt::kThreadgroupArray, nullptr});
+}
+
+const metal_rt::Hooks kHooks = {hook_fail, hook_sync, hook_current, hook_lookup, hook_tg_register};
+
+unsigned ceil_div(unsigned a, unsigned b) { return (a + b - 1) / b; }
+
+void set_pos(ThreadCtx& c, int i, unsigned x, unsigned y = 0, unsigned z = 0) {
+  c.pos[i][0] = x;
+  c.pos[i][1] = y;
+  c.pos[i][2] = z;
+}
+
+// Releases the lanes in `which` from their wait.
+void release(std::vector<Lane*>& which) {
+  for (Lane* l : which) l->state = LaneState::Ready;
+}
+
+std::string site(const LaunchPlan& p, const Lane& l) {
+  if (l.col > 0) return fmt::format("{} at {}:{}:{}", l.what, p.file_name, l.line, l.col);
+  return fmt::format("{} at {}:{}", l.what, p.file_name, l.line);
+}
+
+// One threadgroup with one fiber per thread.
+void run_fibers(Executor::Worker& w, unsigned n) {
+  const LaunchPlan& p = *w.plan;
+  for (unsigned t = 0; t < n; ++t) {
+    Lane& l = w.lanes[t];
+    l = Lane{};
+    l.c = &w.threads[t];
+    l.c->host = &l;
+    Lane* lp = &l;
+    EntryFn entry = p.entry;
+    l.self = ctx::fiber(std::allocator_arg, PoolAllocator{&w.stacks}, [lp, entry](ctx::fiber&& caller) {
+      lp->caller = std::move(caller);
+      try {
+        entry(lp->c);
+      } catch (const ctx::detail::forced_unwind&) {
+        throw;
+      } catch (...) {
+        lp->error = std::current_exception();
+      }
+      lp->state = LaneState::Done;
+      return std::move(lp->caller);
+    });
+  }
+  unsigned nsimd = ceil_div(n, 32);
+  auto fail = [&](const std::string& msg) {
+    for (unsigned t = 0; t < n; ++t) w.lanes[t].self = ctx::fiber();  // unwinds suspended fibers
+    throw LaunchError(fmt::format("kernel '{}': {}", p.kernel, msg));
+  };
+  while (true) {
+    for (unsigned t = 0; t < n; ++t) {
+      Lane& l = w.lanes[t];
+      if (l.state != LaneState::Ready) continue;
+      tls_current = l.c;
+      l.self = std::move(l.self).resume();
+      tls_current = nullptr;
+      if (l.error) {
+        std::exception_ptr e = l.error;
+        for (unsigned u = 0; u < n; ++u) w.lanes[u].self = ctx::fiber();
+        std::rethrow_exception(e);
+      }
+    }
+    bool progress = false, all_done = true;
+    std::vector<Lane*> group;
+    for (unsigned s = 0; s < nsimd; ++s) {
+      unsigned lo = s * 32, hi = std::min(n, lo + 32);
+      Lane* first = nullptr;  // first lane waiting at a simd collective
+      Lane* other = nullptr;  // a live lane not waiting at that collective
+      group.clear();
+      unsigned mask = 0;
+      for (unsigned t = lo; t < hi; ++t) {
+        Lane& l = w.lanes[t];
+        if (l.state == LaneState::Done) continue;
+        all_done = false;
+        mask |= 1u << (t - lo);
+        if (l.kind != metal_rt::kThreadgroupBarrier) {
+          if (!first) first = &l;
+          else if (!other && (l.kind != first->kind || l.line != first->line || l.col != first->col || l.what != first->what)) other = &l;
+          group.push_back(&l);
+        } else if (!other) {
+          other = &l;
+        }
+      }
+      if (!first) continue;
+      if (other) {
+        fail(fmt::format("{} in simdgroup {} of {} was not reached by all active lanes: lane {} ({}) waits there, "
+                         "lane {} ({}) waits at {}",
+                         site(p, *first), s, group_name(first->c), first->c->lane, thread_name(first->c), other->c->lane,
+                         thread_name(other->c), site(p, *other)));
+      }
+      unsigned par = (first->c->gen - 1) & 1u;
+      if (first->kind == metal_rt::kSimdCollective) {
+        w.simd[s].mask[par] = mask;
+        ++w.collectives;
+      }
+      release(group);
+      progress = true;
+    }
+    if (all_done) return;
+    if (progress) continue;
+    // Every live thread waits at a threadgroup barrier.
+    Lane* first = nullptr;
+    Lane* done = nullptr;
+    unsigned ndone = 0;
+    group.clear();
+    for (unsigned t = 0; t < n; ++t) {
+      Lane& l = w.lanes[t];
+      if (l.state == LaneState::Done) {
+        if (!done) done = &l;
+        ++ndone;
+        continue;
+      }
+      if (!first) first = &l;
+      else if (l.line != first->line || l.col != first->col)
+        fail(fmt::format("threads of {} wait at different barriers: {} ({}) and {} ({})", group_name(first->c),
+                         site(p, *first), thread_name(first->c), site(p, l), thread_name(l.c)));
+      group.push_back(&l);
+    }
+    if (done) {
+      fail(fmt::format("{} in {} is not reached by every thread: {} of {} threads returned without reaching it "
+                       "(first: {}) while {} waits there",
+                       site(p, *first), group_name(first->c), ndone, n, thread_name(done->c), thread_name(first->c)));
+    }
+    ++w.barriers;
+    release(group);
+  }
+}
+
+}  // namespace
+
+const metal_rt::Hooks* emulator_hooks() { return &kHooks; }
+
+Executor::Executor() = default;
+Executor::~Executor() = default;
+
+LaunchStats Executor::run(const LaunchPlan& p) {
+  auto start = std::chrono::steady_clock::now();
+  const std::uint64_t ngroups = p.threadgroups.volume();
+  unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+  if (const char* e = std::getenv("TRITON_METAL_EMULATOR_THREADS"); e && std::atoi(e) > 0) hw = static_cast<unsigned>(std::atoi(e));
+  unsigned nworkers = static_cast<unsigned>(std::min<std::uint64_t>(hw, std::max<std::uint64_t>(ngroups, 1)));
+  while (workers_.size() < nworkers) workers_.push_back(std::make_unique<Worker>());
+
+  const unsigned max_threads = static_cast<unsigned>(p.threads_per_group.volume());
+  std::uint64_t dynamic_bytes = 0;
+  for (auto len : p.threadgroup_lengths) dynamic_bytes += len;
+  for (unsigned i = 0; i < nworkers; ++i) {
+    Worker& w = *workers_[i];
+    w.plan = &p;
+    w.fibers = p.use_fibers;
+    w.counters = {};
+    w.barriers = w.collectives = 0;
+    w.buffers = p.buffers;
+    for (auto& r : w.buffers) r.counters = &w.counters;
+    w.tg_params.assign(metal_rt::kMaxThreadgroupBufs, Region{});
+    w.tg_memory.resize(metal_rt::kMaxThreadgroupBufs);
+    for (int k = 0; k < metal_rt::kMaxThreadgroupBufs; ++k) {
+      if (p.threadgroup_lengths[k] == 0) continue;
+      w.tg_memory[k].resize(p.threadgroup_lengths[k]);
+      w.tg_params[k] = Region{reinterpret_cast<char*>(w.tg_memory[k].data()), p.threadgroup_lengths[k],
+                              p.threadgroup_names[k].c_str(), k, metal_rt::kThreadgroupParam, nullptr};
+    }
+    w.tg_dynamic_bytes = dynamic_bytes;
+    w.threads.resize(max_threads);
+    w.lanes.resize(max_threads);
+    w.simd.resize(ceil_div(max_threads, 32));
+  }
+
+  std::atomic<std::uint64_t> next{0};
+  std::atomic<bool> stop{false};
+  std::mutex error_mutex;
+  std::exception_ptr error;
+
+  auto work = [&](Worker& w) {
+    tls_worker = &w;
+    const Size3 req = p.threads_per_group;
+    while (!stop.load(std::memory_order_relaxed)) {
+      std::uint64_t g = next.fetch_add(1);
+      if (g >= ngroups) break;
+      unsigned gx = static_cast<unsigned>(g % p.threadgroups.x);
+      unsigned gy = static_cast<unsigned>((g / p.threadgroups.x) % p.threadgroups.y);
+      unsigned gz = static_cast<unsigned>(g / (std::uint64_t{p.threadgroups.x} * p.threadgroups.y));
+      Size3 act = req;
+      if (p.nonuniform) {
+        act.x = std::min(req.x, p.threads_per_grid.x - gx * req.x);
+        act.y = std::min(req.y, p.threads_per_grid.y - gy * req.y);
+        act.z = std::min(req.z, p.threads_per_grid.z - gz * req.z);
+      }
+      unsigned n = static_cast<unsigned>(act.volume());
+      w.tg_regions.clear();
+      w.tg_static_bytes = 0;
+      try {
+        for (unsigned t = 0; t < n; ++t) {
+          ThreadCtx& c = w.threads[t];
+          unsigned lx = t % act.x, ly = (t / act.x) % act.y, lz = t / (act.x * act.y);
+          c.kernel = p.kernel.c_str();
+          c.buffers = w.buffers.data();
+          c.tg_params = w.tg_params.data();
+          c.lane = t % 32;
+          c.simd_index = t / 32;
+          c.gen = 0;
+          c.simd = &w.simd[t / 32];
+          set_pos(c, 0, gx * req.x + lx, gy * req.y + ly, gz * req.z + lz);
+          set_pos(c, 1, lx, ly, lz);
+          set_pos(c, 2, gx, gy, gz);
+          set_pos(c, 3, act.x, act.y, act.z);
+          set_pos(c, 4, p.threadgroups.x, p.threadgroups.y, p.threadgroups.z);
+          set_pos(c, 5, t);
+          set_pos(c, 6, t % 32);
+          set_pos(c, 7, t / 32);
+          set_pos(c, 8, ceil_div(n, 32));
+          set_pos(c, 9, 32);
+          set_pos(c, 10, p.threads_per_grid.x, p.threads_per_grid.y, p.threads_per_grid.z);
+          set_pos(c, 11, req.x, req.y, req.z);
+          set_pos(c, 12, 32);
+          set_pos(c, 13, t % 4);
+          set_pos(c, 14, t / 4);
+          set_pos(c, 15, ceil_div(n, 4));
+          set_pos(c, 16, ceil_div(static_cast<unsigned>(req.volume()), 32));
+          set_pos(c, 17, ceil_div(static_cast<unsigned>(req.volume()), 4));
+          set_pos(c, 18, 0, 0, 0);
+          set_pos(c, 19, p.threads_per_grid.x, p.threads_per_grid.y, p.threads_per_grid.z);
+        }
+        if (w.fibers) {
+          run_fibers(w, n);
+        } else {
+          for (unsigned t = 0; t < n; ++t) {
+            tls_current = &w.threads[t];
+            p.entry(&w.threads[t]);
+          }
+          tls_current = nullptr;
+        }
+      } catch (...) {
+        tls_current = nullptr;
+        std::lock_guard<std::mutex> lock(error_mutex);
+        if (!error) error = std::current_exception();
+        stop = true;
+      }
+    }
+    tls_worker = nullptr;
+  };
+
+  std::vector<std::thread> threads;
+  for (unsigned i = 1; i < nworkers; ++i) threads.emplace_back(work, std::ref(*workers_[i]));
+  work(*workers_[0]);
+  for (auto& t : threads) t.join();
+  if (error) std::rethrow_exception(error);
+
+  LaunchStats s;
+  for (unsigned i = 0; i < nworkers; ++i) {
+    s.device_bytes_read += workers_[i]->counters.read;
+    s.device_bytes_written += workers_[i]->counters.written;
+    s.barriers += workers_[i]->barriers;
+    s.simd_collectives += workers_[i]->collectives;
+  }
+  s.threadgroups = ngroups;
+  s.threads = p.nonuniform ? p.threads_per_grid.volume() : ngroups * p.threads_per_group.volume();
+  s.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return s;
+}
+
+}  // namespace tmetal::runtime::emulator

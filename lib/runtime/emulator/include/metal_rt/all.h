@@ -1,0 +1,15 @@
+// The emulator's Metal standard library, all of it (included by <metal_stdlib>).
+#pragma once
+
+#include "metal_rt/scalar.h"
+#include "metal_rt/vec.h"
+#include "metal_rt/math.h"
+#include "metal_rt/pointers.h"
+#include "metal_rt/atomic.h"
+#include "metal_rt/simd.h"
+#include "metal_rt/matrix.h"
+#include "metal_rt/entry.h"
+
+namespace metal {
+using ::metal_rt::ptr;
+}

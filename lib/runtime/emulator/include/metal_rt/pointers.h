@@ -1,0 +1,152 @@
+// Checked memory for emulated kernels. `device`/`constant`/`threadgroup` pointers become ptr<T>: an address
+// plus the Region (bound buffer or threadgroup allocation) it points into; every dereference is checked
+// against the region and counted (device bytes read through const pointers, written through the others),
+// and an out-of-bounds access stops the launch with the kernel, buffer, element and thread. Threadgroup
+// arrays declared in a kernel body become tg_array<T, dims...> with checked indexing.
+#pragma once
+
+#include "metal_rt/abi.h"
+#include "metal_rt/vec.h"
+
+extern "C" int snprintf(char*, unsigned long, const char*, ...);
+
+namespace metal_rt {
+
+inline const Hooks* g_hooks = nullptr;
+
+[[noreturn]] inline void fail(const char* message) {
+  g_hooks->fail(message);
+  __builtin_unreachable();
+}
+
+// "thread_position_in_grid (x,y,z), threadgroup (a,b,c)" of the running thread.
+inline void describe_thread(char* out, unsigned long n) {
+  ThreadCtx* c = g_hooks->current();
+  if (!c) { snprintf(out, n, "an unknown thread"); return; }
+  snprintf(out, n, "thread_position_in_grid (%u,%u,%u), thread_position_in_threadgroup (%u,%u,%u), threadgroup_position_in_grid (%u,%u,%u)",
+           c->pos[0][0], c->pos[0][1], c->pos[0][2], c->pos[1][0], c->pos[1][1], c->pos[1][2], c->pos[2][0], c->pos[2][1], c->pos[2][2]);
+}
+inline const char* current_kernel() {
+  ThreadCtx* c = g_hooks->current();
+  return c ? c->kernel : "?";
+}
+
+[[noreturn]] __attribute__((noinline)) inline void out_of_bounds(const Region* r, const void* p, unsigned long elem_size, long long elem_index) {
+  char thread[256], msg[1024];
+  describe_thread(thread, sizeof thread);
+  if (!r) {
+    snprintf(msg, sizeof msg, "kernel '%s': access through a pointer that points into no buffer or threadgroup memory (address %p) by %s",
+             current_kernel(), p, thread);
+    fail(msg);
+  }
+  long long byte = static_cast<const char*>(p) - r->base;
+  const char* what = r->kind == kDeviceBuffer ? "device buffer" : r->kind == kConstantBuffer ? "constant buffer"
+                   : r->kind == kThreadgroupParam ? "threadgroup buffer" : "threadgroup array";
+  const char* attr = r->kind == kThreadgroupParam ? "threadgroup" : "buffer";
+  if (r->kind == kThreadgroupArray) {
+    snprintf(msg, sizeof msg, "kernel '%s': out-of-bounds access to threadgroup array '%s' at byte offset %lld (%lu-byte element %lld; the array has %llu bytes) by %s",
+             current_kernel(), r->name, byte, elem_size, elem_index, r->bytes, thread);
+  } else {
+    snprintf(msg, sizeof msg, "kernel '%s': out-of-bounds access to %s '%s' [[%s(%d)]] at element %lld (%lu-byte elements, byte offset %lld; the buffer has %llu bytes) by %s",
+             current_kernel(), what, r->name, attr, r->index, elem_index, elem_size, byte, r->bytes, thread);
+  }
+  fail(msg);
+}
+
+template <class T, unsigned long N, unsigned long... R> struct tg_array;
+
+template <class T>
+struct ptr {
+  T* p = nullptr;
+  const Region* r = nullptr;
+
+  ptr() = default;
+  ptr(decltype(nullptr)) {}
+  ptr(T* raw, const Region* region) : p(raw), r(region) {}
+  // From a raw address (&tile[i], &buf[j]): find the region it points into.
+  ptr(T* raw) : p(raw), r(raw ? g_hooks->lookup(raw) : nullptr) {}
+  template <class U, std::enable_if_t<std::is_convertible_v<U*, T*>, int> = 0>
+  ptr(const ptr<U>& o) : p(o.p), r(o.r) {}
+  // A threadgroup array decays to a pointer to its first element.
+  template <class U, unsigned long N, std::enable_if_t<std::is_convertible_v<U*, T*>, int> = 0>
+  ptr(tg_array<U, N>& a) : ptr(static_cast<U*>(a.a)) {}
+  // (device float4*)p, static_cast<device uchar*>(p): reinterpretation keeps the region.
+  template <class U, std::enable_if_t<!std::is_convertible_v<U*, T*>, int> = 0>
+  explicit ptr(const ptr<U>& o) : p((T*)(o.p)), r(o.r) {}
+
+  T& operator[](long long i) const { return at(i); }
+  T& operator*() const { return at(0); }
+  T* operator->() const { at(0); return p; }
+  T& at(long long i) const {
+    T* q = p + i;
+    const char* a = reinterpret_cast<const char*>(q);
+    if (__builtin_expect(!r || a < r->base || a + sizeof(T) > r->base + r->bytes, 0)) {
+      out_of_bounds(r, q, sizeof(T), r ? (a - r->base) / (long long)sizeof(T) : i);
+    }
+    if (r->counters) {
+      if constexpr (std::is_const_v<T>) r->counters->read += sizeof(T);
+      else r->counters->written += sizeof(T);
+    }
+    return *q;
+  }
+  T* raw() const { return p; }
+
+  ptr operator+(long long i) const { return ptr(p + i, r); }
+  ptr operator-(long long i) const { return ptr(p - i, r); }
+  friend ptr operator+(long long i, const ptr& a) { return a + i; }
+  template <class U> long long operator-(const ptr<U>& o) const { return p - o.p; }
+  ptr& operator+=(long long i) { p += i; return *this; }
+  ptr& operator-=(long long i) { p -= i; return *this; }
+  ptr& operator++() { ++p; return *this; }
+  ptr& operator--() { --p; return *this; }
+  ptr operator++(int) { ptr o = *this; ++p; return o; }
+  ptr operator--(int) { ptr o = *this; --p; return o; }
+  explicit operator bool() const { return p != nullptr; }
+  template <class U> bool operator==(const ptr<U>& o) const { return p == o.p; }
+  template <class U> bool operator<(const ptr<U>& o) const { return p < o.p; }
+  bool operator==(decltype(nullptr)) const { return p == nullptr; }
+};
+
+// reinterpret_cast<device T*>(x) (the translator routes it here).
+template <class P, class U> P reinterpret_ptr_cast(const ptr<U>& o) { return P(o); }
+template <class P, class U> P reinterpret_ptr_cast(U* o) { return P(ptr<U>(o)); }
+
+// Checked multi-dimensional threadgroup array: tg_array<float, 16, 32> is `float a[16][32]`.
+template <class T, unsigned long... R> struct tg_elem { using type = tg_array<T, R...>; };
+template <class T> struct tg_elem<T> { using type = T; };
+
+template <class T, unsigned long N, unsigned long... R>
+struct tg_array {
+  using elem = typename tg_elem<T, R...>::type;
+  elem a[N];
+  // A template so it is an exact match for every index type (the built-in subscript via the decay to a
+  // pointer would otherwise be ambiguous).
+  template <class I, std::enable_if_t<std::is_integral_v<I>, int> = 0> elem& operator[](I i) {
+    if (__builtin_expect(static_cast<unsigned long long>(static_cast<long long>(i)) >= N, 0)) index_error(static_cast<long long>(i));
+    return a[i];
+  }
+  template <class I, std::enable_if_t<std::is_integral_v<I>, int> = 0> const elem& operator[](I i) const {
+    return const_cast<tg_array&>(*this)[i];
+  }
+  operator elem*() { return a; }
+
+  [[noreturn]] __attribute__((noinline)) void index_error(long long i) const {
+    char thread[256], msg[1024];
+    describe_thread(thread, sizeof thread);
+    const Region* r = g_hooks->lookup(this);
+    snprintf(msg, sizeof msg, "kernel '%s': out-of-bounds index %lld into threadgroup array '%s' (dimension of extent %lu; byte offset %lld of %llu) by %s",
+             current_kernel(), i, r ? r->name : "?", N, r ? static_cast<long long>(reinterpret_cast<const char*>(this) - r->base) : 0LL,
+             r ? r->bytes : 0ULL, thread);
+    fail(msg);
+  }
+};
+
+// Called where a threadgroup variable is declared; registers it (once per threadgroup) for bounds
+// checks, pointer lookups and the threadgroup-memory limit.
+template <class T> T& tg_register(T& storage, const char* name) {
+  ThreadCtx* c = g_hooks->current();
+  g_hooks->tg_register(c, &storage, sizeof(T), name);
+  return storage;
+}
+
+}  // namespace metal_rt

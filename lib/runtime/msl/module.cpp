@@ -1,0 +1,275 @@
+// Scans MSL tokens for kernel definitions, [[host_name]] template instantiations and function-constant
+// declarations, and parses kernel parameter lists (types, address spaces, binding attributes).
+#include "runtime/msl/module.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+
+namespace tmetal::msl {
+
+namespace {
+
+const std::vector<std::string> kPositions = {
+    "thread_position_in_grid",          "thread_position_in_threadgroup",   "threadgroup_position_in_grid",
+    "threads_per_threadgroup",          "threadgroups_per_grid",            "thread_index_in_threadgroup",
+    "thread_index_in_simdgroup",        "simdgroup_index_in_threadgroup",   "simdgroups_per_threadgroup",
+    "threads_per_simdgroup",            "threads_per_grid",                 "dispatch_threads_per_threadgroup",
+    "thread_execution_width",           "thread_index_in_quadgroup",        "quadgroup_index_in_threadgroup",
+    "quadgroups_per_threadgroup",       "dispatch_simdgroups_per_threadgroup",
+    "dispatch_quadgroups_per_threadgroup", "grid_origin",                   "grid_size"};
+
+AddressSpace space_of(const Token& t) {
+  if (!t.ident()) return AddressSpace::None;
+  if (t.text == "device") return AddressSpace::Device;
+  if (t.text == "constant") return AddressSpace::Constant;
+  if (t.text == "threadgroup") return AddressSpace::Threadgroup;
+  if (t.text == "thread") return AddressSpace::Thread;
+  return AddressSpace::None;
+}
+
+std::string join(const std::vector<Token>& toks, size_t b, size_t e) {
+  std::string s;
+  for (size_t i = b; i < e; ++i) {
+    if (!s.empty() && (toks[i].ident() || toks[i].kind == TokenKind::Number) &&
+        (std::isalnum(static_cast<unsigned char>(s.back())) || s.back() == '_'))
+      s += ' ';
+    s += toks[i].text;
+  }
+  return s;
+}
+
+class Scanner {
+ public:
+  Scanner(Module& m) : m_(m), t_(m.tokens) {}
+
+  void run() {
+    for (size_t i = 0; i + 1 < t_.size(); ++i) {
+      const Token& tok = t_[i];
+      if (tok.directive) continue;
+      if (tok.ident()) {
+        const std::string& s = tok.text;
+        if (s == "threadgroup_barrier" || s == "simdgroup_barrier" || s.rfind("simd_", 0) == 0 ||
+            s.rfind("quad_", 0) == 0)
+          m_.uses_synchronization = true;
+      }
+      if (tok.is("kernel") && i + 2 < t_.size() && t_[i + 1].is("void")) {
+        scan_kernel(i, i);
+      } else if (tok.is("[") && t_[i + 1].is("[") && i + 2 < t_.size() && t_[i + 2].is("kernel")) {
+        // [[kernel]] void f(...)
+        size_t close = skip_attribute(i);
+        if (close < t_.size() && t_[close].is("void")) scan_kernel(close - 1, i);
+      } else if (tok.is("constant")) {
+        scan_function_constant(i);
+      }
+    }
+    // Non-template kernels are entry points under their own name.
+    for (const auto& k : m_.kernels)
+      if (!k.is_template) m_.entries.push_back({k.name, k.name, nullptr});
+    for (auto& e : m_.entries) {
+      std::string base = e.function.substr(0, e.function.find('<'));
+      for (const auto& k : m_.kernels)
+        if (k.name == base) e.kernel = &k;
+      if (!e.kernel) throw SyntaxError(m_.file_name, 1, 1, fmt::format("no kernel template named '{}'", base));
+    }
+  }
+
+ private:
+  // Given the index of '[' of "[[", returns the index just past the closing "]]".
+  size_t skip_attribute(size_t i) {
+    size_t close = matching_close(t_, i);
+    return close + 1;
+  }
+
+  // Is tokens[i] preceded by a template header (template <...>)? Returns the index of 'template' or npos.
+  size_t template_header_before(size_t i) {
+    if (i == 0 || !t_[i - 1].is(">")) return std::string::npos;
+    int depth = 0;
+    for (size_t j = i; j-- > 0;) {
+      if (t_[j].is(">")) ++depth;
+      else if (t_[j].is(">>")) depth += 2;
+      else if (t_[j].is("<")) --depth;
+      if (depth == 0) return j > 0 && t_[j - 1].is("template") ? j - 1 : std::string::npos;
+      if (t_[j].is(";") || t_[j].is("{") || t_[j].is("}")) return std::string::npos;
+    }
+    return std::string::npos;
+  }
+
+  // tokens[k+1] is 'void'; the kernel marker ('kernel' or [[kernel]]) starts at tokens[marker].
+  void scan_kernel(size_t k, size_t marker) {
+    size_t n = k + 2;
+    if (!t_[n].ident()) throw SyntaxError(m_.file_name, t_[n].line, t_[n].col, "expected a kernel name after 'kernel void'");
+    // Explicit instantiation: template [[host_name("x")]] kernel void f<...>(...);
+    size_t a = marker;
+    std::string host_name;
+    while (a >= 2 && t_[a - 1].is("]")) {
+      // walk back over an attribute [[...]]
+      size_t j = a - 1;
+      int depth = 0;
+      for (;; --j) {
+        if (t_[j].is("]")) ++depth;
+        else if (t_[j].is("[")) --depth;
+        if (depth == 0 || j == 0) break;
+      }
+      for (size_t q = j; q < a; ++q)
+        if (t_[q].is("host_name") && q + 2 < a && t_[q + 2].kind == TokenKind::String)
+          host_name = t_[q + 2].text.substr(1, t_[q + 2].text.size() - 2);
+      a = j;
+    }
+    bool explicit_instantiation = a >= 1 && t_[a - 1].is("template") && (a < 2 || !t_[a - 2].is(">"));
+    size_t after_name = n + 1;
+    std::string function = t_[n].text;
+    if (t_[after_name].is("<")) {
+      int depth = 0;
+      size_t j = after_name;
+      for (; j < t_.size(); ++j) {
+        if (t_[j].is("<")) ++depth;
+        else if (t_[j].is(">")) --depth;
+        else if (t_[j].is(">>")) depth -= 2;
+        if (depth <= 0) break;
+      }
+      function = join(t_, n, j + 1);
+      after_name = j + 1;
+    }
+    if (explicit_instantiation) {
+      if (host_name.empty()) host_name = function;
+      m_.entries.push_back({host_name, function, nullptr});
+      return;
+    }
+    if (!t_[after_name].is("("))
+      throw SyntaxError(m_.file_name, t_[after_name].line, t_[after_name].col, "expected '(' after the kernel name");
+    KernelDecl decl;
+    decl.name = t_[n].text;
+    decl.line = t_[n].line;
+    decl.col = t_[n].col;
+    decl.is_template = template_header_before(a) != std::string::npos;
+    size_t close = matching_close(t_, after_name);
+    size_t start = after_name + 1;
+    for (size_t j = start; j <= close; ++j) {
+      if (j == close || (t_[j].is(",") && depth_at(start, j) == 0)) {
+        if (j > start) decl.params.push_back(parse_param(start, j, decl.name));
+        start = j + 1;
+      }
+    }
+    m_.kernels.push_back(std::move(decl));
+  }
+
+  int depth_at(size_t b, size_t e) {
+    int d = 0;
+    for (size_t j = b; j < e; ++j) {
+      const auto& s = t_[j].text;
+      if (s == "(" || s == "[" || s == "{" || s == "<") ++d;
+      else if (s == ")" || s == "]" || s == "}" || s == ">") --d;
+      else if (s == ">>") d -= 2;
+    }
+    return d;
+  }
+
+  KernelParam parse_param(size_t b, size_t e, const std::string& kernel) {
+    KernelParam p;
+    p.line = t_[b].line;
+    p.col = t_[b].col;
+    size_t type_end = e;
+    for (size_t j = b; j < e; ++j) {
+      if (t_[j].is("[") && j + 1 < e && t_[j + 1].is("[")) {
+        if (type_end == e) type_end = j;
+        size_t close = matching_close(t_, j);
+        if (j + 2 < close && t_[j + 2].ident()) {
+          std::string attr = t_[j + 2].text;
+          if (attr == "buffer" || attr == "threadgroup") {
+            p.attribute = attr;
+            p.role = attr == "buffer" ? ParamRole::Buffer : ParamRole::Threadgroup;
+            if (j + 4 < close && t_[j + 4].kind == TokenKind::Number) p.index = std::stoi(t_[j + 4].text);
+            else throw SyntaxError(m_.file_name, t_[j].line, t_[j].col, fmt::format("[[{}]] needs an index", attr));
+          } else if (auto id = position_attribute_id(attr)) {
+            p.attribute = attr;
+            p.role = ParamRole::Position;
+            p.index = *id;
+          } else if (p.attribute.empty()) {
+            p.attribute = attr;
+          }
+        }
+        j = close;
+      }
+    }
+    if (type_end == b || !t_[type_end - 1].ident())
+      throw SyntaxError(m_.file_name, p.line, p.col, fmt::format("kernel '{}': cannot parse this parameter", kernel));
+    p.name = t_[type_end - 1].text;
+    p.type_text = join(t_, b, type_end - 1);
+    for (size_t j = b; j + 1 < type_end; ++j) {
+      if (space_of(t_[j]) != AddressSpace::None) p.space = space_of(t_[j]);
+      if (t_[j].is("const")) p.is_const = true;
+      if (t_[j].is("*")) p.is_pointer = true;
+      if (t_[j].is("&")) p.is_reference = true;
+    }
+    if (p.attribute.empty()) {
+      throw SyntaxError(m_.file_name, p.line, p.col,
+                        fmt::format("kernel '{}': parameter '{}' has no [[buffer(i)]], [[threadgroup(i)]] or "
+                                    "thread-position attribute", kernel, p.name));
+    }
+    if (p.role == ParamRole::Buffer && (p.attribute == "buffer") && !p.is_pointer && !p.is_reference)
+      throw SyntaxError(m_.file_name, p.line, p.col,
+                        fmt::format("kernel '{}': [[buffer]] parameter '{}' must be a pointer or a reference", kernel, p.name));
+    if (p.attribute != "buffer" && p.attribute != "threadgroup" && p.role == ParamRole::Buffer)
+      throw SyntaxError(m_.file_name, p.line, p.col,
+                        fmt::format("kernel '{}': parameter '{}' has unsupported attribute [[{}]]", kernel, p.name, p.attribute));
+    return p;
+  }
+
+  // constant T name [[function_constant(i)]];
+  void scan_function_constant(size_t i) {
+    size_t j = i + 1;
+    while (j < t_.size() && !t_[j].is(";") && !t_[j].is("[") && !t_[j].is("=") && !t_[j].is("(") && !t_[j].is("{")) ++j;
+    if (j + 2 >= t_.size() || !t_[j].is("[") || !t_[j + 1].is("[") || !t_[j + 2].is("function_constant")) return;
+    FunctionConstantDecl fc;
+    fc.name = t_[j - 1].text;
+    fc.type_text = join(t_, i + 1, j - 1);
+    fc.line = t_[i].line;
+    fc.col = t_[i].col;
+    if (!(j + 4 < t_.size() && t_[j + 3].is("(") && t_[j + 4].kind == TokenKind::Number))
+      throw SyntaxError(m_.file_name, t_[j].line, t_[j].col, "[[function_constant]] needs an index");
+    fc.index = std::stoi(t_[j + 4].text);
+    m_.function_constants.push_back(fc);
+  }
+
+  Module& m_;
+  const std::vector<Token>& t_;
+};
+
+}  // namespace
+
+const std::vector<std::string>& position_attributes() { return kPositions; }
+
+std::optional<int> position_attribute_id(const std::string& name) {
+  auto it = std::find(kPositions.begin(), kPositions.end(), name);
+  if (it == kPositions.end()) return std::nullopt;
+  return static_cast<int>(it - kPositions.begin());
+}
+
+size_t matching_close(const std::vector<Token>& tokens, size_t open) {
+  const std::string& o = tokens[open].text;
+  std::string c = o == "(" ? ")" : o == "[" ? "]" : "}";
+  int depth = 0;
+  for (size_t j = open; j < tokens.size(); ++j) {
+    if (tokens[j].kind != TokenKind::Punct) continue;
+    if (tokens[j].text == o) ++depth;
+    else if (tokens[j].text == c && --depth == 0) return j;
+  }
+  return tokens.size() - 1;
+}
+
+const EntryPoint* Module::find_entry(const std::string& name) const {
+  for (const auto& e : entries)
+    if (e.name == name) return &e;
+  return nullptr;
+}
+
+Module parse_module(const std::string& source, const std::string& file_name) {
+  Module m;
+  m.file_name = file_name;
+  m.tokens = tokenize(source, file_name);
+  Scanner(m).run();
+  return m;
+}
+
+}  // namespace tmetal::msl

@@ -1,0 +1,91 @@
+// Tiled threadgroup-memory matmul and simdgroup_matrix GEMM (f32, f16, bf16 inputs) against float64
+// references on shapes that do not divide the tiles.
+#include "emulator_test_support.h"
+
+namespace tmetal::test {
+namespace {
+
+struct Dims {
+  std::uint32_t M, N, K;
+};
+
+std::vector<double> reference(const std::vector<double>& a, const std::vector<double>& b, Dims d) {
+  std::vector<double> c(std::size_t{d.M} * d.N, 0.0);
+  for (std::uint32_t i = 0; i < d.M; ++i)
+    for (std::uint32_t k = 0; k < d.K; ++k)
+      for (std::uint32_t j = 0; j < d.N; ++j) c[i * d.N + j] += a[i * d.K + k] * b[k * d.N + j];
+  return c;
+}
+
+const Dims kShapes[] = {{1, 1, 1}, {16, 16, 16}, {17, 33, 9}, {40, 24, 70}, {64, 8, 31}};
+
+TEST(Matmul, TiledThreadgroupMatmulMatchesFloat64) {
+  auto p = pipeline("matmul_tiled.metal", "matmul_tiled");
+  for (Dims d : kShapes) {
+    auto a = random_floats(std::size_t{d.M} * d.K, d.M + 7), b = random_floats(std::size_t{d.K} * d.N, d.N + 11);
+    auto ba = upload(a), bb = upload(b), bc = upload(std::vector<float>(std::size_t{d.M} * d.N, 0.0f));
+    auto c = config({(d.N + 15) / 16, (d.M + 15) / 16, 1}, {16, 16, 1});
+    c.buffers[0] = runtime::Binding::of(ba);
+    c.buffers[1] = runtime::Binding::of(bb);
+    c.buffers[2] = runtime::Binding::of(bc);
+    c.buffers[3] = runtime::Binding::value(d);
+    device().launch(*p, c);
+    auto want = reference(std::vector<double>(a.begin(), a.end()), std::vector<double>(b.begin(), b.end()), d);
+    ASSERT_TRUE(near(download<float>(bc, want.size()), want, 1e-5, 1e-5)) << d.M << "x" << d.N << "x" << d.K;
+  }
+}
+
+// Inputs rounded to T (via Encode) so the float64 reference sees exactly what the kernel multiplies.
+template <class Bits>
+void run_gemm(const char* entry, Bits (*encode)(float), double (*decode)(Bits), double rtol) {
+  auto p = pipeline("simdgroup_gemm.metal", entry);
+  for (Dims d : kShapes) {
+    auto af = random_floats(std::size_t{d.M} * d.K, d.M * 5 + 1), bf = random_floats(std::size_t{d.K} * d.N, d.N * 3 + 2);
+    std::vector<Bits> a(af.size()), b(bf.size());
+    std::vector<double> ad(af.size()), bd(bf.size());
+    for (std::size_t i = 0; i < af.size(); ++i) ad[i] = decode(a[i] = encode(af[i]));
+    for (std::size_t i = 0; i < bf.size(); ++i) bd[i] = decode(b[i] = encode(bf[i]));
+    auto ba = upload(a), bb = upload(b), bc = upload(std::vector<float>(std::size_t{d.M} * d.N, 0.0f));
+    auto c = config({(d.N + 15) / 16, (d.M + 15) / 16, 1}, {128, 1, 1});
+    c.buffers[0] = runtime::Binding::of(ba);
+    c.buffers[1] = runtime::Binding::of(bb);
+    c.buffers[2] = runtime::Binding::of(bc);
+    c.buffers[3] = runtime::Binding::value(d);
+    device().launch(*p, c);
+    auto want = reference(ad, bd, d);
+    ASSERT_TRUE(near(download<float>(bc, want.size()), want, 1e-5, rtol)) << entry << " " << d.M << "x" << d.N << "x" << d.K;
+  }
+}
+
+float f32_identity(float f) { return f; }
+double f32_decode(float f) { return f; }
+std::uint16_t to_f16(float f) {
+  _Float16 h = static_cast<_Float16>(f);
+  std::uint16_t b;
+  std::memcpy(&b, &h, 2);
+  return b;
+}
+double from_f16(std::uint16_t b) {
+  _Float16 h;
+  std::memcpy(&h, &b, 2);
+  return static_cast<double>(h);
+}
+std::uint16_t to_bf16(float f) {  // round to nearest even
+  std::uint32_t u;
+  std::memcpy(&u, &f, 4);
+  u += 0x7fff + ((u >> 16) & 1);
+  return static_cast<std::uint16_t>(u >> 16);
+}
+double from_bf16(std::uint16_t b) {
+  std::uint32_t u = std::uint32_t{b} << 16;
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
+TEST(SimdgroupGemm, Float32) { run_gemm<float>("gemm_f32", f32_identity, f32_decode, 1e-5); }
+TEST(SimdgroupGemm, Half) { run_gemm<std::uint16_t>("gemm_f16", to_f16, from_f16, 1e-5); }
+TEST(SimdgroupGemm, Bfloat) { run_gemm<std::uint16_t>("gemm_bf16", to_bf16, from_bf16, 1e-5); }
+
+}  // namespace
+}  // namespace tmetal::test

@@ -1,0 +1,305 @@
+// Every misuse the emulator diagnoses, each shown with its message: out-of-bounds device and threadgroup
+// accesses, divergent barriers, non-uniform simd collectives, threadgroup memory and thread-count limits,
+// MSL errors at the user's line, and bad launch configurations. None may crash or hang.
+#include "emulator_test_support.h"
+
+namespace tmetal::test {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::shared_ptr<runtime::Pipeline> compile_inline(const std::string& src, const std::string& entry, const std::string& file) {
+  runtime::CompileOptions o;
+  o.file_name = file;
+  return device().compile(src, entry, o);
+}
+
+template <class F> std::string launch_error(F&& f) {
+  try {
+    f();
+  } catch (const runtime::LaunchError& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+const char* kOobDevice = R"(#include <metal_stdlib>
+using namespace metal;
+kernel void shift(device const float* in [[buffer(0)]], device float* out [[buffer(1)]],
+                  uint gid [[thread_position_in_grid]]) {
+    out[gid] = in[gid + 1];   // reads one past the end in the last thread
+}
+)";
+
+TEST(Misuse, OutOfBoundsDeviceReadNamesKernelBufferElementAndThread) {
+  auto p = compile_inline(kOobDevice, "shift", "oob.metal");
+  auto in = upload(random_floats(64, 1)), out = upload(std::vector<float>(64, 0.0f));
+  auto c = config({2, 1, 1}, {32, 1, 1});
+  c.buffers[0] = runtime::Binding::of(in);
+  c.buffers[1] = runtime::Binding::of(out);
+  std::string e = launch_error([&] { device().launch(*p, c); });
+  EXPECT_THAT(e, HasSubstr("kernel 'shift'"));
+  EXPECT_THAT(e, HasSubstr("device buffer 'in' [[buffer(0)]]"));
+  EXPECT_THAT(e, HasSubstr("at element 64"));
+  EXPECT_THAT(e, HasSubstr("the buffer has 256 bytes"));
+  EXPECT_THAT(e, HasSubstr("thread_position_in_grid (63,0,0)"));
+}
+
+TEST(Misuse, OutOfBoundsDeviceWriteStopsTheLaunchInFiberMode) {
+  const char* src = R"(#include <metal_stdlib>
+using namespace metal;
+kernel void k(device float* out [[buffer(0)]], uint tid [[thread_index_in_threadgroup]],
+              uint gid [[thread_position_in_grid]]) {
+    threadgroup_barrier(mem_flags::mem_none);
+    out[gid * 2] = 1.0f;
+}
+)";
+  auto p = compile_inline(src, "k", "oobw.metal");
+  auto out = upload(std::vector<float>(40, 0.0f));
+  auto c = config({4, 1, 1}, {16, 1, 1});
+  c.buffers[0] = runtime::Binding::of(out);
+  std::string e = launch_error([&] { device().launch(*p, c); });
+  EXPECT_THAT(e, HasSubstr("'out' [[buffer(0)]] at element 40"));
+  EXPECT_THAT(e, HasSubstr("thread_position_in_grid (20,0,0)"));
+}
+
+TEST(Misuse, OutOfBoundsThreadgroupArrayIndex) {
+  const char* src = R"(#include <metal_stdlib>
+using namespace metal;
+kernel void k(device float* out [[buffer(0)]], uint tid [[thread_index_in_threadgroup]]) {
+    threadgroup float tile[32];
+    tile[tid + 1] = 1.0f;
+    threadgroup_barrier(mem_flags::mem_threadgroup);
+    out[tid] = tile[tid];
+}
+)";
+  auto p = compile_inline(src, "k", "oobtg.metal");
+  auto out = upload(std::vector<float>(32, 0.0f));
+  auto c = config({1, 1, 1}, {32, 1, 1});
+  c.buffers[0] = runtime::Binding::of(out);
+  std::string e = launch_error([&] { device().launch(*p, c); });
+  EXPECT_THAT(e, HasSubstr("out-of-bounds index 32 into threadgroup array 'tile'"));
+  EXPECT_THAT(e, HasSubstr("thread_position_in_threadgroup (31,0,0)"));
+}
+
+TEST(Misuse, OutOfBoundsThreadgroupPointer) {
+  const char* src = R"(#include <metal_stdlib>
+using namespace metal;
+kernel void k(device float* out [[buffer(0)]], threadgroup float* scratch [[threadgroup(0)]],
+              uint tid [[thread_index_in_threadgroup]]) {
+    threadgroup float* p = scratch + tid;
+    p[8] = 2.0f;
+    out[tid] = 0.0f;
+}
+)";
+  auto p = compile_inline(src, "k", "oobtgp.metal");
+  auto out = upload(std::vector<float>(16, 0.0f));
+  auto c = config({1, 1, 1}, {16, 1, 1});
+  c.buffers[0] = runtime::Binding::of(out);
+  c.threadgroup_memory[0] = 16 * sizeof(float);
+  std::string e = launch_error([&] { device().launch(*p, c); });
+  EXPECT_THAT(e, HasSubstr("threadgroup buffer 'scratch' [[threadgroup(0)]] at element 16"));
+  EXPECT_THAT(e, HasSubstr("thread_position_in_threadgroup (8,0,0)"));
+}
+
+TEST(Misuse, BarrierSkippedByReturnedThreadsIsReported) {
+  const char* src = R"(#include <metal_stdlib>
+using namespace metal;
+kernel void k(device float* out [[buffer(0)]], uint tid [[thread_index_in_threadgroup]]) {
+    if (tid >= 48) {
+        return;
+    }
+    out[tid] = 1.0f;
+    threadgroup_barrier(mem_flags::mem_device);
+}
+)";
+  auto p = compile_inline(src, "k", "divergent.metal");
+  auto out = upload(std::vector<float>(64, 0.0f));
+  auto c = config({1, 1, 1}, {64, 1, 1});
+  c.buffers[0] = runtime::Binding::of(out);
+  std::string e = launch_error([&] { device().launch(*p, c); });
+  EXPECT_THAT(e, HasSubstr("threadgroup_barrier at divergent.metal:8"));
+  EXPECT_THAT(e, HasSubstr("16 of 64 threads returned without reaching it"));
+  EXPECT_THAT(e, HasSubstr("thread_position_in_threadgroup (48,0,0)"));
+}
+
+TEST(Misuse, ThreadsAtDifferentBarriersAreReported) {
+  const char* src = R"(#include <metal_stdlib>
+using namespace metal;
+kernel void k(device float* out [[buffer(0)]], uint tid [[thread_index_in_threadgroup]]) {
+    if (tid < 32) {
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+    } else {
+        threadgroup_barrier(mem_flags::mem_threadgroup);
+    }
+    out[tid] = 1.0f;
+}
+)";
+  auto p = compile_inline(src, "k", "twobarriers.metal");
+  auto out = upload(std::vector<float>(64, 0.0f));
+  auto c = config({1, 1, 1}, {64, 1, 1});
+  c.buffers[0] = runtime::Binding::of(out);
+  std::string e = launch_error([&] { device().launch(*p, c); });
+  EXPECT_THAT(e, HasSubstr("wait at different barriers"));
+  EXPECT_THAT(e, HasSubstr("twobarriers.metal:5"));
+  EXPECT_THAT(e, HasSubstr("twobarriers.metal:7"));
+}
+
+TEST(Misuse, NonUniformSimdCollectiveIsReported) {
+  const char* src = R"(#include <metal_stdlib>
+using namespace metal;
+kernel void k(device float* out [[buffer(0)]], uint lane [[thread_index_in_simdgroup]],
+              uint gid [[thread_position_in_grid]]) {
+    float v = float(lane);
+    if (lane < 16) {
+        v = simd_sum(v);
+    }
+    out[gid] = simd_max(v);
+}
+)";
+  auto p = compile_inline(src, "k", "nonuniform.metal");
+  auto out = upload(std::vector<float>(32, 0.0f));
+  auto c = config({1, 1, 1}, {32, 1, 1});
+  c.buffers[0] = runtime::Binding::of(out);
+  std::string e = launch_error([&] { device().launch(*p, c); });
+  EXPECT_THAT(e, HasSubstr("simd_sum at nonuniform.metal:7"));
+  EXPECT_THAT(e, HasSubstr("was not reached by all active lanes"));
+  EXPECT_THAT(e, HasSubstr("lane 16"));
+  EXPECT_THAT(e, HasSubstr("simd_max at nonuniform.metal:9"));
+}
+
+TEST(Misuse, CollectiveAfterSomeLanesReturnedUsesOnlyActiveLanes) {
+  // Not a misuse: returned lanes are inactive, as on the GPU.
+  const char* src = R"(#include <metal_stdlib>
+using namespace metal;
+kernel void k(device float* out [[buffer(0)]], uint lane [[thread_index_in_simdgroup]]) {
+    if (lane >= 10) {
+        return;
+    }
+    float s = simd_sum(float(lane));
+    ulong active = ulong(simd_active_threads_mask());
+    if (simd_is_first()) {
+        out[0] = s;
+        out[1] = float(active);
+    }
+}
+)";
+  auto p = compile_inline(src, "k", "active.metal");
+  auto out = upload(std::vector<float>(2, 0.0f));
+  auto c = config({1, 1, 1}, {32, 1, 1});
+  c.buffers[0] = runtime::Binding::of(out);
+  device().launch(*p, c);
+  auto got = download<float>(out, 2);
+  EXPECT_EQ(got[0], 45.0f);
+  EXPECT_EQ(got[1], 1023.0f);
+}
+
+TEST(Misuse, ThreadgroupArraysOverTheLimitNameBothNumbers) {
+  const char* src = R"(#include <metal_stdlib>
+using namespace metal;
+kernel void k(device float* out [[buffer(0)]], uint tid [[thread_index_in_threadgroup]]) {
+    threadgroup float big[6000];
+    threadgroup float more[3000];
+    big[tid] = 1.0f;
+    more[tid] = 2.0f;
+    out[tid] = big[tid] + more[tid];
+}
+)";
+  auto p = compile_inline(src, "k", "bigtg.metal");
+  auto out = upload(std::vector<float>(32, 0.0f));
+  auto c = config({1, 1, 1}, {32, 1, 1});
+  c.buffers[0] = runtime::Binding::of(out);
+  std::string e = launch_error([&] { device().launch(*p, c); });
+  EXPECT_THAT(e, HasSubstr("threadgroup memory of 36000 bytes"));
+  EXPECT_THAT(e, HasSubstr("exceeds the device limit of 32768 bytes"));
+}
+
+TEST(Misuse, ThreadgroupBufferLengthsOverTheLimit) {
+  auto p = pipeline("reduce.metal", "reduce_sum");
+  auto c = config({1, 1, 1}, {32, 1, 1});
+  c.buffers[0] = runtime::Binding::of(upload(random_floats(32, 3)));
+  c.buffers[1] = runtime::Binding::of(upload(std::vector<float>(1, 0.0f)));
+  c.buffers[2] = runtime::Binding::value(32u);
+  c.threadgroup_memory[0] = 40000;
+  std::string e = launch_error([&] { device().launch(*p, c); });
+  EXPECT_THAT(e, HasSubstr("40000 bytes, over the device limit of 32768 bytes"));
+}
+
+TEST(Misuse, TooManyThreadsPerThreadgroup) {
+  auto p = pipeline("vector_add.metal", "vector_add");
+  auto c = config({1, 1, 1}, {32, 33, 1});
+  std::string e = launch_error([&] { device().launch(*p, c); });
+  EXPECT_THAT(e, HasSubstr("1056 threads per threadgroup (32x33x1) exceed the device limit of 1024"));
+}
+
+TEST(Misuse, MslErrorReportsTheUsersLine) {
+  const char* src = R"(#include <metal_stdlib>
+using namespace metal;
+
+kernel void k(device float* out [[buffer(0)]], uint gid [[thread_position_in_grid]]) {
+    float4 v = float4(1.0f);
+    out[gid] = v.x + undefined_name;
+}
+)";
+  try {
+    compile_inline(src, "k", "bad.metal");
+    FAIL() << "compiled";
+  } catch (const runtime::CompileError& e) {
+    std::string m = e.what();
+    EXPECT_EQ(m.rfind("bad.metal:6:", 0), 0u) << m;
+    EXPECT_THAT(m, HasSubstr("undefined_name"));
+    EXPECT_THAT(m, ::testing::Not(HasSubstr(".cpp")));
+  }
+}
+
+TEST(Misuse, MslSyntaxErrorReportsTheUsersLine) {
+  const char* src = "#include <metal_stdlib>\nusing namespace metal;\n\n\nkernel void k(device float* out [[buffer(0)]]) {\n"
+                    "    out[0] = 1.0f\n}\n";
+  try {
+    compile_inline(src, "k", "syntax.metal");
+    FAIL() << "compiled";
+  } catch (const runtime::CompileError& e) {
+    EXPECT_THAT(std::string(e.what()), HasSubstr("syntax.metal:6:"));
+  }
+  try {
+    compile_inline("kernel void k(device float* out [[buffer(0)]]) { /* unterminated\n", "k", "comment.metal");
+    FAIL() << "compiled";
+  } catch (const runtime::CompileError& e) {
+    EXPECT_THAT(std::string(e.what()), HasSubstr("comment.metal:1:50: error: unterminated /* comment"));
+  }
+}
+
+TEST(Misuse, BadEntriesBindingsAndConstants) {
+  try {
+    compile_inline(kOobDevice, "nope", "e.metal");
+    FAIL();
+  } catch (const runtime::CompileError& e) {
+    EXPECT_THAT(std::string(e.what()), HasSubstr("no kernel named 'nope' (kernels: shift)"));
+  }
+  try {
+    runtime::CompileOptions o;
+    o.function_constants["7"] = 1.0;
+    device().compile(kOobDevice, "shift", o);
+    FAIL();
+  } catch (const runtime::CompileError& e) {
+    EXPECT_THAT(std::string(e.what()), HasSubstr("no function constant '7'"));
+  }
+  auto p = compile_inline(kOobDevice, "shift", "oob.metal");
+  auto c = config({1, 1, 1}, {32, 1, 1});
+  c.buffers[0] = runtime::Binding::of(upload(random_floats(64, 1)));
+  std::string e = launch_error([&] { device().launch(*p, c); });
+  EXPECT_THAT(e, HasSubstr("parameter 'out' [[buffer(1)]] has nothing bound"));
+  c = config({0, 1, 1}, {32, 1, 1});
+  EXPECT_THAT(launch_error([&] { device().launch(*p, c); }), HasSubstr("must be positive"));
+}
+
+TEST(Misuse, ConstantArgumentTooSmall) {
+  auto p = pipeline("vector_add.metal", "vector_add");
+  auto c = config({1, 1, 1}, {4, 1, 1});
+  for (int i = 0; i < 3; ++i) c.buffers[i] = runtime::Binding::of(upload(random_floats(16, 1)));
+  c.buffers[3] = runtime::Binding::value(std::uint32_t{16});
+  EXPECT_THAT(launch_error([&] { device().launch(*p, c); }), HasSubstr("'p' [[buffer(3)]] needs 8 bytes but the bound data has 4"));
+}
+
+}  // namespace
+}  // namespace tmetal::test

@@ -1,0 +1,335 @@
+// `triton-metal emulate`: runs one MSL compute kernel on the Metal emulator with buffers described on the
+// command line, prints per-launch counters and optionally dumps buffers (docs/emulator.md).
+//
+//   triton-metal emulate k.metal --entry vector_add --buffer 0=f32:1024:random --buffer 1=f32:1024:zeros
+//       --buffer 2=u32:=1024 --grid 4 --threadgroup 256 --dump 1
+#include "command_registry.h"
+
+#include "triton_metal/runtime.h"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+
+namespace tmetal::cli {
+namespace {
+
+using runtime::Binding;
+using runtime::Size3;
+
+struct ElemType {
+  std::string name;
+  std::size_t size;
+  bool is_float;
+  bool is_signed;
+};
+
+const std::vector<ElemType> kTypes = {{"f32", 4, true, true},  {"f16", 2, true, true},  {"bf16", 2, true, true},
+                                      {"i32", 4, false, true}, {"u32", 4, false, false}, {"i16", 2, false, true},
+                                      {"u16", 2, false, false}, {"i8", 1, false, true},  {"u8", 1, false, false},
+                                      {"i64", 8, false, true}, {"u64", 8, false, false}};
+
+const ElemType& type_named(const std::string& s, const std::string& where) {
+  for (const auto& t : kTypes)
+    if (t.name == s) return t;
+  throw UsageError(fmt::format("{}: unknown element type '{}' (f32 f16 bf16 i32 u32 i16 u16 i8 u8 i64 u64)", where, s));
+}
+
+std::uint16_t to_f16(float f) {
+  _Float16 h = static_cast<_Float16>(f);
+  std::uint16_t b;
+  std::memcpy(&b, &h, 2);
+  return b;
+}
+float from_f16(std::uint16_t b) {
+  _Float16 h;
+  std::memcpy(&h, &b, 2);
+  return static_cast<float>(h);
+}
+std::uint16_t to_bf16(float f) {
+  std::uint32_t u;
+  std::memcpy(&u, &f, 4);
+  if ((u & 0x7fffffffu) > 0x7f800000u) return static_cast<std::uint16_t>((u >> 16) | 0x40u);
+  u += 0x7fffu + ((u >> 16) & 1u);
+  return static_cast<std::uint16_t>(u >> 16);
+}
+float from_bf16(std::uint16_t b) {
+  std::uint32_t u = std::uint32_t{b} << 16;
+  float f;
+  std::memcpy(&f, &u, 4);
+  return f;
+}
+
+// Stores value v as element i of type t.
+void store(unsigned char* p, const ElemType& t, std::size_t i, double v) {
+  unsigned char* q = p + i * t.size;
+  auto put = [&](auto x) { std::memcpy(q, &x, sizeof x); };
+  const std::string& n = t.name;
+  if (n == "f32") put(static_cast<float>(v));
+  else if (n == "f16") put(to_f16(static_cast<float>(v)));
+  else if (n == "bf16") put(to_bf16(static_cast<float>(v)));
+  else if (n == "i32") put(static_cast<std::int32_t>(v));
+  else if (n == "u32") put(static_cast<std::uint32_t>(v));
+  else if (n == "i16") put(static_cast<std::int16_t>(v));
+  else if (n == "u16") put(static_cast<std::uint16_t>(v));
+  else if (n == "i8") put(static_cast<std::int8_t>(v));
+  else if (n == "u8") put(static_cast<std::uint8_t>(v));
+  else if (n == "i64") put(static_cast<std::int64_t>(v));
+  else put(static_cast<std::uint64_t>(v));
+}
+
+std::string load(const unsigned char* p, const ElemType& t, std::size_t i) {
+  const unsigned char* q = p + i * t.size;
+  auto get = [&](auto x) { std::memcpy(&x, q, sizeof x); return x; };
+  const std::string& n = t.name;
+  if (n == "f32") return fmt::format("{:g}", get(float{}));
+  if (n == "f16") return fmt::format("{:g}", from_f16(get(std::uint16_t{})));
+  if (n == "bf16") return fmt::format("{:g}", from_bf16(get(std::uint16_t{})));
+  if (n == "i32") return fmt::format("{}", get(std::int32_t{}));
+  if (n == "u32") return fmt::format("{}", get(std::uint32_t{}));
+  if (n == "i16") return fmt::format("{}", get(std::int16_t{}));
+  if (n == "u16") return fmt::format("{}", get(std::uint16_t{}));
+  if (n == "i8") return fmt::format("{}", get(std::int8_t{}));
+  if (n == "u8") return fmt::format("{}", get(std::uint8_t{}));
+  if (n == "i64") return fmt::format("{}", get(std::int64_t{}));
+  return fmt::format("{}", get(std::uint64_t{}));
+}
+
+double parse_number(const std::string& s, const std::string& where) {
+  try {
+    size_t used = 0;
+    double v = std::stod(s, &used);
+    if (used != s.size()) throw std::invalid_argument(s);
+    return v;
+  } catch (const std::exception&) {
+    throw UsageError(fmt::format("{}: '{}' is not a number", where, s));
+  }
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, sep)) out.push_back(item);
+  if (!s.empty() && s.back() == sep) out.push_back("");
+  return out;
+}
+
+Size3 parse_size(const std::string& s, const char* what) {
+  auto parts = split(s, ',');
+  if (parts.empty() || parts.size() > 3) throw UsageError(fmt::format("{} '{}': expected X[,Y[,Z]]", what, s));
+  std::uint32_t v[3] = {1, 1, 1};
+  for (size_t i = 0; i < parts.size(); ++i) {
+    auto [ptr, ec] = std::from_chars(parts[i].data(), parts[i].data() + parts[i].size(), v[i]);
+    if (ec != std::errc() || ptr != parts[i].data() + parts[i].size() || v[i] == 0)
+      throw UsageError(fmt::format("{} '{}': expected positive integers X[,Y[,Z]]", what, s));
+  }
+  return {v[0], v[1], v[2]};
+}
+
+std::uint32_t parse_index(const std::string& s, const std::string& where) {
+  std::uint32_t v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) throw UsageError(fmt::format("{}: '{}' is not an index", where, s));
+  return v;
+}
+
+struct BufferSpec {
+  ElemType type;
+  std::size_t count = 0;
+  Binding binding;
+};
+
+// IDX=TYPE:COUNT[:INIT]  INIT: zeros (default), ones, iota, random, fill=V
+// IDX=TYPE:=V[,V...]     a small constant blob (setBytes)
+// IDX=TYPE:file=PATH     raw contents of a file
+// IDX=struct:TYPE=V,TYPE=V...  a constant struct, fields at their natural alignment
+BufferSpec parse_buffer(const std::string& spec, runtime::Device& dev, std::mt19937& rng, std::uint32_t& index) {
+  std::string where = fmt::format("--buffer {}", spec);
+  auto eq = spec.find('=');
+  if (eq == std::string::npos) throw UsageError(where + ": expected IDX=TYPE:...");
+  index = parse_index(spec.substr(0, eq), where);
+  if (spec.compare(eq + 1, 7, "struct:") == 0) {
+    std::vector<std::uint8_t> bytes;
+    std::size_t align = 1;
+    for (const auto& field : split(spec.substr(eq + 8), ',')) {
+      auto feq = field.find('=');
+      if (feq == std::string::npos) throw UsageError(where + ": struct fields are TYPE=VALUE");
+      const ElemType& t = type_named(field.substr(0, feq), where);
+      std::size_t at = (bytes.size() + t.size - 1) / t.size * t.size;
+      bytes.resize(at + t.size);
+      store(bytes.data() + at, t, 0, parse_number(field.substr(feq + 1), where));
+      align = std::max(align, t.size);
+    }
+    bytes.resize((bytes.size() + align - 1) / align * align);
+    BufferSpec b{type_named("u8", where), bytes.size(), Binding::raw(bytes)};
+    return b;
+  }
+  auto parts = split(spec.substr(eq + 1), ':');
+  if (parts.size() < 2) throw UsageError(where + ": expected TYPE:COUNT[:INIT], TYPE:=VALUES or TYPE:file=PATH");
+  BufferSpec b{type_named(parts[0], where), 0, {}};
+  const ElemType& t = b.type;
+  if (parts[1].rfind("=", 0) == 0) {
+    auto values = split(parts[1].substr(1), ',');
+    std::vector<std::uint8_t> bytes(values.size() * t.size);
+    for (size_t i = 0; i < values.size(); ++i) store(bytes.data(), t, i, parse_number(values[i], where));
+    b.count = values.size();
+    b.binding = Binding::raw(std::move(bytes));
+    return b;
+  }
+  if (parts[1].rfind("file=", 0) == 0) {
+    std::string path = spec.substr(eq + 1).substr(parts[0].size() + 6);
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError(fmt::format("{}: cannot read '{}'", where, path));
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    b.count = data.size() / t.size;
+    auto buf = dev.allocate(data.size());
+    std::memcpy(buf->data(), data.data(), data.size());
+    b.binding = Binding::of(buf);
+    return b;
+  }
+  b.count = parse_index(parts[1], where);
+  if (b.count == 0) throw UsageError(where + ": the element count must be positive");
+  std::string init = parts.size() > 2 ? parts[2] : "zeros";
+  auto buf = dev.allocate(b.count * t.size);
+  auto* p = static_cast<unsigned char*>(buf->data());
+  std::uniform_real_distribution<double> fd(-1.0, 1.0);
+  std::uniform_int_distribution<int> id(0, 99);
+  for (std::size_t i = 0; i < b.count; ++i) {
+    double v;
+    if (init == "zeros") v = 0;
+    else if (init == "ones") v = 1;
+    else if (init == "iota") v = static_cast<double>(i);
+    else if (init == "random") v = t.is_float ? fd(rng) : id(rng);
+    else if (init.rfind("fill=", 0) == 0) v = parse_number(init.substr(5), where);
+    else throw UsageError(fmt::format("{}: unknown initializer '{}' (zeros ones iota random fill=V)", where, init));
+    store(p, t, i, v);
+  }
+  b.binding = Binding::of(buf);
+  return b;
+}
+
+runtime::FunctionConstantValue parse_constant_value(const std::string& v, const std::string& where) {
+  if (v == "true") return true;
+  if (v == "false") return false;
+  if (v.find_first_of(".eE") == std::string::npos && v.find("inf") == std::string::npos) {
+    std::int64_t i = 0;
+    auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), i);
+    if (ec == std::errc() && ptr == v.data() + v.size()) return i;
+  }
+  return parse_number(v, where);
+}
+
+RunFunction setup(CLI::App& cmd) {
+  struct Options {
+    std::string file, entry, grid = "1", threadgroup = "1", device = "emulator";
+    std::vector<std::string> buffers, tg_memory, constants, dumps;
+    bool threads_grid = false, json = false;
+    unsigned seed = 1, repeat = 1, dump_count = 16;
+  };
+  auto o = std::make_shared<Options>();
+  cmd.add_option("kernel", o->file, "MSL source file")->required();
+  cmd.add_option("--entry", o->entry, "kernel (entry point) name")->required();
+  cmd.add_option("--buffer", o->buffers,
+                 "IDX=TYPE:COUNT[:zeros|ones|iota|random|fill=V], IDX=TYPE:=V[,V...] (constant bytes), "
+                 "IDX=TYPE:file=PATH; TYPE: f32 f16 bf16 i32 u32 i16 u16 i8 u8 i64 u64");
+  cmd.add_option("--threadgroup-memory", o->tg_memory, "IDX=BYTES for a [[threadgroup(IDX)]] parameter");
+  cmd.add_option("--grid", o->grid, "X[,Y[,Z]]: threadgroups per grid (threads with --threads-grid)");
+  cmd.add_option("--threadgroup", o->threadgroup, "X[,Y[,Z]]: threads per threadgroup");
+  cmd.add_flag("--threads-grid", o->threads_grid, "the grid counts threads (dispatchThreads; partial edge threadgroups)");
+  cmd.add_option("--constant", o->constants, "NAME_OR_INDEX=VALUE: a function constant (true, false, integer or float)");
+  cmd.add_option("--dump", o->dumps, "IDX[=PATH]: print buffer IDX after the launch, or write its bytes to PATH");
+  cmd.add_option("--dump-count", o->dump_count, "elements to print per dumped buffer (default 16)");
+  cmd.add_option("--seed", o->seed, "seed for random initializers (default 1)");
+  cmd.add_option("--repeat", o->repeat, "launch this many times (default 1)");
+  cmd.add_flag("--json", o->json, "print the statistics as JSON");
+  cmd.add_option("--device", o->device, "device (default emulator)");
+  return [o]() -> int {
+    std::ifstream in(o->file);
+    if (!in) throw UsageError(fmt::format("cannot read kernel file '{}'", o->file));
+    std::stringstream ss;
+    ss << in.rdbuf();
+    auto dev = runtime::make_device(o->device);
+    runtime::CompileOptions copts;
+    copts.file_name = o->file;
+    for (const auto& c : o->constants) {
+      auto eq = c.find('=');
+      if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--constant {}: expected NAME_OR_INDEX=VALUE", c));
+      copts.function_constants[c.substr(0, eq)] = parse_constant_value(c.substr(eq + 1), "--constant " + c);
+    }
+    runtime::LaunchConfig cfg;
+    cfg.grid = parse_size(o->grid, "--grid");
+    cfg.threads_per_threadgroup = parse_size(o->threadgroup, "--threadgroup");
+    cfg.dispatch = o->threads_grid ? runtime::Dispatch::Threads : runtime::Dispatch::Threadgroups;
+    std::mt19937 rng(o->seed);
+    std::map<std::uint32_t, BufferSpec> specs;
+    for (const auto& b : o->buffers) {
+      std::uint32_t idx = 0;
+      BufferSpec s = parse_buffer(b, *dev, rng, idx);
+      cfg.buffers[idx] = s.binding;
+      specs[idx] = std::move(s);
+    }
+    for (const auto& t : o->tg_memory) {
+      auto eq = t.find('=');
+      if (eq == std::string::npos) throw UsageError(fmt::format("--threadgroup-memory {}: expected IDX=BYTES", t));
+      cfg.threadgroup_memory[parse_index(t.substr(0, eq), "--threadgroup-memory")] = parse_index(t.substr(eq + 1), "--threadgroup-memory");
+    }
+    auto pipeline = dev->compile(ss.str(), o->entry, copts);
+    nlohmann::json report;
+    report["kernel"] = o->entry;
+    report["compile_seconds"] = pipeline->compile_seconds();
+    report["compile_cache_hit"] = pipeline->from_cache();
+    if (!o->json)
+      fmt::print("kernel {}: {}\n", o->entry,
+                 pipeline->from_cache() ? std::string("compiled object from cache")
+                                        : fmt::format("compiled in {:.3f} s", pipeline->compile_seconds()));
+    for (unsigned r = 0; r < std::max(1u, o->repeat); ++r) {
+      auto s = dev->launch(*pipeline, cfg);
+      report["launches"].push_back({{"threadgroups", s.threadgroups}, {"threads", s.threads}, {"wall_seconds", s.wall_seconds},
+                                    {"device_bytes_read", s.device_bytes_read}, {"device_bytes_written", s.device_bytes_written},
+                                    {"barriers", s.barriers}, {"simd_collectives", s.simd_collectives}});
+      if (!o->json)
+        fmt::print("launch {}: {} threadgroups, {} threads, wall {:.3f} ms, device bytes read {}, written {}, barriers {}, "
+                   "simd collectives {}\n",
+                   r + 1, s.threadgroups, s.threads, s.wall_seconds * 1e3, s.device_bytes_read, s.device_bytes_written,
+                   s.barriers, s.simd_collectives);
+    }
+    for (const auto& d : o->dumps) {
+      auto eq = d.find('=');
+      std::uint32_t idx = parse_index(d.substr(0, eq), "--dump " + d);
+      auto it = specs.find(idx);
+      if (it == specs.end()) throw UsageError(fmt::format("--dump {}: no buffer {} was given", d, idx));
+      const BufferSpec& b = it->second;
+      const unsigned char* p = b.binding.buffer ? static_cast<const unsigned char*>(b.binding.buffer->data()) : b.binding.bytes.data();
+      if (eq != std::string::npos) {
+        std::ofstream out(d.substr(eq + 1), std::ios::binary);
+        out.write(reinterpret_cast<const char*>(p), static_cast<std::streamsize>(b.count * b.type.size));
+        if (!out) throw std::runtime_error(fmt::format("cannot write '{}'", d.substr(eq + 1)));
+        continue;
+      }
+      std::vector<std::string> vals;
+      for (std::size_t i = 0; i < std::min<std::size_t>(b.count, o->dump_count); ++i) vals.push_back(load(p, b.type, i));
+      if (o->json) {
+        report["buffers"][std::to_string(idx)] = vals;
+      } else {
+        std::string joined;
+        for (const auto& v : vals) joined += (joined.empty() ? "" : " ") + v;
+        fmt::print("buffer {} ({} x {}): {}{}\n", idx, b.type.name, b.count, joined, b.count > vals.size() ? " ..." : "");
+      }
+    }
+    if (o->json) fmt::print("{}\n", report.dump(2));
+    return 0;
+  };
+}
+
+CommandRegistration reg{"emulate", "run an MSL compute kernel on the Metal emulator (CPU)", setup};
+
+}  // namespace
+}  // namespace tmetal::cli
