@@ -496,6 +496,17 @@ TValue CodeGen::builtin(const std::string& name, CallArgs& args) {
   }
   if (name == "py.int" || name == "py.float" || name == "py.bool") {
     TValue v = bind(name.substr(3), args, {n("x")})[0];
+    if (name == "py.float" && v.kind == TValue::Kind::Str) {
+      std::string t = v.s;
+      for (auto& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (t == "inf" || t == "+inf" || t == "infinity") return TValue::real(HUGE_VAL);
+      if (t == "-inf" || t == "-infinity") return TValue::real(-HUGE_VAL);
+      if (t == "nan") return TValue::real(std::nan(""));
+      char* end = nullptr;
+      double d = std::strtod(v.s.c_str(), &end);
+      if (v.s.empty() || *end != '\0') S_.fail(fmt::format("could not convert string to float: '{}'", v.s));
+      return TValue::real(d);
+    }
     if (!v.is_number()) S_.fail(fmt::format("{}() needs a compile-time number inside a kernel; use .to(dtype) for tensors", name.substr(3)));
     double d = v.kind == TValue::Kind::Float ? v.f : v.kind == TValue::Kind::Int ? static_cast<double>(v.i) : v.b;
     if (name == "py.float") return TValue::real(d);

@@ -26,7 +26,7 @@ class Lexer {
       if (c == '\n') {
         if (depth_ == 0) push(Tok::Newline, "\n", here());
         advance();
-        at_line_start = true;
+        at_line_start = depth_ == 0;
         continue;
       }
       if (c == ' ' || c == '\t' || c == '\r' || c == '\f') { advance(); continue; }

@@ -28,6 +28,7 @@ class Semantic {
 
   // Conversions.
   TValue to_tensor(const TValue& x);  // Python numbers → 0-d constants (Triton's to_tensor rules)
+  FType literal_type(const TValue& number);  // the type to_tensor gives a Python number
   TValue constant(const TValue& number, FType type);  // a number as a constant of `type` (scalar or splat)
   TValue cast(const TValue& x, DT to, bool bitcast = false);
   TValue to_bool(const TValue& x);  // x != 0 for non-i1

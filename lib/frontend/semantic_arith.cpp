@@ -91,19 +91,23 @@ TValue Semantic::constant(const TValue& number, FType type) {
   return TValue::tensor(v, std::move(type));
 }
 
-TValue Semantic::to_tensor(const TValue& x) {
+FType Semantic::literal_type(const TValue& x) {
   switch (x.kind) {
-    case TValue::Kind::Tensor: return x;
-    case TValue::Kind::Bool: return constant(x, FType::scalar(DT::I1));
-    case TValue::Kind::Int: return constant(x, FType::scalar(x.i >= INT32_MIN && x.i <= INT32_MAX ? DT::I32 : x.i >= 0 && x.i <= UINT32_MAX ? DT::U32 : DT::I64));
+    case TValue::Kind::Bool: return FType::scalar(DT::I1);
+    case TValue::Kind::Int: return FType::scalar(x.i >= INT32_MIN && x.i <= INT32_MAX ? DT::I32 : x.i >= 0 && x.i <= UINT32_MAX ? DT::U32 : DT::I64);
     case TValue::Kind::Float: {
       double a = std::fabs(x.f);
       if (!(a == 0 || std::isinf(a) || std::isnan(a) || (a >= std::ldexp(1.0, -126) && a <= static_cast<double>(std::numeric_limits<float>::max()))))
         fail(fmt::format("the float {} needs fp64, which Metal does not support", x.f));
-      return constant(x, FType::scalar(DT::F32));
+      return FType::scalar(DT::F32);
     }
     default: fail(fmt::format("expected a tensor or a number, got {}", x.describe()));
   }
+}
+
+TValue Semantic::to_tensor(const TValue& x) {
+  if (x.kind == TValue::Kind::Tensor) return x;
+  return constant(x, literal_type(x));
 }
 
 TValue Semantic::to_bool(const TValue& x0) {
@@ -167,8 +171,8 @@ struct Checked {
 // Triton's binary_op_type_checking_impl: converts Python numbers, promotes, broadcasts.
 static Checked check_binary(Semantic& S, const TValue& a0, const TValue& b0, bool allow_lhs_ptr, bool allow_rhs_ptr, bool arithmetic, bool div_or_mod) {
   bool as = a0.is_number(), bs = b0.is_number();
-  TValue a = S.to_tensor(a0), b = S.to_tensor(b0);
-  FType ea = a.type.element(), eb = b.type.element();
+  TValue a = as ? a0 : S.to_tensor(a0), b = bs ? b0 : S.to_tensor(b0);
+  FType ea = as ? S.literal_type(a0) : a.type.element(), eb = bs ? S.literal_type(b0) : b.type.element();
   if (ea.is_block_ptr() || eb.is_block_ptr()) S.fail("block pointers only support tl.advance, tl.load and tl.store");
   auto check_ptr = [&](const FType& x, const FType& y, bool allow) {
     if (!x.is_ptr()) return;
@@ -200,6 +204,9 @@ static Checked check_binary(Semantic& S, const TValue& a0, const TValue& b0, boo
     scalar_fits(b0);
     a = as ? S.constant(a0, FType::scalar(ret)) : S.cast(a, ret);
     b = bs ? S.constant(b0, FType::scalar(ret)) : S.cast(b, ret);
+  } else {
+    if (as) a = S.to_tensor(a0);
+    if (bs) b = S.to_tensor(b0);
   }
   auto [x, y] = S.broadcast_pair(a, b);
   return {x, y};

@@ -2,7 +2,8 @@
 // by a constant holding its value: integer arithmetic with two's-complement wrapping at the op's width,
 // signed/unsigned division and remainder (C truncation; division by zero is left alone), shifts,
 // comparisons, f32 arithmetic rounded to f32, casts, and splat/broadcast/expand_dims/reshape of constants.
-// f16/bf16 arithmetic is not folded (the result would need that format's rounding).
+// f16/bf16 arithmetic is not folded (the result would need that format's rounding); truncf to f16/bf16
+// folds only when the value is exactly representable.
 #include "transforms/pass.h"
 
 #include "ir/builder.h"
@@ -111,6 +112,17 @@ std::optional<double> fold_float(const Operation* op, const std::vector<double>&
   }
 }
 
+// True when `v` is exactly representable as a normal number (or zero/inf/nan) of a float format with
+// `mantissa` explicit bits and exponents in [min_exp, max_exp] (frexp convention); then truncf is exact.
+bool exactly_representable(double v, int mantissa, int min_exp, int max_exp) {
+  if (v == 0 || std::isinf(v) || std::isnan(v)) return true;
+  int e;
+  double m = std::frexp(v, &e);
+  if (e < min_exp || e > max_exp) return false;
+  double scaled = std::ldexp(m, mantissa + 1);
+  return scaled == std::floor(scaled);
+}
+
 class ConstantFoldPass : public Pass {
  public:
   std::string name() const override { return "constant-fold"; }
@@ -146,6 +158,12 @@ class ConstantFoldPass : public Pass {
           if (re == Type::f32()) folded = b.constant_float(static_cast<float>(as_signed(in[0].i, op->operand(0)->type().element().bits())), rt);
           break;
         case OpCode::ExtF: folded = b.constant_float(in[0].f, rt); break;
+        case OpCode::TruncF: {
+          bool exact = re.scalar_kind() == ScalarKind::F16 ? exactly_representable(in[0].f, 10, -13, 16)
+                                                             : exactly_representable(in[0].f, 7, -125, 128);
+          if (exact) folded = b.constant_float(in[0].f, rt);
+          break;
+        }
         case OpCode::Select:
           break;  // canonicalize picks the branch
         default:
