@@ -1,14 +1,17 @@
 // `triton-metal compile`: compiles a Triton-language kernel (.py) or tile IR (.tir) and prints the IR of
-// the requested stage. Stages 1–2 today (--emit tile-ir-raw | tile-ir); later stages add their --emit
-// values, --target and -o to this file, calling the next stage's API on TileIrResult::module.
+// the requested stage (--emit tile-ir-raw | tile-ir | gpu-ir | msl | metadata), or with -o DIR writes
+// DIR/NAME.metal and DIR/NAME.json (stages 3–5 through tmetal::compile, include/triton_metal/kernel.h).
 #include "command_registry.h"
 
 #include "triton_metal/compile.h"
+#include "triton_metal/kernel.h"
+#include "triton_metal/target.h"
 #include "transforms/pass.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -27,6 +30,9 @@ struct CompileArgs {
   bool verify_each = false;
   bool no_verify_each = false;
   bool no_locations = false;
+  std::string target;
+  int num_warps = 4;
+  std::string out_dir;
 };
 
 std::string read_file(const std::string& path) {
@@ -38,7 +44,7 @@ std::string read_file(const std::string& path) {
 }
 
 int run(const CompileArgs& a) {
-  static const std::vector<std::string> emits = {"tile-ir-raw", "tile-ir"};
+  static const std::vector<std::string> emits = {"tile-ir-raw", "tile-ir", "gpu-ir", "msl", "metadata"};
   if (std::find(emits.begin(), emits.end(), a.emit) == emits.end())
     throw tmetal::cli::UsageError(fmt::format("unknown --emit '{}' (choose from: {})", a.emit, fmt::join(emits, ", ")));
   bool tir = a.input.size() > 4 && a.input.substr(a.input.size() - 4) == ".tir";
@@ -72,6 +78,37 @@ int run(const CompileArgs& a) {
       if (!tmetal::transforms::create_pass(p))
         throw tmetal::cli::UsageError(fmt::format("--passes names unknown pass '{}' (known: {})", p, fmt::join(tmetal::transforms::pass_names(), ", ")));
   std::string source = read_file(a.input);
+  bool lower = a.emit == "gpu-ir" || a.emit == "msl" || a.emit == "metadata" || !a.out_dir.empty();
+  if (lower) {
+    if (tir) throw tmetal::cli::UsageError("--emit gpu-ir/msl/metadata and -o need a Python kernel (.py)");
+    tmetal::KernelOptions ko;
+    ko.target = a.target;
+    ko.num_warps = a.num_warps;
+    ko.tile = options;
+    try {
+      tmetal::CompiledKernel k = tmetal::compile(source, a.input, a.kernel, spec, ko);
+      if (!a.out_dir.empty()) {
+        std::filesystem::create_directories(a.out_dir);
+        for (auto [ext, text] : {std::pair{".metal", &k.msl}, std::pair{".json", &k.metadata_json}}) {
+          std::string path = (std::filesystem::path(a.out_dir) / (k.name + ext)).string();
+          std::ofstream out(path, std::ios::binary);
+          if (!(out << *text)) throw std::runtime_error(fmt::format("cannot write '{}'", path));
+        }
+      }
+      if (a.out_dir.empty() || a.emit != "tile-ir")
+        std::cout << (a.emit == "tile-ir-raw" ? k.tile_ir_raw : a.emit == "tile-ir" ? k.tile_ir : a.emit == "gpu-ir" ? k.gpu_ir
+                      : a.emit == "msl" ? k.msl : k.metadata_json);
+    } catch (const tmetal::CompileFailure& e) {
+      std::string msg = e.what();
+      std::cerr << msg << (msg.empty() || msg.back() != '\n' ? "\n" : "");
+      return 1;
+    } catch (const tmetal::target::UnknownTargetError& e) {
+      throw tmetal::cli::UsageError(e.what());
+    } catch (const std::invalid_argument& e) {
+      throw tmetal::cli::UsageError(e.what());
+    }
+    return 0;
+  }
   try {
     tmetal::TileIrResult result = tir ? tmetal::optimize_tile_ir(source, a.input, options)
                                       : tmetal::compile_tile_ir(source, a.input, a.kernel, spec, options);
@@ -92,7 +129,10 @@ tmetal::cli::CommandRegistration reg{
       cmd.add_option("--kernel,-k", a->kernel, "name of the @triton.jit function to compile");
       cmd.add_option("--signature,-s", a->signature, "argument types, e.g. 'x_ptr=*fp32:16, n=i32' (:16 = divisible by 16 / 16-byte aligned)");
       cmd.add_option("--constexpr,-c", a->constexprs, "constexpr values, e.g. BLOCK=1024 (repeatable)");
-      cmd.add_option("--emit", a->emit, "output: tile-ir-raw (after the front end) or tile-ir (after the tile passes)");
+      cmd.add_option("--emit", a->emit, "output: tile-ir-raw (after the front end), tile-ir (after the tile passes), gpu-ir (with layouts), msl, metadata");
+      cmd.add_option("--target,-t", a->target, "hardware-model target (m1, m3, m4-max, ...; default TRITON_METAL_TARGET or apple-m3)");
+      cmd.add_option("--num-warps", a->num_warps, "simdgroups per threadgroup (Triton's num_warps; default 4)");
+      cmd.add_option("-o,--output-dir", a->out_dir, "write NAME.metal and NAME.json into this folder");
       cmd.add_option("--passes", a->passes, "comma-separated tile passes to run instead of the default pipeline");
       cmd.add_flag("--print-after-all", a->print_after_all, "print the IR after every pass");
       cmd.add_option("--print-after", a->print_after, "print the IR after the named pass (repeatable)");

@@ -1,0 +1,200 @@
+// MSL emission of tt.reduce and tt.scan.
+//
+// Reduce, fast path (a 1-D tensor reduced to a scalar by one associative op whose lanes all hold distinct
+// data): in-thread over registers, then simd_sum / simd_max / simd_min across the simdgroup, then across
+// simdgroups through threadgroup memory. General path (any axis, any combine region, argmax/argmin tuples):
+// the operands go to threadgroup memory and each thread combines, along the axis, the elements of each of its
+// result registers, running the combine region inline. Scan: operands to threadgroup memory, each thread
+// combines the prefix of each of its registers along the axis (inclusive, in order).
+#include "codegen/msl_emitter.h"
+
+#include <fmt/format.h>
+
+namespace tmetal::codegen {
+
+void Emitter::emit_combine(ir::Block& body, const std::vector<std::string>& lhs, const std::vector<std::string>& rhs,
+                           const std::vector<std::string>& out) {
+  size_t n = lhs.size();
+  open("");
+  for (size_t i = 0; i < n; ++i) {
+    names_[body.argument(i)] = lhs[i];
+    names_[body.argument(n + i)] = rhs[i];
+  }
+  int saved = last_line_;
+  for (auto& op : body.ops()) {
+    if (op->is(ir::OpCode::ReduceReturn) || op->is(ir::OpCode::ScanReturn)) {
+      std::vector<std::string> tmp;
+      for (size_t i = 0; i < n; ++i) line(fmt::format("{} = {};", out[i], name_of(op->operand(i))));
+    } else {
+      emit_op(*op);
+    }
+  }
+  last_line_ = saved;
+  close();
+}
+
+namespace {
+const char* simd_collective(const ir::Operation& reduce) {
+  const ir::Block& b = reduce.body();
+  if (reduce.num_operands() != 1 || b.ops().size() != 2) return nullptr;
+  const ir::Operation& op = *b.ops().front();
+  if (op.num_operands() != 2 || op.operand(0) != b.argument(0) || op.operand(1) != b.argument(1)) {
+    if (!(op.num_operands() == 2 && op.operand(0) == b.argument(1) && op.operand(1) == b.argument(0))) return nullptr;
+  }
+  switch (op.code()) {
+    case ir::OpCode::AddF: case ir::OpCode::AddI: return "sum";
+    case ir::OpCode::MaxNumF: case ir::OpCode::MaximumF: case ir::OpCode::MaxSI: return "max";
+    case ir::OpCode::MinNumF: case ir::OpCode::MinimumF: case ir::OpCode::MinSI: return "min";
+    default: return nullptr;
+  }
+}
+}  // namespace
+
+void Emitter::emit_reduce(ir::Operation& op) {
+  ir::Value* x = op.operand(0);
+  int64_t axis = op.int_attr("axis");
+  const auto& shape = x->type().shape();
+  size_t n = op.num_operands();
+  const auto& l = layout(x);
+  int64_t R = regs(x);
+  const char* coll = simd_collective(op);
+  std::string et = reg_type(x->type().element());
+  bool fast = coll && shape.size() == 1 && l.lanes_per_simd[0] == options_.lowering.simd_width &&
+              shape[0] >= l.size_per_thread[0] * options_.lowering.simd_width && (et == "float" || et == "int" || et == "half");
+  std::vector<std::string> results;
+  for (size_t i = 0; i < n; ++i) {
+    results.push_back(define(op.result(i)));
+    declare(op.result(i));
+  }
+  ir::Block& body = op.body();
+  if (fast) {
+    // Simdgroups beyond the first `distinct` hold replicas of the data and must not count twice.
+    int64_t distinct = std::min<int64_t>(options_.lowering.num_warps, shape[0] / (l.size_per_thread[0] * options_.lowering.simd_width));
+    std::string acc = results[0];
+    line(fmt::format("// reduction: in-thread, then simd_{} across the simdgroup{}", coll, distinct > 1 ? ", then across simdgroups" : ""));
+    line(fmt::format("{} = {}[0];", acc, name_of(x)));
+    std::string a = fmt::format("tm_r{}", tmp_++);
+    open(fmt::format("for (int k = 1; k < {}; ++k)", R));
+    line(fmt::format("{} {} = {}[k];", et, a, name_of(x)));
+    emit_combine(body, {acc}, {a}, {acc});
+    close();
+    line(fmt::format("{} = simd_{}({});", acc, coll, acc));
+    if (distinct > 1) {
+      need_scratch(op, distinct * 4);
+      std::string s = scratch(et, 0);
+      barrier();
+      line(fmt::format("if (tm_lane == 0 && tm_simd < {}) {}[tm_simd] = {};", distinct, s, acc));
+      barrier();
+      line(fmt::format("{} = {}[0];", acc, s));
+      open(fmt::format("for (int k = 1; k < {}; ++k)", distinct));
+      line(fmt::format("{} {} = {}[k];", et, a, s));
+      emit_combine(body, {acc}, {a}, {acc});
+      close();
+    }
+    return;
+  }
+  // General path through threadgroup memory: operand i occupies elements [i*N, (i+1)*N) of 4-byte... sized slots.
+  int64_t N = x->type().num_elements();
+  std::vector<int64_t> offs;
+  int64_t bytes = 0;
+  for (size_t i = 0; i < n; ++i) {
+    offs.push_back(bytes);
+    bytes += N * 8;
+  }
+  need_scratch(op, bytes);
+  line(fmt::format("// reduction along axis {} through threadgroup memory", axis));
+  barrier();
+  for (size_t i = 0; i < n; ++i)
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", R, scratch(reg_type(op.operand(i)->type()), offs[i]),
+                     linear(x, "k"), name_of(op.operand(i))));
+  barrier();
+  int64_t inner = 1;
+  for (size_t d = axis + 1; d < shape.size(); ++d) inner *= shape[d];
+  bool scalar = !op.result(0)->type().is_tensor();
+  int64_t RR = scalar ? 1 : regs(op.result(0));
+  // Base index of result register k: its coordinates spread over the operand's dims, skipping the axis.
+  std::string base = "0";
+  if (!scalar) {
+    const auto& rshape = op.result(0)->type().shape();
+    std::vector<std::string> terms;
+    int64_t stride = 1;
+    for (int d = static_cast<int>(shape.size()) - 1; d >= 0; --d) {
+      if (d != axis) {
+        int rd = d < axis ? d : d - 1;
+        if (rshape[rd] != 1) terms.push_back(stride == 1 ? coord(op.result(0), rd, "k") : fmt::format("{} * {}", coord(op.result(0), rd, "k"), stride));
+      }
+      stride *= shape[d];
+    }
+    if (!terms.empty()) base = fmt::format("{}", fmt::join(terms, " + "));
+  }
+  open(fmt::format("for (int k = 0; k < {}; ++k)", RR));
+  line(fmt::format("int tm_base = {};", base));
+  std::vector<std::string> acc, cur;
+  for (size_t i = 0; i < n; ++i) {
+    std::string t = reg_type(op.operand(i)->type());
+    std::string a = fmt::format("tm_a{}", tmp_++), c = fmt::format("tm_c{}", tmp_++);
+    line(fmt::format("{} {} = {}[tm_base];", t, a, scratch(t, offs[i])));
+    acc.push_back(a);
+    cur.push_back(c);
+  }
+  open(fmt::format("for (int j = 1; j < {}; ++j)", shape[axis]));
+  for (size_t i = 0; i < n; ++i) {
+    std::string t = reg_type(op.operand(i)->type());
+    line(fmt::format("{} {} = {}[tm_base + j * {}];", t, cur[i], scratch(t, offs[i]), inner));
+  }
+  emit_combine(body, acc, cur, acc);
+  close();
+  for (size_t i = 0; i < n; ++i) line(scalar ? fmt::format("{} = {};", results[i], acc[i]) : fmt::format("{}[k] = {};", results[i], acc[i]));
+  close();
+}
+
+void Emitter::emit_scan(ir::Operation& op) {
+  ir::Value* x = op.operand(0);
+  int64_t axis = op.int_attr("axis");
+  bool reverse = op.has_attr("reverse") && op.attr("reverse")->is<bool>() && op.attr("reverse")->get<bool>();
+  const auto& shape = x->type().shape();
+  size_t n = op.num_operands();
+  int64_t R = regs(x);
+  int64_t N = x->type().num_elements();
+  std::vector<std::string> results;
+  for (size_t i = 0; i < n; ++i) {
+    results.push_back(define(op.result(i)));
+    declare(op.result(i));
+  }
+  std::vector<int64_t> offs;
+  for (size_t i = 0; i < n; ++i) offs.push_back(static_cast<int64_t>(i) * N * 8);
+  need_scratch(op, static_cast<int64_t>(n) * N * 8);
+  int64_t inner = 1;
+  for (size_t d = axis + 1; d < shape.size(); ++d) inner *= shape[d];
+  line(fmt::format("// scan along axis {} through threadgroup memory", axis));
+  barrier();
+  for (size_t i = 0; i < n; ++i)
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", R, scratch(reg_type(op.operand(i)->type()), offs[i]),
+                     linear(x, "k"), name_of(op.operand(i))));
+  barrier();
+  open(fmt::format("for (int k = 0; k < {}; ++k)", R));
+  line(fmt::format("int tm_pos = {};", coord(x, static_cast<int>(axis), "k")));
+  line(fmt::format("int tm_start = {} - tm_pos * {};", linear(x, "k"), inner));
+  std::vector<std::string> acc, cur;
+  for (size_t i = 0; i < n; ++i) {
+    std::string t = reg_type(op.operand(i)->type());
+    std::string a = fmt::format("tm_a{}", tmp_++), c = fmt::format("tm_c{}", tmp_++);
+    line(fmt::format("{} {} = {}[tm_start + {} * {}];", t, a, scratch(t, offs[i]), reverse ? fmt::format("{}", shape[axis] - 1) : "0", inner));
+    acc.push_back(a);
+    cur.push_back(c);
+  }
+  if (reverse)
+    open(fmt::format("for (int j = {}; j >= tm_pos; --j)", shape[axis] - 2));
+  else
+    open("for (int j = 1; j <= tm_pos; ++j)");
+  for (size_t i = 0; i < n; ++i) {
+    std::string t = reg_type(op.operand(i)->type());
+    line(fmt::format("{} {} = {}[tm_start + j * {}];", t, cur[i], scratch(t, offs[i]), inner));
+  }
+  emit_combine(op.body(), acc, cur, acc);
+  close();
+  for (size_t i = 0; i < n; ++i) line(fmt::format("{}[k] = {};", results[i], acc[i]));
+  close();
+}
+
+}  // namespace tmetal::codegen
