@@ -1,7 +1,8 @@
-// MSL emission of tt.dot: A (MxK), B (KxN) and the accumulator C (MxN) are staged into threadgroup memory;
+// MSL emission of tt.dot: A (MxK) and B (KxN) are staged into threadgroup memory;
 // each simdgroup takes blocks of sg_m x sg_n 8x8 fragments of C (the register tile chosen by the target's
 // matmul_tile from its register budget), runs simdgroup_load / simdgroup_multiply_accumulate over K in
-// steps of 8 and simdgroup_stores its block back; every thread then reads its result registers.
+// steps of 8 from zero and simdgroup_stores its block; every thread then adds the product to its registers of
+// the accumulator operand (which stays in registers: no load-modify-store of one tile, and less memory).
 // f16 inputs use half fragments, f32 inputs float fragments, bf16 inputs bfloat fragments where the target
 // has native bfloat and float fragments (exact products of bf16 values, f32 sums) where it does not.
 #include "codegen/msl_emitter.h"
@@ -67,14 +68,13 @@ void Emitter::emit_dot(ir::Operation& op) {
   barrier();
   line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}({}[k]);", regs(a), sa, linear(a, "k"), ta, name_of(a)));
   line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}({}[k]);", regs(b), sb, linear(b, "k"), tb, name_of(b)));
-  line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}({}[k]);", regs(c), sc, linear(c, "k"), tc, name_of(c)));
   barrier();
   open(fmt::format("for (uint tm_blk = tm_simd; tm_blk < {}; tm_blk += {})", blocks_m * blocks_n, options_.lowering.num_warps));
   line(fmt::format("const uint tm_row = (tm_blk / {}) * {};", blocks_n, fm * 8));
   line(fmt::format("const uint tm_col = (tm_blk % {}) * {};", blocks_n, fn * 8));
   line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_acc[{}][{}];", tc, fm, fn));
-  line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) simdgroup_load(tm_acc[i][j], {}, {}, ulong2(tm_col + j * 8, tm_row + i * 8));",
-                   fm, fn, sc, N));
+  line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) tm_acc[i][j] = make_filled_simdgroup_matrix<{}, 8, 8>({}(0));",
+                   fm, fn, tc, tc));
   open(fmt::format("for (uint tm_k = 0; tm_k < {}; tm_k += 8)", K));
   line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
   line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_b[{}];", tb, fn));
@@ -87,7 +87,9 @@ void Emitter::emit_dot(ir::Operation& op) {
                    fm, fn, sc, N));
   close();
   barrier();
-  line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[{}];", regs(r), name, sc, linear(r, "k")));
+  // The accumulator operand is added in registers (it never goes through threadgroup memory).
+  if (!(layout(c) == layout(r))) fail(op, "internal error: dot accumulator layout differs from the result's");
+  line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[k] + {}[{}];", regs(r), name, name_of(c), sc, linear(r, "k")));
 }
 
 }  // namespace tmetal::codegen

@@ -129,13 +129,20 @@ std::string Emitter::elementwise_expr(ir::Operation& op, const std::vector<std::
     case OpCode::FPToUI: return fmt::format("{}({}({}))", rt, unsigned_of(rt), a[0]);
     case OpCode::Bitcast: {
       ir::Type src = op.operand(0)->type().element(), dst = r->type().element();
-      if (dst.is_pointer()) return fmt::format("(device {}*)({})", storage_type(dst.pointee()), a[0]);
+      if (dst.is_pointer()) {
+        if (r->type().is_tensor()) fail(op, "bitcast of a tensor of pointers is not lowered yet");
+        return fmt::format("reinterpret_cast<device {}*>({})", storage_type(dst.pointee()), a[0]);
+      }
       if (src.is_scalar() && src.scalar_kind() == ScalarKind::BF16) return fmt::format("{}(tm_bf16_bits({}))", rt, a[0]);
       if (dst.is_scalar() && dst.scalar_kind() == ScalarKind::BF16) return fmt::format("tm_bf16_from_bits(as_type<ushort>({}))", a[0]);
       return fmt::format("as_type<{}>({})", rt, a[0]);
     }
-    case OpCode::AddPtr: return bin("+");
-    case OpCode::Splat: return a[0];
+    case OpCode::AddPtr:
+      if (r->type().is_tensor()) return fmt::format("{} + long({})", a[0], a[1]);
+      return bin("+");
+    case OpCode::Splat:
+      if (r->type().is_tensor() && r->type().element().is_pointer()) return "0L";
+      return a[0];
     default: return "";
   }
 }
@@ -185,6 +192,16 @@ bool Emitter::emit_elementwise(ir::Operation& op) {
         if (tensor && v->type().is_tensor() && v->type().shape() != r->type().shape()) return false;
         if (tensor && v->type().is_tensor() && !(layout(v) == layout(r))) return false;
         a.push_back(elem(v, k));
+      }
+      if (tensor && r->type().element().is_pointer()) {
+        if (op.is(OpCode::Splat)) set_base(op, r, op.operand(0));
+        else if (op.is(OpCode::AddPtr)) set_base(op, r, ptr_base_.count(op.operand(0)) ? ptr_base_[op.operand(0)] : nullptr);
+        else if (op.is(OpCode::Select)) {
+          set_base(op, r, ptr_base_.count(op.operand(1)) ? ptr_base_[op.operand(1)] : nullptr);
+          set_base(op, r, ptr_base_.count(op.operand(2)) ? ptr_base_[op.operand(2)] : nullptr);
+        } else {
+          fail(op, fmt::format("'{}' on a tensor of pointers is not lowered yet", op.name()));
+        }
       }
       expr = elementwise_expr(op, a);
       if (expr.empty()) return false;

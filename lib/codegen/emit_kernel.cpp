@@ -92,6 +92,7 @@ std::string Emitter::define(const ir::Value* v, const std::string& hint) {
 
 std::string Emitter::reg_type(const ir::Type& t) const {
   ir::Type e = t.element();
+  if (e.is_pointer() && t.is_tensor()) return "long";  // offsets from the tensor's base pointer
   if (e.is_pointer()) return fmt::format("device {}*", storage_type(e.pointee()));
   switch (e.scalar_kind()) {
     case ir::ScalarKind::I1: return "bool";
@@ -122,6 +123,22 @@ const gpu::BlockedLayout& Emitter::layout(const ir::Value* v) const {
   const gpu::BlockedLayout* l = gpu::blocked_layout_of(v->type());
   if (!l) throw LoweringError(fmt::format("kernel '{}': internal error: tensor {} has no layout", kernel_, v->type().str()));
   return *l;
+}
+
+std::string Emitter::ptr(const ir::Value* v, const std::string& k) const {
+  if (!v->type().is_tensor()) return name_of(v);
+  auto it = ptr_base_.find(v);
+  if (it == ptr_base_.end()) throw LoweringError(fmt::format("kernel '{}': internal error: pointer tensor without a base", kernel_));
+  return fmt::format("({} + {}[{}])", name_of(it->second), name_of(v), k);
+}
+
+void Emitter::set_base(const ir::Operation& op, const ir::Value* v, const ir::Value* base) {
+  if (!v->type().is_tensor() || !v->type().element().is_pointer()) return;
+  auto it = ptr_base_.find(v);
+  if (it != ptr_base_.end() && it->second != base)
+    fail(op, "a tensor of pointers that mixes different base pointers (e.g. a loop or select over two buffers) is not lowered yet");
+  if (!base) fail(op, "a tensor of pointers whose base pointer cannot be traced to a splat is not lowered yet");
+  ptr_base_[v] = base;
 }
 
 std::string Emitter::elem(const ir::Value* v, const std::string& k) const {
@@ -206,7 +223,7 @@ std::string Emitter::linear(const ir::Value* v, const std::string& k) {
 
 void Emitter::line(const std::string& text) { body_ << std::string(2 * indent_, ' ') << text << "\n"; }
 void Emitter::open(const std::string& text) {
-  line(text + " {");
+  line(text.empty() ? "{" : text + " {");
   ++indent_;
 }
 void Emitter::close(const std::string& text) {
@@ -257,6 +274,10 @@ void Emitter::emit_for(ir::Operation& op) {
     ir::Value* carried = body.argument(1 + i);
     std::string hint = hints_.count(op.operand(3 + i)) ? hints_[op.operand(3 + i)] : "";
     std::string name = define(carried, hint);
+    if (ptr_base_.count(op.operand(3 + i))) {
+      set_base(op, carried, ptr_base_[op.operand(3 + i)]);
+      set_base(op, op.result(i), ptr_base_[op.operand(3 + i)]);
+    }
     declare(carried);
     if (carried->type().is_tensor())
       line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {};", regs(carried), name, elem(op.operand(3 + i), "k")));
@@ -270,6 +291,8 @@ void Emitter::emit_for(ir::Operation& op) {
                    name_of(op.operand(2))));
   for (auto& inner : body.ops()) {
     if (inner->is(ir::OpCode::Yield)) {
+      for (size_t i = 0; i < n; ++i)
+        if (ptr_base_.count(body.argument(1 + i))) set_base(*inner, body.argument(1 + i), ptr_base_[inner->operand(i)]);
       // Copy through temporaries when a yielded value is another carried value (a swap).
       bool alias = false;
       for (size_t i = 0; i < n; ++i)
@@ -322,6 +345,7 @@ void Emitter::emit_if(ir::Operation& op) {
       if (inner->is(ir::OpCode::Yield)) {
         for (size_t i = 0; i < op.num_results(); ++i) {
           ir::Value* r = op.result(i);
+          if (r->type().is_tensor() && r->type().element().is_pointer()) set_base(*inner, r, ptr_base_.count(inner->operand(i)) ? ptr_base_[inner->operand(i)] : nullptr);
           if (r->type().is_tensor())
             line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {};", regs(r), name_of(r), elem(inner->operand(i), "k")));
           else
@@ -376,8 +400,9 @@ static void collect_hints(ir::Block& block, const std::vector<std::string>& line
   static const std::regex assign(R"(^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+|-|\*|/)?=[^=])");
   std::map<int, const ir::Value*> last;
   for (auto& op : block.ops()) {
-    for (size_t r = 0; r < op->num_regions(); ++r)
-      for (size_t b = 0; b < op->region(r).num_blocks(); ++b) collect_hints(op->region(r).block(b), lines, hints);
+    if (!op->is(ir::OpCode::Reduce) && !op->is(ir::OpCode::Scan))
+      for (size_t r = 0; r < op->num_regions(); ++r)
+        for (size_t b = 0; b < op->region(r).num_blocks(); ++b) collect_hints(op->region(r).block(b), lines, hints);
     if (op->num_results() >= 1 && op->loc().known()) last[op->loc().line] = op->result(op->num_results() - 1);
   }
   for (auto [ln, v] : last) {
@@ -480,7 +505,7 @@ EmitResult Emitter::run() {
     int64_t words = (scratch_bytes_ + 15) / 16;
     out << fmt::format("  threadgroup float4 tm_scratch_storage[{}];  // {} bytes, shared by every conversion in turn\n",
                        words, words * 16);
-    out << "  threadgroup char* tm_scratch = (threadgroup char*)tm_scratch_storage;\n";
+    out << "  threadgroup char* tm_scratch = reinterpret_cast<threadgroup char*>(&tm_scratch_storage[0]);\n";
     res.threadgroup_bytes = words * 16;
   }
   out << prologue_.str() << body_.str() << "}\n";

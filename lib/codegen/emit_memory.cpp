@@ -16,13 +16,13 @@ bool is_bf16(const ir::Type& t) {
 }  // namespace
 
 void Emitter::emit_load(ir::Operation& op) {
-  ir::Value* ptr = op.operand(0);
-  if (ptr->type().element().is_pointer() && ptr->type().element().pointee().is_tensor())
+  ir::Value* ptr_v = op.operand(0);
+  if (ptr_v->type().element().is_pointer() && ptr_v->type().element().pointee().is_tensor())
     fail(op, "loads through block pointers (tl.make_block_ptr) are not lowered to Metal yet");
   ir::Value* mask = op.num_operands() > 1 ? op.operand(1) : nullptr;
   ir::Value* other = op.num_operands() > 2 ? op.operand(2) : nullptr;
   ir::Value* r = op.result();
-  bool bf16 = is_bf16(ptr->type());
+  bool bf16 = is_bf16(ptr_v->type());
   std::string rt = reg_type(r->type());
   auto read = [&](const std::string& p) {
     if (!bf16) return fmt::format("*{}", p);
@@ -31,18 +31,18 @@ void Emitter::emit_load(ir::Operation& op) {
   std::string name = define(r);
   declare(r);
   if (!r->type().is_tensor()) {
-    line(mask ? fmt::format("{} = {} ? {} : {};", name, name_of(mask), read(name_of(ptr)), other ? name_of(other) : rt + "(0)")
-              : fmt::format("{} = {};", name, read(name_of(ptr))));
+    line(mask ? fmt::format("{} = {} ? {} : {};", name, name_of(mask), read(name_of(ptr_v)), other ? name_of(other) : rt + "(0)")
+              : fmt::format("{} = {};", name, read(name_of(ptr_v))));
     return;
   }
   int64_t R = regs(r);
   int64_t v = gpu::access_vector_width(axes_, op, options_.lowering);
   std::string fill = [&](const std::string& k) { return other ? elem(other, k) : rt + "(0)"; }("k");
   if (v > 1 && R % v == 0) {
-    std::string vt = fmt::format("packed_{}{}", storage_type(ptr->type().element().pointee()), v);
+    std::string vt = fmt::format("packed_{}{}", storage_type(ptr_v->type().element().pointee()), v);
     open(fmt::format("for (int k = 0; k < {}; k += {})", R, v));
     if (mask) open(fmt::format("if ({})", elem(mask, "k")));
-    line(fmt::format("{} tm_v = *(device {}*)({});", vt, vt, elem(ptr, "k")));
+    line(fmt::format("{} tm_v = *reinterpret_cast<device {}*>({});", vt, vt, ptr(ptr_v, "k")));
     for (int64_t i = 0; i < v; ++i) line(fmt::format("{}[k + {}] = tm_v[{}];", name, i, i));
     if (mask) {
       close("} else {");
@@ -55,42 +55,42 @@ void Emitter::emit_load(ir::Operation& op) {
     return;
   }
   if (mask)
-    line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {} ? {} : {};", R, name, elem(mask, "k"), read(elem(ptr, "k")), fill));
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {} ? {} : {};", R, name, elem(mask, "k"), read(ptr(ptr_v, "k")), fill));
   else
-    line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {};", R, name, read(elem(ptr, "k"))));
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {};", R, name, read(ptr(ptr_v, "k"))));
 }
 
 void Emitter::emit_store(ir::Operation& op) {
-  ir::Value* ptr = op.operand(0);
-  if (ptr->type().element().is_pointer() && ptr->type().element().pointee().is_tensor())
+  ir::Value* ptr_v = op.operand(0);
+  if (ptr_v->type().element().is_pointer() && ptr_v->type().element().pointee().is_tensor())
     fail(op, "stores through block pointers (tl.make_block_ptr) are not lowered to Metal yet");
   ir::Value* val = op.operand(1);
   ir::Value* mask = op.num_operands() > 2 ? op.operand(2) : nullptr;
-  bool bf16 = is_bf16(ptr->type());
-  std::string st = storage_type(ptr->type().element().pointee());
+  bool bf16 = is_bf16(ptr_v->type());
+  std::string st = storage_type(ptr_v->type().element().pointee());
   auto conv = [&](const std::string& x) {
     if (!bf16) return fmt::format("{}({})", st, x);
     return target_.has_native_bfloat() ? fmt::format("bfloat({})", x) : fmt::format("tm_bf16_bits({})", x);
   };
-  if (!ptr->type().is_tensor()) {
-    std::string s = fmt::format("*{} = {};", name_of(ptr), conv(name_of(val)));
+  if (!ptr_v->type().is_tensor()) {
+    std::string s = fmt::format("*{} = {};", name_of(ptr_v), conv(name_of(val)));
     line(mask ? fmt::format("if ({}) {}", name_of(mask), s) : s);
     return;
   }
-  if (val->type().is_tensor() && !(layout(val) == layout(ptr))) fail(op, "store of a value whose layout differs from its pointers'");
-  int64_t R = regs(ptr);
+  if (val->type().is_tensor() && !(layout(val) == layout(ptr_v))) fail(op, "store of a value whose layout differs from its pointers'");
+  int64_t R = regs(ptr_v);
   int64_t v = gpu::access_vector_width(axes_, op, options_.lowering);
   if (v > 1 && R % v == 0) {
     std::string vt = fmt::format("packed_{}{}", st, v);
     open(fmt::format("for (int k = 0; k < {}; k += {})", R, v));
     std::vector<std::string> parts;
     for (int64_t i = 0; i < v; ++i) parts.push_back(conv(elem(val, fmt::format("k + {}", i))));
-    std::string s = fmt::format("*(device {}*)({}) = {}({});", vt, elem(ptr, "k"), vt, fmt::join(parts, ", "));
+    std::string s = fmt::format("*reinterpret_cast<device {}*>({}) = {}({});", vt, ptr(ptr_v, "k"), vt, fmt::join(parts, ", "));
     line(mask ? fmt::format("if ({}) {}", elem(mask, "k"), s) : s);
     close();
     return;
   }
-  std::string s = fmt::format("*{} = {};", elem(ptr, "k"), conv(elem(val, "k")));
+  std::string s = fmt::format("*{} = {};", ptr(ptr_v, "k"), conv(elem(val, "k")));
   if (mask)
     line(fmt::format("for (int k = 0; k < {}; ++k) if ({}) {}", R, elem(mask, "k"), s));
   else
@@ -98,9 +98,9 @@ void Emitter::emit_store(ir::Operation& op) {
 }
 
 void Emitter::emit_atomic(ir::Operation& op) {
-  ir::Value* ptr = op.operand(0);
+  ir::Value* ptr_v = op.operand(0);
   ir::Value* r = op.result();
-  ir::Type et = ptr->type().element().pointee();
+  ir::Type et = ptr_v->type().element().pointee();
   if (!et.is_scalar()) fail(op, "atomics through block pointers are not supported");
   std::string at;
   switch (et.scalar_kind()) {
@@ -109,18 +109,18 @@ void Emitter::emit_atomic(ir::Operation& op) {
     case ir::ScalarKind::I64: at = "atomic_ulong"; break;
     default: fail(op, fmt::format("atomics on {} are not supported by Metal (use i32, f32)", ir::scalar_name(et.scalar_kind())));
   }
-  bool tensor = ptr->type().is_tensor();
+  bool tensor = ptr_v->type().is_tensor();
   std::string name = define(r);
   declare(r);
   std::string k = tensor ? "k" : "0";
-  std::string own = tensor ? owner(ptr) : "(tm_tid == 0)";
+  std::string own = tensor ? owner(ptr_v) : "(tm_tid == 0)";
   std::string stmt;
   ir::Value* mask = nullptr;
   if (op.is(ir::OpCode::AtomicCAS)) {
     if (at == "atomic_float") fail(op, "atomic_cas on f32 is not supported by Metal");
     std::string cmp = elem(op.operand(1), k), val = elem(op.operand(2), k);
     stmt = fmt::format("{{ {} tm_e = {}; atomic_compare_exchange_weak_explicit((device {}*)({}), &tm_e, {}, memory_order_relaxed, memory_order_relaxed); {} = tm_e; }}",
-                       reg_type(r->type()), cmp, at, elem(ptr, k), val, elem(r, k));
+                       reg_type(r->type()), cmp, at, ptr(ptr_v, k), val, elem(r, k));
   } else {
     std::string kind = op.str_attr("kind", op.str_attr("rmw_op"));
     std::string fn = kind == "add" || kind == "fadd" ? "add" : kind == "max" || kind == "umax" ? "max" : kind == "min" || kind == "umin" ? "min"
@@ -130,9 +130,9 @@ void Emitter::emit_atomic(ir::Operation& op) {
     if (at == "atomic_ulong" && fn != "max" && fn != "min") fail(op, "64-bit atomics other than min/max are not supported by Metal");
     std::string val = elem(op.operand(1), k);
     if (fn == "exchange")
-      stmt = fmt::format("{} = atomic_exchange_explicit((device {}*)({}), {}, memory_order_relaxed);", elem(r, k), at, elem(ptr, k), val);
+      stmt = fmt::format("{} = atomic_exchange_explicit((device {}*)({}), {}, memory_order_relaxed);", elem(r, k), at, ptr(ptr_v, k), val);
     else
-      stmt = fmt::format("{} = atomic_fetch_{}_explicit((device {}*)({}), {}, memory_order_relaxed);", elem(r, k), fn, at, elem(ptr, k), val);
+      stmt = fmt::format("{} = atomic_fetch_{}_explicit((device {}*)({}), {}, memory_order_relaxed);", elem(r, k), fn, at, ptr(ptr_v, k), val);
     if (op.num_operands() > 2) mask = op.operand(2);
   }
   std::string cond = mask ? fmt::format("{} && {}", own, elem(mask, k)) : own;

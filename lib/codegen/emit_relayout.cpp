@@ -74,6 +74,7 @@ void Emitter::emit_relayout(ir::Operation& op) {
       else map[k] = it->second;
     }
   }
+  if (ptr_base_.count(src)) set_base(op, r, ptr_base_[src]);
   std::string name = define(r);
   declare(r);
   if (local) {

@@ -66,6 +66,11 @@ class Emitter {
   std::string reg_type(const ir::Type& elem) const;      // register type of an element type
   std::string storage_type(const ir::Type& elem) const;  // memory type of an element type
   std::string elem(const ir::Value* v, const std::string& k) const;  // name[k] or name
+  // A tensor of pointers is held as 64-bit element offsets from one scalar base pointer (its splat source):
+  // offsets move through threadgroup memory like integers. ptr(v, k) is the address of element k.
+  std::string ptr(const ir::Value* v, const std::string& k) const;
+  void set_base(const ir::Operation& op, const ir::Value* v, const ir::Value* base);
+  std::unordered_map<const ir::Value*, const ir::Value*> ptr_base_;
   int64_t regs(const ir::Value* v) const;  // registers per thread (1 for scalars)
   const gpu::BlockedLayout& layout(const ir::Value* v) const;
   std::string coord(const ir::Value* v, int dim, const std::string& k);  // element coordinate expression
