@@ -8,6 +8,12 @@ from . import _C
 from .errors import DeviceError
 
 DEVICES = ("emulator", "interpreter", "metal")
+
+# An installed package carries the emulator's metal_stdlib headers (setup.py copies them); a build-tree
+# package uses the source tree's, compiled into the extension.
+_PACKAGED_INCLUDE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "emulator_include")
+if os.path.isdir(_PACKAGED_INCLUDE):
+    os.environ.setdefault("TRITON_METAL_EMULATOR_INCLUDE", _PACKAGED_INCLUDE)
 _devices = {}
 
 
