@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <functional>
 #include <regex>
 
 namespace tmetal::codegen {
@@ -19,7 +20,7 @@ const std::set<std::string> kReserved = {
     "typename", "using", "namespace", "sizeof", "metal", "vec", "exp", "log", "sqrt", "min", "max", "abs",
     "select", "dot", "sin", "cos", "floor", "ceil", "fma", "this",
     "new", "delete", "true", "false", "operator", "signed", "unsigned", "volatile", "register", "extern",
-    "inline", "union", "enum", "goto", "sum", "clamp", "mix", "all", "any", "not", "and", "or", "xor"};
+    "inline", "union", "enum", "goto", "sum", "clamp", "mix", "all", "any", "not", "and", "or", "xor", "k", "i", "j"};
 
 const char* kPrelude = R"(#include <metal_stdlib>
 using namespace metal;
@@ -395,16 +396,21 @@ void Emitter::emit_op(ir::Operation& op) {
 }
 
 // Source names: `NAME = expr` lines name the last value computed on that line; parameters from the def.
-static void collect_hints(ir::Block& block, const std::vector<std::string>& lines,
+static void collect_hints(ir::Operation& func, const std::vector<std::string>& lines,
                           std::unordered_map<const ir::Value*, std::string>& hints) {
+  // The last value computed for a source line (in program order, loops included; combine regions of
+  // reductions and scans excluded) is the one the line's assignment names.
   static const std::regex assign(R"(^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+|-|\*|/)?=[^=])");
   std::map<int, const ir::Value*> last;
-  for (auto& op : block.ops()) {
-    if (!op->is(ir::OpCode::Reduce) && !op->is(ir::OpCode::Scan))
-      for (size_t r = 0; r < op->num_regions(); ++r)
-        for (size_t b = 0; b < op->region(r).num_blocks(); ++b) collect_hints(op->region(r).block(b), lines, hints);
-    if (op->num_results() >= 1 && op->loc().known()) last[op->loc().line] = op->result(op->num_results() - 1);
-  }
+  std::function<void(ir::Block&)> visit = [&](ir::Block& block) {
+    for (auto& op : block.ops()) {
+      if (op->num_results() >= 1 && op->loc().known()) last[op->loc().line] = op->result(op->num_results() - 1);
+      if (!op->is(ir::OpCode::Reduce) && !op->is(ir::OpCode::Scan))
+        for (size_t r = 0; r < op->num_regions(); ++r)
+          for (size_t b = 0; b < op->region(r).num_blocks(); ++b) visit(op->region(r).block(b));
+    }
+  };
+  visit(func.body());
   for (auto [ln, v] : last) {
     if (ln < 1 || ln > static_cast<int>(lines.size())) continue;
     std::smatch m;
@@ -414,7 +420,7 @@ static void collect_hints(ir::Block& block, const std::vector<std::string>& line
 
 EmitResult Emitter::run() {
   ir::Block& body = func_.body();
-  collect_hints(body, source_lines_, hints_);
+  collect_hints(func_, source_lines_, hints_);
   // Parameter names from the Python def (constexpr parameters are not runtime arguments).
   std::vector<std::string> params;
   if (func_.loc().known() && func_.loc().line >= 1) {
