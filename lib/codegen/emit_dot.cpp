@@ -41,7 +41,7 @@ void Emitter::emit_dot(ir::Operation& op) {
   if (ck != ir::ScalarKind::F32 && ck != ir::ScalarKind::F16) fail(op, "tl.dot accumulates in f32 or f16 only");
   auto frag_type = [&](ir::ScalarKind k) -> std::string {
     if (k == ir::ScalarKind::F16) return "half";
-    if (k == ir::ScalarKind::BF16) return target_.has_native_bfloat() ? "bfloat" : "float";
+    if (k == ir::ScalarKind::BF16) return target_.supports_bfloat() ? "bfloat" : "float";
     return "float";
   };
   std::string ta = frag_type(ak), tb = frag_type(bk);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <functional>
 #include <regex>
 
 namespace tmetal::codegen {
@@ -19,7 +20,7 @@ const std::set<std::string> kReserved = {
     "typename", "using", "namespace", "sizeof", "metal", "vec", "exp", "log", "sqrt", "min", "max", "abs",
     "select", "dot", "sin", "cos", "floor", "ceil", "fma", "this",
     "new", "delete", "true", "false", "operator", "signed", "unsigned", "volatile", "register", "extern",
-    "inline", "union", "enum", "goto", "sum", "clamp", "mix", "all", "any", "not", "and", "or", "xor"};
+    "inline", "union", "enum", "goto", "sum", "clamp", "mix", "all", "any", "not", "and", "or", "xor", "k", "i", "j"};
 
 const char* kPrelude = R"(#include <metal_stdlib>
 using namespace metal;
@@ -41,6 +42,13 @@ inline float tm_erf(float x) {
   float y = 1.0f - (((((1.061405429f * t - 1.453152027f) * t) + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t * exp(-a * a);
   return s * y;
 }
+// A block pointer (tl.make_block_ptr): base, tensor shape and strides in elements, offsets of the block.
+template <typename T, int R> struct tm_block_ptr {
+  device T* base;
+  long shape[R];
+  long stride[R];
+  long off[R];
+};
 template <typename T> inline T tm_maximum(T a, T b) { return (isnan(a) || isnan(b)) ? T(NAN) : max(a, b); }
 template <typename T> inline T tm_minimum(T a, T b) { return (isnan(a) || isnan(b)) ? T(NAN) : min(a, b); }
 )";
@@ -92,6 +100,8 @@ std::string Emitter::define(const ir::Value* v, const std::string& hint) {
 
 std::string Emitter::reg_type(const ir::Type& t) const {
   ir::Type e = t.element();
+  if (e.is_pointer() && e.pointee().is_tensor())  // a block pointer (tl.make_block_ptr)
+    return fmt::format("tm_block_ptr<{}, {}>", storage_type(e.pointee().element()), e.pointee().shape().size());
   if (e.is_pointer() && t.is_tensor()) return "long";  // offsets from the tensor's base pointer
   if (e.is_pointer()) return fmt::format("device {}*", storage_type(e.pointee()));
   switch (e.scalar_kind()) {
@@ -109,7 +119,7 @@ std::string Emitter::reg_type(const ir::Type& t) const {
 
 std::string Emitter::storage_type(const ir::Type& t) const {
   ir::Type e = t.element();
-  if (e.is_scalar() && e.scalar_kind() == ir::ScalarKind::BF16) return target_.has_native_bfloat() ? "bfloat" : "ushort";
+  if (e.is_scalar() && e.scalar_kind() == ir::ScalarKind::BF16) return target_.supports_bfloat() ? "bfloat" : "ushort";
   if (e.is_pointer()) fail(func_, "pointers to pointers are not supported");
   return reg_type(e);
 }
@@ -386,6 +396,8 @@ void Emitter::emit_op(ir::Operation& op) {
     case OpCode::Reduce: emit_reduce(op); return;
     case OpCode::Scan: emit_scan(op); return;
     case OpCode::Dot: emit_dot(op); return;
+    case OpCode::MakeTensorPtr:
+    case OpCode::Advance: emit_block_ptr(op); return;
     case OpCode::Assert: line("// tl.device_assert: not checked on the device (as Triton without debug)"); return;
     case OpCode::Barrier: barrier(); return;
     default: break;
@@ -395,16 +407,21 @@ void Emitter::emit_op(ir::Operation& op) {
 }
 
 // Source names: `NAME = expr` lines name the last value computed on that line; parameters from the def.
-static void collect_hints(ir::Block& block, const std::vector<std::string>& lines,
+static void collect_hints(ir::Operation& func, const std::vector<std::string>& lines,
                           std::unordered_map<const ir::Value*, std::string>& hints) {
+  // The last value computed for a source line (in program order, loops included; combine regions of
+  // reductions and scans excluded) is the one the line's assignment names.
   static const std::regex assign(R"(^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+|-|\*|/)?=[^=])");
   std::map<int, const ir::Value*> last;
-  for (auto& op : block.ops()) {
-    if (!op->is(ir::OpCode::Reduce) && !op->is(ir::OpCode::Scan))
-      for (size_t r = 0; r < op->num_regions(); ++r)
-        for (size_t b = 0; b < op->region(r).num_blocks(); ++b) collect_hints(op->region(r).block(b), lines, hints);
-    if (op->num_results() >= 1 && op->loc().known()) last[op->loc().line] = op->result(op->num_results() - 1);
-  }
+  std::function<void(ir::Block&)> visit = [&](ir::Block& block) {
+    for (auto& op : block.ops()) {
+      if (op->num_results() >= 1 && op->loc().known()) last[op->loc().line] = op->result(op->num_results() - 1);
+      if (!op->is(ir::OpCode::Reduce) && !op->is(ir::OpCode::Scan))
+        for (size_t r = 0; r < op->num_regions(); ++r)
+          for (size_t b = 0; b < op->region(r).num_blocks(); ++b) visit(op->region(r).block(b));
+    }
+  };
+  visit(func.body());
   for (auto [ln, v] : last) {
     if (ln < 1 || ln > static_cast<int>(lines.size())) continue;
     std::smatch m;
@@ -414,7 +431,7 @@ static void collect_hints(ir::Block& block, const std::vector<std::string>& line
 
 EmitResult Emitter::run() {
   ir::Block& body = func_.body();
-  collect_hints(body, source_lines_, hints_);
+  collect_hints(func_, source_lines_, hints_);
   // Parameter names from the Python def (constexpr parameters are not runtime arguments).
   std::vector<std::string> params;
   if (func_.loc().known() && func_.loc().line >= 1) {
@@ -494,8 +511,8 @@ EmitResult Emitter::run() {
   out << fmt::format("// kernel '{}': {} simdgroups of {} threads per threadgroup; one threadgroup per program id\n",
                      kernel_, options_.lowering.num_warps, options_.lowering.simd_width);
   if (uses_bf16_)
-    out << (target_.has_native_bfloat() ? "// bf16: native bfloat storage, float registers\n"
-                                         : "// bf16: emulated (ushort storage, float arithmetic); the target has no native bfloat\n");
+    out << fmt::format("// bf16: {} storage; arithmetic {} (registers are float, rounded to bf16 after each operation)\n",
+                       target_.supports_bfloat() ? "MSL bfloat" : "ushort bit-pattern", target_.has_native_bfloat() ? "native" : "emulated through f32: the target has no native bf16 ALUs");
   out << kPrelude << "\n";
   out << fmt::format("kernel void {}(\n    {},\n    uint3 tm_pid [[threadgroup_position_in_grid]],\n"
                      "    uint3 tm_npid [[threadgroups_per_grid]],\n    uint tm_tid [[thread_index_in_threadgroup]],\n"

@@ -4,6 +4,7 @@
 #include "codegen/msl_emitter.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace tmetal::codegen {
 
@@ -17,8 +18,7 @@ bool is_bf16(const ir::Type& t) {
 
 void Emitter::emit_load(ir::Operation& op) {
   ir::Value* ptr_v = op.operand(0);
-  if (ptr_v->type().element().is_pointer() && ptr_v->type().element().pointee().is_tensor())
-    fail(op, "loads through block pointers (tl.make_block_ptr) are not lowered to Metal yet");
+  if (ptr_v->type().is_pointer() && ptr_v->type().pointee().is_tensor()) return emit_block_access(op);
   ir::Value* mask = op.num_operands() > 1 ? op.operand(1) : nullptr;
   ir::Value* other = op.num_operands() > 2 ? op.operand(2) : nullptr;
   ir::Value* r = op.result();
@@ -26,7 +26,7 @@ void Emitter::emit_load(ir::Operation& op) {
   std::string rt = reg_type(r->type());
   auto read = [&](const std::string& p) {
     if (!bf16) return fmt::format("*{}", p);
-    return target_.has_native_bfloat() ? fmt::format("float(*{})", p) : fmt::format("tm_bf16_from_bits(*{})", p);
+    return target_.supports_bfloat() ? fmt::format("float(*{})", p) : fmt::format("tm_bf16_from_bits(*{})", p);
   };
   std::string name = define(r);
   declare(r);
@@ -62,15 +62,14 @@ void Emitter::emit_load(ir::Operation& op) {
 
 void Emitter::emit_store(ir::Operation& op) {
   ir::Value* ptr_v = op.operand(0);
-  if (ptr_v->type().element().is_pointer() && ptr_v->type().element().pointee().is_tensor())
-    fail(op, "stores through block pointers (tl.make_block_ptr) are not lowered to Metal yet");
+  if (ptr_v->type().is_pointer() && ptr_v->type().pointee().is_tensor()) return emit_block_access(op);
   ir::Value* val = op.operand(1);
   ir::Value* mask = op.num_operands() > 2 ? op.operand(2) : nullptr;
   bool bf16 = is_bf16(ptr_v->type());
   std::string st = storage_type(ptr_v->type().element().pointee());
   auto conv = [&](const std::string& x) {
     if (!bf16) return fmt::format("{}({})", st, x);
-    return target_.has_native_bfloat() ? fmt::format("bfloat({})", x) : fmt::format("tm_bf16_bits({})", x);
+    return target_.supports_bfloat() ? fmt::format("bfloat({})", x) : fmt::format("tm_bf16_bits({})", x);
   };
   if (!ptr_v->type().is_tensor()) {
     std::string s = fmt::format("*{} = {};", name_of(ptr_v), conv(name_of(val)));
@@ -95,6 +94,59 @@ void Emitter::emit_store(ir::Operation& op) {
     line(fmt::format("for (int k = 0; k < {}; ++k) if ({}) {}", R, elem(mask, "k"), s));
   else
     line(fmt::format("for (int k = 0; k < {}; ++k) {}", R, s));
+}
+
+void Emitter::emit_block_ptr(ir::Operation& op) {
+  ir::Value* r = op.result();
+  size_t rank = r->type().pointee().shape().size();
+  std::string name = define(r);
+  declare(r);
+  if (op.is(ir::OpCode::MakeTensorPtr)) {
+    if (op.num_operands() != 1 + 3 * rank) fail(op, "tt.make_tensor_ptr expects a base, shape, strides and offsets");
+    line(fmt::format("{}.base = {};", name, name_of(op.operand(0))));
+    for (size_t d = 0; d < rank; ++d)
+      line(fmt::format("{0}.shape[{1}] = long({2}); {0}.stride[{1}] = long({3}); {0}.off[{1}] = long({4});", name, d,
+                       name_of(op.operand(1 + d)), name_of(op.operand(1 + rank + d)), name_of(op.operand(1 + 2 * rank + d))));
+  } else {
+    line(fmt::format("{} = {};", name, name_of(op.operand(0))));
+    for (size_t d = 0; d < rank; ++d) line(fmt::format("{}.off[{}] += long({});", name, d, name_of(op.operand(1 + d))));
+  }
+}
+
+void Emitter::emit_block_access(ir::Operation& op) {
+  bool load = op.is(ir::OpCode::Load);
+  ir::Value* bp = op.operand(0);
+  ir::Value* t = load ? op.result() : op.operand(1);
+  if (!t->type().is_tensor()) fail(op, "block pointer access of a scalar");
+  size_t rank = t->type().shape().size();
+  std::vector<int64_t> check = op.array_attr("boundary_check");
+  std::string b = name_of(bp);
+  std::string st = storage_type(t->type().element());
+  bool bf16 = is_bf16(t->type());
+  std::string name = load ? define(t) : name_of(t);
+  if (load) declare(t);
+  open(fmt::format("for (int k = 0; k < {}; ++k)", regs(t)));
+  std::vector<std::string> addr, conds;
+  for (size_t d = 0; d < rank; ++d) {
+    line(fmt::format("long tm_i{} = {}.off[{}] + {};", d, b, d, coord(t, static_cast<int>(d), "k")));
+    addr.push_back(fmt::format("tm_i{} * {}.stride[{}]", d, b, d));
+  }
+  for (int64_t d : check) {
+    if (d < 0 || d >= static_cast<int64_t>(rank)) fail(op, fmt::format("boundary_check dimension {} out of range", d));
+    conds.push_back(fmt::format("tm_i{0} >= 0 && tm_i{0} < {1}.shape[{0}]", d, b));
+  }
+  std::string p = fmt::format("({}.base + {})", b, fmt::join(addr, " + "));
+  std::string cond = fmt::format("{}", fmt::join(conds, " && "));
+  if (load) {
+    std::string rt = reg_type(t->type());
+    std::string pad = op.str_attr("padding") == "nan" ? fmt::format("{}(NAN)", rt) : fmt::format("{}(0)", rt);
+    std::string read = !bf16 ? fmt::format("*{}", p) : target_.supports_bfloat() ? fmt::format("float(*{})", p) : fmt::format("tm_bf16_from_bits(*{})", p);
+    line(cond.empty() ? fmt::format("{}[k] = {};", name, read) : fmt::format("{}[k] = ({}) ? {} : {};", name, cond, read, pad));
+  } else {
+    std::string v = !bf16 ? fmt::format("{}({}[k])", st, name) : target_.supports_bfloat() ? fmt::format("bfloat({}[k])", name) : fmt::format("tm_bf16_bits({}[k])", name);
+    line(cond.empty() ? fmt::format("*{} = {};", p, v) : fmt::format("if ({}) *{} = {};", cond, p, v));
+  }
+  close();
 }
 
 void Emitter::emit_atomic(ir::Operation& op) {

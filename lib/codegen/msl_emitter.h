@@ -96,6 +96,8 @@ class Emitter {
   void emit_load(ir::Operation& op);
   void emit_store(ir::Operation& op);
   void emit_atomic(ir::Operation& op);
+  void emit_block_ptr(ir::Operation& op);  // tt.make_tensor_ptr, tt.advance
+  void emit_block_access(ir::Operation& op);  // tt.load / tt.store through a block pointer
   void emit_relayout(ir::Operation& op);
   void emit_reduce(ir::Operation& op);
   void emit_scan(ir::Operation& op);

@@ -31,7 +31,8 @@ int64_t width_for(const AxisAnalysis& axes, const ir::Operation& op, int64_t spt
   std::optional<AxisInfo> mask;
   size_t mask_index = op.is(ir::OpCode::Load) ? 1 : 2;
   if (op.num_operands() > mask_index) mask = axes.get(op.operand(mask_index));
-  return vector_width(p, mask ? &*mask : nullptr, dim, spt, bytes, o.preferred_vector_bytes);
+  // MSL vectors have at most 4 components (packed_half4 is 8 bytes even where 16 would be preferred).
+  return vector_width(p, mask ? &*mask : nullptr, dim, spt, bytes, std::min<int64_t>(o.preferred_vector_bytes, 4 * bytes));
 }
 }  // namespace
 
@@ -55,7 +56,7 @@ int assign_layouts(ir::Operation& func, const LoweringOptions& options) {
     if (!ptr->type().is_tensor()) return;
     int64_t bytes = pointee_bytes(ptr);
     if (bytes == 0) return;
-    int64_t want = std::max<int64_t>(1, options.preferred_vector_bytes / bytes);
+    int64_t want = std::clamp<int64_t>(options.preferred_vector_bytes / bytes, 1, 4);
     want = std::min(want, ptr->type().shape().back());
     int64_t w = width_for(axes, *op, want, options);
     auto& slot = vec[ptr->type().shape()];

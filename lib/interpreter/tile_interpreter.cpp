@@ -19,6 +19,8 @@ struct TV {
   std::vector<int64_t> shape;
   std::vector<double> v;
   int buf = -1;  // >= 0: a pointer into args[buf]; v holds element offsets
+  // Block pointers (tl.make_block_ptr): v = {base offset}, plus the tensor's shape, strides and block offsets.
+  std::vector<double> bshape, bstride, boff;
 };
 
 int64_t numel(const std::vector<int64_t>& s) { return std::accumulate(s.begin(), s.end(), int64_t{1}, std::multiplies<>()); }
@@ -244,7 +246,34 @@ class Interp {
         env_[op.result()] = t;
         return;
       }
-      case OpCode::Load: {
+      case OpCode::MakeTensorPtr: {
+        TV t = get(op.operand(0));
+        size_t rank = op.result()->type().pointee().shape().size();
+        for (size_t d = 0; d < rank; ++d) {
+          t.bshape.push_back(get(op.operand(1 + d)).v[0]);
+          t.bstride.push_back(get(op.operand(1 + rank + d)).v[0]);
+          t.boff.push_back(get(op.operand(1 + 2 * rank + d)).v[0]);
+        }
+        env_[op.result()] = t;
+        return;
+      }
+      case OpCode::Advance: {
+        TV t = get(op.operand(0));
+        for (size_t d = 0; d < t.boff.size(); ++d) t.boff[d] += get(op.operand(1 + d)).v[0];
+        env_[op.result()] = t;
+        return;
+      }
+      case OpCode::Load:
+      case OpCode::Store:
+        if (op.operand(0)->type().is_pointer() && op.operand(0)->type().pointee().is_tensor()) {
+          block_access(op);
+          return;
+        }
+        if (op.is(OpCode::Store)) {
+          store(op);
+          return;
+        }
+        {
         const TV& p = get(op.operand(0));
         const TV* m = op.num_operands() > 1 ? &get(op.operand(1)) : nullptr;
         const TV* o = op.num_operands() > 2 ? &get(op.operand(2)) : nullptr;
@@ -263,19 +292,6 @@ class Interp {
           t.v[i] = a.get(idx);
         }
         env_[op.result()] = t;
-        return;
-      }
-      case OpCode::Store: {
-        const TV& p = get(op.operand(0));
-        const TV& v = get(op.operand(1));
-        const TV* m = op.num_operands() > 2 ? &get(op.operand(2)) : nullptr;
-        if (p.buf < 0) fail(op, "store through a pointer the interpreter cannot trace to an argument");
-        for (size_t i = 0; i < p.v.size(); ++i) {
-          if (m && m->v[i] == 0) continue;
-          size_t idx;
-          HostArray& a = buffer(op, p.buf, p.v[i], &idx);
-          a.set(idx, v.v[v.v.size() == 1 ? 0 : i]);
-        }
         return;
       }
       case OpCode::AtomicRMW: case OpCode::AtomicCAS: {
@@ -352,6 +368,10 @@ class Interp {
       case OpCode::Assert: case OpCode::Print: case OpCode::Barrier: return;
       default: break;
     }
+    elementwise(op);
+  }
+
+  void elementwise(const ir::Operation& op) {
     // Elementwise (scalars or tensors of one shape; a scalar operand broadcasts).
     if (op.num_results() != 1) fail(op, fmt::format("'{}' is not supported by the interpreter", op.name()));
     const ir::Type rt = op.result()->type();
@@ -368,6 +388,52 @@ class Interp {
       t.v[i] = wrap(scalar_fn(op, a, rt), rt);
     }
     env_[op.result()] = t;
+  }
+
+  void block_access(const ir::Operation& op) {
+    bool load = op.is(OpCode::Load);
+    const TV& bp = get(op.operand(0));
+    std::vector<int64_t> shape = op.operand(0)->type().pointee().shape();
+    std::vector<int64_t> check = op.array_attr("boundary_check");
+    TV t;
+    if (load) {
+      t.shape = shape;
+      t.v.assign(numel(shape), op.str_attr("padding") == "nan" ? NAN : 0.0);
+    }
+    const TV* val = load ? nullptr : &get(op.operand(1));
+    for (int64_t i = 0; i < numel(shape); ++i) {
+      auto c = unravel(i, shape);
+      double addr = bp.v[0];
+      bool in = true;
+      for (size_t d = 0; d < shape.size(); ++d) {
+        double idx = bp.boff[d] + static_cast<double>(c[d]);
+        addr += idx * bp.bstride[d];
+        if (std::find(check.begin(), check.end(), static_cast<int64_t>(d)) != check.end() && (idx < 0 || idx >= bp.bshape[d])) in = false;
+      }
+      if (!in) continue;
+      size_t index;
+      HostArray& a = buffer(op, bp.buf, addr, &index);
+      if (load) t.v[i] = a.get(index);
+      else a.set(index, val->v[i]);
+    }
+    if (load) env_[op.result()] = t;
+  }
+
+  void store(const ir::Operation& op) {
+    {
+      {
+        const TV& p = get(op.operand(0));
+        const TV& v = get(op.operand(1));
+        const TV* m = op.num_operands() > 2 ? &get(op.operand(2)) : nullptr;
+        if (p.buf < 0) fail(op, "store through a pointer the interpreter cannot trace to an argument");
+        for (size_t i = 0; i < p.v.size(); ++i) {
+          if (m && m->v[i] == 0) continue;
+          size_t idx;
+          HostArray& a = buffer(op, p.buf, p.v[i], &idx);
+          a.set(idx, v.v[v.v.size() == 1 ? 0 : i]);
+        }
+      }
+    }
   }
 
   void set_filled(const ir::Value* r, double v) {

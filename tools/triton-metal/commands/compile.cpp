@@ -6,6 +6,7 @@
 #include "triton_metal/compile.h"
 #include "triton_metal/kernel.h"
 #include "triton_metal/target.h"
+#include "gpu/layout_encoding.h"
 #include "transforms/pass.h"
 
 #include <fmt/format.h>
@@ -78,6 +79,7 @@ int run(const CompileArgs& a) {
       if (!tmetal::transforms::create_pass(p))
         throw tmetal::cli::UsageError(fmt::format("--passes names unknown pass '{}' (known: {})", p, fmt::join(tmetal::transforms::pass_names(), ", ")));
   std::string source = read_file(a.input);
+  tmetal::gpu::register_layout_encodings();  // so that GPU IR (.tir with #gpu.blocked types) parses
   bool lower = a.emit == "gpu-ir" || a.emit == "msl" || a.emit == "metadata" || !a.out_dir.empty();
   if (lower) {
     if (tir) throw tmetal::cli::UsageError("--emit gpu-ir/msl/metadata and -o need a Python kernel (.py)");
