@@ -143,8 +143,10 @@ def test_memory_cache_hit_avoids_compilation(rng):
         scale_kernel[(1,)](x, out, 100, alpha, BLOCK=512)
     assert _cache.stats["compilations"] == c
     assert _cache.stats["memory_hits"] == hits + 3
-    scale_kernel[(1,)](x, out, 100, 0.5, BLOCK=1024)  # new constexpr value: compiles
-    assert _cache.stats["compilations"] == c + 1
+    disk = _cache.stats["disk_hits"]
+    scale_kernel[(1,)](x, out, 100, 0.5, BLOCK=1024)  # new constexpr value: not in memory
+    # Compiled now, or found on disk when an earlier run of the suite compiled it into the build-tree cache.
+    assert (_cache.stats["compilations"] - c) + (_cache.stats["disk_hits"] - disk) == 1
 
 
 def test_disk_cache_hit_avoids_compilation(rng, tmp_path, monkeypatch):
@@ -152,7 +154,9 @@ def test_disk_cache_hit_avoids_compilation(rng, tmp_path, monkeypatch):
     triton.clear_memory_cache()
     x = rng.standard_normal(100).astype(np.float32)
     out = np.zeros_like(x)
+    c = _cache.stats["compilations"]
     scale_kernel[(1,)](x, out, 100, 0.5, BLOCK=2048)
+    assert _cache.stats["compilations"] == c + 1  # empty cache directory: compiled
     files = os.listdir(tmp_path / "kernels")
     assert any(f.endswith(".json") for f in files) and not any(f.endswith(".tmp") for f in files)
     triton.clear_memory_cache()
