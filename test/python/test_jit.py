@@ -328,3 +328,13 @@ def test_in_place_update(block):
     x = np.arange(300, dtype=np.float32)
     add_one_in_place[(triton.cdiv(300, block),)](x, 300, BLOCK=block)
     np.testing.assert_array_equal(x, np.arange(300) + 1)
+
+
+@pytest.mark.parametrize("n", [61, 62, 63])
+def test_mask_respected_at_ragged_end(rng, n):
+    # Elements at and beyond n are outside the mask: the kernel must not write them.
+    x = rng.standard_normal(64).astype(np.float32)
+    out = np.full(64, -7.0, np.float32)
+    scale_kernel[(1,)](x, out, n, 2.0, BLOCK=64)
+    triton.testing.assert_close(out[:n], 2.0 * x[:n].astype(np.float64))
+    np.testing.assert_array_equal(out[n:], -7.0)
