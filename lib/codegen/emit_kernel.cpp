@@ -378,6 +378,52 @@ void Emitter::emit_if(ir::Operation& op) {
   close();
 }
 
+void Emitter::assign(const ir::Value* dst, const ir::Value* src) {
+  if (ptr_base_.count(src)) set_base(func_, dst, ptr_base_[src]);
+  if (dst->type().is_tensor())
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[k];", regs(dst), name_of(dst), name_of(src)));
+  else
+    line(fmt::format("{} = {};", name_of(dst), name_of(src)));
+}
+
+void Emitter::emit_while(ir::Operation& op) {
+  ir::Block& before = op.body(0);
+  ir::Block& after = op.body(1);
+  // The condition is a scalar, hence the same in every thread: barriers inside the loop stay uniform.
+  for (size_t i = 0; i < before.num_arguments(); ++i) {
+    define(before.argument(i), hints_.count(op.operand(i)) ? hints_[op.operand(i)] : "");
+    declare(before.argument(i));
+    assign(before.argument(i), op.operand(i));
+  }
+  for (size_t i = 0; i < op.num_results(); ++i) {
+    define(op.result(i));
+    declare(op.result(i));
+    define(after.argument(i));
+    declare(after.argument(i));
+  }
+  open("while (true)");
+  for (auto& inner : before.ops()) {
+    if (inner->is(ir::OpCode::Condition)) {
+      for (size_t i = 0; i < op.num_results(); ++i) {
+        assign(op.result(i), inner->operand(1 + i));
+        assign(after.argument(i), inner->operand(1 + i));
+      }
+      line(fmt::format("if (!{}) break;", name_of(inner->operand(0))));
+    } else {
+      emit_op(*inner);
+    }
+  }
+  for (auto& inner : after.ops()) {
+    if (inner->is(ir::OpCode::Yield)) {
+      for (size_t i = 0; i < before.num_arguments(); ++i)
+        if (inner->operand(i) != before.argument(i)) assign(before.argument(i), inner->operand(i));
+    } else {
+      emit_op(*inner);
+    }
+  }
+  close();
+}
+
 void Emitter::emit_op(ir::Operation& op) {
   using ir::OpCode;
   source_comment(op);
@@ -385,6 +431,7 @@ void Emitter::emit_op(ir::Operation& op) {
     case OpCode::Return: line("return;"); return;
     case OpCode::For: emit_for(op); return;
     case OpCode::If: emit_if(op); return;
+    case OpCode::While: emit_while(op); return;
     case OpCode::Load: emit_load(op); return;
     case OpCode::Store: emit_store(op); return;
     case OpCode::AtomicRMW:

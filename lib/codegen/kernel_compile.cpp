@@ -22,6 +22,8 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
                                             tgt.simd_width(), tgt.max_threads_per_threadgroup(), tgt.name()));
   CompileOptions tile_opts = options.tile;
   tile_opts.run_passes = true;
+  // assign-layouts is this stage's pass: the tile pipeline must not see its name.
+  bool print_layouts = tile_opts.print_after_all || tile_opts.print_after.erase("assign-layouts") > 0;
   TileIrResult tir = compile_tile_ir(source, filename, kernel, spec, tile_opts);
   CompiledKernel out;
   out.name = kernel;
@@ -49,6 +51,10 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
   ir::PrintOptions po;
   po.locations = tile_opts.locations;
   out.gpu_ir = ir::print_op(*tir.module, po);
+  if (print_layouts) {
+    std::string dump = fmt::format("// -----// IR Dump After assign-layouts //----- //\n{}", out.gpu_ir);
+    if (tile_opts.dump) tile_opts.dump(dump);
+  }
   codegen::EmitOptions eo;
   eo.kernel_source = source;
   eo.lowering = lo;

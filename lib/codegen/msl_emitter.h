@@ -104,6 +104,8 @@ class Emitter {
   void emit_dot(ir::Operation& op);
   void emit_for(ir::Operation& op);
   void emit_if(ir::Operation& op);
+  void emit_while(ir::Operation& op);
+  void assign(const ir::Value* dst, const ir::Value* src);  // dst = src (register-wise for tensors)
   void emit_combine(ir::Block& body, const std::vector<std::string>& lhs, const std::vector<std::string>& rhs,
                     const std::vector<std::string>& out);
 

@@ -470,7 +470,7 @@ class Parser {
     while (true) {
       Pos p = cur().pos;
       if (eat_op(".")) {
-        auto a = make(Expr::Kind::Attribute, p);
+        auto a = make(Expr::Kind::Attribute, e->pos);
         a->name = expect_name();
         a->args.push_back(std::move(e));
         e = std::move(a);
@@ -482,7 +482,8 @@ class Parser {
         e = std::move(c);
       } else if (at_op("[")) {
         next();
-        auto s = make(Expr::Kind::Subscript, p);
+        auto s = make(Expr::Kind::Subscript, e->pos);
+        (void)p;
         s->args.push_back(std::move(e));
         do {
           if (at_op("]")) break;

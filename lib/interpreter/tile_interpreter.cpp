@@ -357,6 +357,24 @@ class Interp {
         for (size_t i = 0; i < n; ++i) env_[op.result(i)] = carried[i];
         return;
       }
+      case OpCode::While: {
+        std::vector<TV> carried;
+        for (size_t i = 0; i < op.num_operands(); ++i) carried.push_back(get(op.operand(i)));
+        for (;;) {
+          const ir::Block& before = op.body(0);
+          for (size_t i = 0; i < carried.size(); ++i) env_[before.argument(i)] = carried[i];
+          const ir::Operation* c = run_block(before);
+          std::vector<TV> passed;
+          for (size_t i = 1; i < c->num_operands(); ++i) passed.push_back(get(c->operand(i)));
+          for (size_t i = 0; i < op.num_results(); ++i) env_[op.result(i)] = passed[i];
+          if (get(c->operand(0)).v[0] == 0) break;
+          const ir::Block& after = op.body(1);
+          for (size_t i = 0; i < passed.size(); ++i) env_[after.argument(i)] = passed[i];
+          const ir::Operation* y = run_block(after);
+          for (size_t i = 0; i < carried.size(); ++i) carried[i] = get(y->operand(i));
+        }
+        return;
+      }
       case OpCode::If: {
         bool c = get(op.operand(0)).v[0] != 0;
         size_t region = c ? 0 : 1;

@@ -332,7 +332,7 @@ class Parser {
     }
     auto op = Operation::create(info, Location::unknown(), operands, types, std::move(attrs), 0);
     for (auto& block : blocks) op->add_region().append_block(std::move(block));
-    op->set_loc(location());
+    if (peek_word("loc")) op->set_loc(location());
     for (int64_t i = 0; i < result_count; ++i)
       define(result_count == 1 ? result_id : fmt::format("{}#{}", result_id, i), op->result(static_cast<size_t>(i)));
     return op;
@@ -368,7 +368,7 @@ class Parser {
     expect("{");
     ops_until_brace(*block);
     op->region(0).append_block(std::move(block));
-    op->set_loc(location());
+    if (peek_word("loc")) op->set_loc(location());
     return op;
   }
 

@@ -10,7 +10,7 @@
 //   attr      := int ':' type | float ':' type | 'true' | 'false' | string | 'type<' type '>' | 'array<' ints '>'
 //   type      := i1|i8|i16|i32|i64|f16|bf16|f32 | '!tt.ptr<' type (',' addrspace)? '>'
 //              | 'tensor<' (dim 'x')+ type (', #' name '<' body '>')? '>'
-//   loc       := 'loc(' (string ':' line ':' col | 'unknown') ')'
+//   loc       := 'loc(' (string ':' line ':' col | 'unknown') ')'     (optional: omitted means unknown)
 // Op names are looked up in the op registry, so ops registered by later stages parse too.
 #pragma once
 

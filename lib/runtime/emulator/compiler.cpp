@@ -3,6 +3,7 @@
 // $TRITON_METAL_EMULATOR_INCLUDE.
 #include "runtime/emulator/compiler.h"
 
+#include "runtime/msl/token.h"
 #include "triton_metal/runtime.h"
 
 #include <fmt/core.h>
@@ -49,8 +50,12 @@ std::string compiler() {
   return "g++";
 }
 
+// MSL 3.1: the language version with bfloat.
+constexpr const char* kMetalVersionDefine = "-D__METAL_VERSION__=310";
+
 std::string flags() {
-  return fmt::format("-std=c++20 -O2 -fPIC -shared -w -fvisibility=hidden -fno-strict-aliasing -I{}", include_dir());
+  return fmt::format("-std=c++20 -O2 -fPIC -shared -w -fvisibility=hidden -fno-strict-aliasing -fstack-clash-protection {} -I{}", kMetalVersionDefine,
+                     include_dir());
 }
 
 // Runs a shell command, returning (exit status, combined output).
@@ -108,18 +113,65 @@ std::string user_diagnostics(const std::string& log, const std::string& file_nam
     if (is_error && line.rfind(file_name + ":", 0) == 0 && kept.find(line) == std::string::npos) kept += line + "\n";
   }
   if (kept.empty()) {
-    // An error inside the runtime headers: report it with the user's line that required it, if any.
+    // An error inside the runtime headers: report it at the user's line that required it.
     std::istringstream again(log);
     std::string where;
     while (std::getline(again, line))
       if (line.rfind(file_name + ":", 0) == 0 && where.empty()) where = line;
-    kept = (where.empty() ? "" : where + "\n") + (first_error.empty() ? log.substr(0, 4000) : first_error + "\n");
+    auto msg_at = first_error.find("error: ");
+    if (!where.empty() && msg_at != std::string::npos) {
+      // "FILE:L:C:   required from here" -> "FILE:L:C: error: MESSAGE (in the emulator's metal_stdlib)"
+      std::string loc = where.substr(0, where.find(": ", file_name.size()));
+      kept = loc + ": " + first_error.substr(msg_at) + " (in the emulator's metal_stdlib)\n";
+    } else {
+      kept = first_error.empty() ? log.substr(0, 4000) : first_error + "\n";
+    }
   }
   if (!kept.empty() && kept.back() == '\n') kept.pop_back();
   return kept;
 }
 
 }  // namespace
+
+bool needs_preprocessing(const std::string& msl, const std::string& file_name) {
+  for (const auto& t : msl::tokenize(msl, file_name)) {
+    if (!t.directive || t.directive_start || !t.ident()) continue;
+    if (t.text == "define" || t.text == "if" || t.text == "ifdef" || t.text == "ifndef") return true;
+  }
+  return msl.find("#include \"") != std::string::npos;
+}
+
+std::string preprocess(const std::string& msl, const std::string& file_name) {
+  fs::path dir = fs::path(cache_directory()) / "preprocess";
+  fs::path stubs = dir / "stub-include";
+  std::error_code ec;
+  fs::create_directories(stubs, ec);
+  if (ec) throw Error(fmt::format("cannot create {}: {}", stubs.string(), ec.message()));
+  for (const auto& e : fs::directory_iterator(include_dir())) {
+    if (!e.is_regular_file() || fs::exists(stubs / e.path().filename())) continue;
+    std::ofstream(stubs / e.path().filename()) << "// stub: the emulator includes its metal_stdlib itself\n";
+  }
+  std::random_device rd;
+  fs::path src = dir / fmt::format("{}.{:08x}.metal", getpid(), rd());
+  {
+    std::ofstream out(src, std::ios::binary);
+    out << msl;
+  }
+  std::string quote_dir;
+  fs::path user = fs::path(file_name).parent_path();
+  if (!user.empty() && fs::is_directory(user)) quote_dir = "-iquote " + shell_quote(user.string());
+  std::string cmd = fmt::format("{} -E -w -x c++ -std=c++20 {} -I{} {} {}", compiler(), kMetalVersionDefine,
+                                shell_quote(stubs.string()), quote_dir, shell_quote(src.string()));
+  auto [rc, out] = run_command(cmd);
+  fs::remove(src, ec);
+  if (rc != 0) {
+    // Errors name the temporary file; put the user's file name back.
+    std::string msg = out;
+    for (size_t at; (at = msg.find(src.string())) != std::string::npos;) msg.replace(at, src.string().size(), file_name);
+    throw CompileError(user_diagnostics(msg, file_name));
+  }
+  return out;
+}
 
 std::string cache_directory() {
   if (const char* e = std::getenv("TRITON_METAL_CACHE_DIR"); e && *e) return e;

@@ -16,6 +16,15 @@ struct CompiledObject {
 // Cache directory: $TRITON_METAL_CACHE_DIR, else ~/.cache/triton-metal/emulator.
 std::string cache_directory();
 
+// True when the source uses the preprocessor beyond #include <metal_...> (macros, conditionals, user
+// headers); such sources go through preprocess() before the MSL scan.
+bool needs_preprocessing(const std::string& msl, const std::string& file_name);
+
+// Runs the host C preprocessor over MSL (with the metal_* headers stubbed out and __METAL_VERSION__ set),
+// keeping line markers so the user's line numbers survive. `file_name`'s folder, if it exists, is searched
+// for #include "..." headers. Throws CompileError with the preprocessor's errors.
+std::string preprocess(const std::string& msl, const std::string& file_name);
+
 // Throws CompileError whose message lists the compiler's errors located in `file_name` (the user's MSL).
 CompiledObject compile_shared_object(const std::string& cpp, const std::string& file_name);
 

@@ -68,6 +68,7 @@ class EmulatorPipeline : public Pipeline {
   std::string file_name;
   std::vector<KernelParamInfo> infos;
   std::vector<msl::KernelParam> msl_params;
+  unsigned max_total_threads = 0;
   EntryFn fn = nullptr;
   bool fibers = true;
   double seconds = 0;
@@ -91,7 +92,7 @@ class EmulatorDevice : public Device {
   std::shared_ptr<Pipeline> compile(const std::string& source, const std::string& entry, const CompileOptions& options) override {
     msl::Module module;
     try {
-      module = msl::parse_module(source, options.file_name);
+      module = msl::parse_module(needs_preprocessing(source, options.file_name) ? preprocess(source, options.file_name) : source, options.file_name);
     } catch (const msl::SyntaxError& e) {
       throw CompileError(e.what());
     }
@@ -117,6 +118,7 @@ class EmulatorDevice : public Device {
     p->fn = reinterpret_cast<EntryFn>(dlsym(h, tr.symbols.at(entry).c_str()));
     if (!p->fn) throw Error(fmt::format("{} lacks the entry point of '{}'", obj.path, entry));
     p->msl_params = ep->kernel->params;
+    p->max_total_threads = ep->kernel->max_total_threads;
     for (const auto& q : p->msl_params) p->infos.push_back({q.name, q.type_text, q.attribute, q.index});
     p->fibers = module.uses_synchronization;
     p->seconds = obj.seconds;
@@ -133,6 +135,9 @@ class EmulatorDevice : public Device {
     if (tg.volume() > limits_.max_threads_per_threadgroup)
       throw LaunchError(fmt::format("kernel '{}': {} threads per threadgroup ({}x{}x{}) exceed the device limit of {}",
                                     p->entry_name, tg.volume(), tg.x, tg.y, tg.z, limits_.max_threads_per_threadgroup));
+    if (p->max_total_threads && tg.volume() > p->max_total_threads)
+      throw LaunchError(fmt::format("kernel '{}': {} threads per threadgroup exceed its [[max_total_threads_per_threadgroup({})]]",
+                                    p->entry_name, tg.volume(), p->max_total_threads));
     LaunchPlan plan;
     plan.kernel = p->entry_name;
     plan.file_name = p->file_name;
@@ -203,6 +208,12 @@ class EmulatorDevice : public Device {
 
 }  // namespace
 
-std::unique_ptr<Device> make_emulator_device(const DeviceLimits& limits) { return std::make_unique<EmulatorDevice>(limits); }
+std::unique_ptr<Device> make_emulator_device(const DeviceLimits& limits) {
+  if (limits.simd_width != 32)
+    throw Error(fmt::format("the emulator implements 32-wide SIMD groups (every Apple GPU's), not {}", limits.simd_width));
+  if (limits.max_threads_per_threadgroup == 0 || limits.max_threadgroup_memory_bytes == 0)
+    throw Error("device limits must be positive");
+  return std::make_unique<EmulatorDevice>(limits);
+}
 
 }  // namespace tmetal::runtime::emulator

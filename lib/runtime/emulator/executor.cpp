@@ -7,15 +7,21 @@
 // do not exist. A threadgroup barrier completes when every thread of the threadgroup waits at the same
 // barrier; a thread that returned before a barrier others wait at is reported as a divergent barrier.
 #include "runtime/emulator/executor.h"
+#include "runtime/emulator/stack_guard.h"
 
 #include <boost/context/fiber.hpp>
 #include <boost/context/stack_context.hpp>
 #include <fmt/core.h>
 #include <sys/mman.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#endif
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <cstdlib>
 #include <mutex>
 #include <thread>
@@ -28,7 +34,7 @@ using metal_rt::ThreadCtx;
 
 namespace {
 
-constexpr std::size_t kStackBytes = 256 * 1024;
+constexpr std::size_t kStackBytes = 512 * 1024;  // virtual; pages are committed only when touched
 
 // Fiber stacks with a guard page, reused across threadgroups and launches.
 class StackPool {
@@ -60,9 +66,30 @@ class StackPool {
 
 struct PoolAllocator {
   StackPool* pool;
-  ctx::stack_context allocate() { return pool->allocate(); }
+  const void** bottom;  // receives the stack's lowest address (for AddressSanitizer's fiber annotations)
+  ctx::stack_context allocate() {
+    ctx::stack_context sc = pool->allocate();
+    *bottom = static_cast<char*>(sc.sp) - sc.size;
+    return sc;
+  }
   void deallocate(ctx::stack_context& sc) noexcept { pool->deallocate(sc); }
 };
+
+// AddressSanitizer must be told about every stack switch (Boost's fcontext fibers do not), or it reports
+// false stack overflows. The scheduler's stack bounds are learned on the first switch into a fiber.
+#if defined(__SANITIZE_ADDRESS__)
+thread_local const void* tls_sched_bottom = nullptr;
+thread_local std::size_t tls_sched_size = 0;
+void asan_enter_fiber(void** fake, const void* bottom) { __sanitizer_start_switch_fiber(fake, bottom, kStackBytes); }
+void asan_entered_fiber(void* fake) { __sanitizer_finish_switch_fiber(fake, &tls_sched_bottom, &tls_sched_size); }
+void asan_leave_fiber(void** fake) { __sanitizer_start_switch_fiber(fake, tls_sched_bottom, tls_sched_size); }
+void asan_back_in_scheduler(void* fake) { __sanitizer_finish_switch_fiber(fake, nullptr, nullptr); }
+#else
+void asan_enter_fiber(void**, const void*) {}
+void asan_entered_fiber(void*) {}
+void asan_leave_fiber(void**) {}
+void asan_back_in_scheduler(void*) {}
+#endif
 
 enum class LaneState { Ready, Waiting, Done };
 
@@ -74,6 +101,7 @@ struct Lane {
   int kind = 0, line = 0, col = 0;
   const char* what = "";
   std::exception_ptr error;
+  const void* stack_bottom = nullptr;
 };
 
 }  // namespace
@@ -85,11 +113,12 @@ struct Executor::Worker {
   std::vector<metal_rt::SimdShared> simd;
   std::vector<Region> buffers, tg_params;
   std::vector<std::vector<unsigned char>> tg_memory;
-  std::vector<Region> tg_regions;  // arrays registered by the running threadgroup
+  std::deque<Region> tg_regions;  // arrays registered by the running threadgroup (stable addresses: ptrs hold them)
   std::uint64_t tg_static_bytes = 0, tg_dynamic_bytes = 0;
   metal_rt::Counters counters{};
   std::uint64_t barriers = 0, collectives = 0;
   const LaunchPlan* plan = nullptr;
+  const Region* last_lookup = nullptr;  // most recent hit of hook_lookup (reset whenever regions change)
   bool fibers = false;
 };
 
@@ -121,17 +150,30 @@ void hook_sync(ThreadCtx* c, int kind, int line, int col, const char* what) {
   l.line = line;
   l.col = col;
   l.what = what;
-  l.caller = std::move(l.caller).resume();
+  void* fake = nullptr;
+  asan_leave_fiber(&fake);
+  try {
+    l.caller = std::move(l.caller).resume();
+  } catch (const ctx::detail::forced_unwind&) {  // the launch was stopped: unwind this fiber
+    asan_entered_fiber(fake);
+    throw;
+  }
+  asan_entered_fiber(fake);
 }
 
 const Region* hook_lookup(const void* address) {
   Executor::Worker* w = tls_worker;
   if (!w) return nullptr;
   const char* a = static_cast<const char*>(address);
-  for (const auto* list : {&w->tg_regions, &w->buffers, &w->tg_params})
-    for (const Region& r : *list)
-      if (r.base && a >= r.base && a < r.base + r.bytes) return &r;
-  return nullptr;
+  if (const Region* r = w->last_lookup; r && a >= r->base && a < r->base + r->bytes) return r;
+  auto find = [&](const auto& list) -> const Region* {
+    for (const Region& r : list)
+      if (r.base && a >= r.base && a < r.base + r.bytes) return w->last_lookup = &r;
+    return nullptr;
+  };
+  if (const Region* r = find(w->tg_regions)) return r;
+  if (const Region* r = find(w->buffers)) return r;
+  return find(w->tg_params);
 }
 
 void hook_tg_register(ThreadCtx* c, void* address, unsigned long long bytes, const char* name) {
@@ -169,6 +211,15 @@ std::string site(const LaunchPlan& p, const Lane& l) {
   return fmt::format("{} at {}:{}", l.what, p.file_name, l.line);
 }
 
+// Destroys a lane's fiber; a suspended fiber is unwound (its destructors run) on its own stack.
+void destroy(Lane& l) {
+  if (!l.self) return;
+  void* fake = nullptr;
+  asan_enter_fiber(&fake, l.stack_bottom);
+  l.self = ctx::fiber();
+  asan_back_in_scheduler(fake);
+}
+
 // One threadgroup with one fiber per thread.
 void run_fibers(Executor::Worker& w, unsigned n) {
   const LaunchPlan& p = *w.plan;
@@ -179,22 +230,25 @@ void run_fibers(Executor::Worker& w, unsigned n) {
     l.c->host = &l;
     Lane* lp = &l;
     EntryFn entry = p.entry;
-    l.self = ctx::fiber(std::allocator_arg, PoolAllocator{&w.stacks}, [lp, entry](ctx::fiber&& caller) {
+    l.self = ctx::fiber(std::allocator_arg, PoolAllocator{&w.stacks, &l.stack_bottom}, [lp, entry](ctx::fiber&& caller) {
+      asan_entered_fiber(nullptr);
       lp->caller = std::move(caller);
       try {
         entry(lp->c);
       } catch (const ctx::detail::forced_unwind&) {
+        asan_leave_fiber(nullptr);
         throw;
       } catch (...) {
         lp->error = std::current_exception();
       }
       lp->state = LaneState::Done;
+      asan_leave_fiber(nullptr);  // this fiber's stack is done
       return std::move(lp->caller);
     });
   }
   unsigned nsimd = ceil_div(n, 32);
   auto fail = [&](const std::string& msg) {
-    for (unsigned t = 0; t < n; ++t) w.lanes[t].self = ctx::fiber();  // unwinds suspended fibers
+    for (unsigned t = 0; t < n; ++t) destroy(w.lanes[t]);  // unwinds suspended fibers
     throw LaunchError(fmt::format("kernel '{}': {}", p.kernel, msg));
   };
   while (true) {
@@ -202,11 +256,16 @@ void run_fibers(Executor::Worker& w, unsigned n) {
       Lane& l = w.lanes[t];
       if (l.state != LaneState::Ready) continue;
       tls_current = l.c;
+      void* fake = nullptr;
+      asan_enter_fiber(&fake, l.stack_bottom);
+      set_running_fiber(l.stack_bottom, kStackBytes, p.kernel.c_str());
       l.self = std::move(l.self).resume();
+      set_running_fiber(nullptr, 0, nullptr);
+      asan_back_in_scheduler(fake);
       tls_current = nullptr;
       if (l.error) {
         std::exception_ptr e = l.error;
-        for (unsigned u = 0; u < n; ++u) w.lanes[u].self = ctx::fiber();
+        for (unsigned u = 0; u < n; ++u) destroy(w.lanes[u]);
         std::rethrow_exception(e);
       }
     }
@@ -297,6 +356,7 @@ LaunchStats Executor::run(const LaunchPlan& p) {
   for (unsigned i = 0; i < nworkers; ++i) {
     Worker& w = *workers_[i];
     w.plan = &p;
+    w.last_lookup = nullptr;
     w.fibers = p.use_fibers;
     w.counters = {};
     w.barriers = w.collectives = 0;
@@ -323,6 +383,7 @@ LaunchStats Executor::run(const LaunchPlan& p) {
 
   auto work = [&](Worker& w) {
     tls_worker = &w;
+    if (w.fibers) install_stack_guard();
     const Size3 req = p.threads_per_group;
     while (!stop.load(std::memory_order_relaxed)) {
       std::uint64_t g = next.fetch_add(1);
@@ -338,6 +399,7 @@ LaunchStats Executor::run(const LaunchPlan& p) {
       }
       unsigned n = static_cast<unsigned>(act.volume());
       w.tg_regions.clear();
+      w.last_lookup = nullptr;
       w.tg_static_bytes = 0;
       try {
         for (unsigned t = 0; t < n; ++t) {
@@ -349,6 +411,7 @@ LaunchStats Executor::run(const LaunchPlan& p) {
           c.lane = t % 32;
           c.simd_index = t / 32;
           c.gen = 0;
+          c.mm_gen = 0;
           c.simd = &w.simd[t / 32];
           set_pos(c, 0, gx * req.x + lx, gy * req.y + ly, gz * req.z + lz);
           set_pos(c, 1, lx, ly, lz);

@@ -129,6 +129,9 @@ class Emitter {
 
   size_t step(size_t i) {
     const Token& t = t_[i];
+    if (t.linemarker) {  // already applied to the tokens' lines; the emitter writes its own #line
+      return i + 1;
+    }
     if (t.directive) {
       tok(t);
       return i + 1;

@@ -49,6 +49,12 @@ class Scanner {
       if (tok.directive) continue;
       if (tok.ident()) {
         const std::string& s = tok.text;
+        // C++ that MSL does not have: reject it rather than emulate something Metal's compiler refuses.
+        static const char* const kNotMetal[] = {"double", "new", "delete", "throw", "try", "catch", "goto",
+                                                "virtual", "dynamic_cast", "typeid", "thread_local"};
+        for (const char* k : kNotMetal)
+          if (s == k)
+            throw SyntaxError(m_.file_name, tok.line, tok.col, fmt::format("'{}' is not supported in Metal Shading Language", s));
         if (s == "threadgroup_barrier" || s == "simdgroup_barrier" || s.rfind("simd_", 0) == 0 ||
             s.rfind("quad_", 0) == 0)
           m_.uses_synchronization = true;
@@ -102,6 +108,7 @@ class Scanner {
     // Explicit instantiation: template [[host_name("x")]] kernel void f<...>(...);
     size_t a = marker;
     std::string host_name;
+    unsigned max_threads = 0;
     while (a >= 2 && t_[a - 1].is("]")) {
       // walk back over an attribute [[...]]
       size_t j = a - 1;
@@ -111,9 +118,14 @@ class Scanner {
         else if (t_[j].is("[")) --depth;
         if (depth == 0 || j == 0) break;
       }
-      for (size_t q = j; q < a; ++q)
-        if (t_[q].is("host_name") && q + 2 < a && t_[q + 2].kind == TokenKind::String)
-          host_name = t_[q + 2].text.substr(1, t_[q + 2].text.size() - 2);
+      for (size_t q = j; q < a; ++q) {
+        if (t_[q].is("max_total_threads_per_threadgroup") && q + 2 < a && t_[q + 2].kind == TokenKind::Number)
+          max_threads = static_cast<unsigned>(std::stoul(t_[q + 2].text));
+        if (!t_[q].is("host_name")) continue;
+        // host_name("a" "b"): adjacent string literals concatenate (macros write them that way).
+        for (size_t r = q + 2; r < a && t_[r].kind == TokenKind::String; ++r)
+          host_name += t_[r].text.substr(1, t_[r].text.size() - 2);
+      }
       a = j;
     }
     bool explicit_instantiation = a >= 1 && t_[a - 1].is("template") && (a < 2 || !t_[a - 2].is(">"));
@@ -143,6 +155,7 @@ class Scanner {
     decl.line = t_[n].line;
     decl.col = t_[n].col;
     decl.is_template = template_header_before(a) != std::string::npos;
+    decl.max_total_threads = max_threads;
     size_t close = matching_close(t_, after_name);
     size_t start = after_name + 1;
     for (size_t j = start; j <= close; ++j) {

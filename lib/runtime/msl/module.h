@@ -37,6 +37,7 @@ struct KernelParam {
 struct KernelDecl {
   std::string name;
   bool is_template = false;
+  unsigned max_total_threads = 0;  // [[max_total_threads_per_threadgroup(N)]], 0 when absent
   std::vector<KernelParam> params;
   int line = 0, col = 0;
 };

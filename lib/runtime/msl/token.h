@@ -22,6 +22,7 @@ struct Token {
   int col = 1;
   bool directive = false;        // part of a preprocessor directive line (starting with '#')
   bool directive_start = false;  // the '#' that opens a directive
+  bool linemarker = false;       // part of a `#line N` or `# N "file"` directive (already applied to `line`)
 
   bool is(std::string_view s) const { return text == s && kind != TokenKind::String && kind != TokenKind::Char; }
   bool ident() const { return kind == TokenKind::Identifier; }
@@ -35,7 +36,8 @@ class SyntaxError : public std::runtime_error {
   int col;
 };
 
-// Splits MSL source into tokens; the last token has kind End (its lead holds trailing trivia).
+// Splits MSL source into tokens; the last token has kind End (its lead holds trailing trivia). Line
+// directives (`#line N`, and the `# N "file"` markers a preprocessor writes) renumber the lines after them.
 std::vector<Token> tokenize(const std::string& source, const std::string& file_name = "kernel.metal");
 
 }  // namespace tmetal::msl

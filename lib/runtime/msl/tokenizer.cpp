@@ -150,8 +150,41 @@ class Lexer {
 
 }  // namespace
 
+// Applies `#line N` / `# N "file"` directives: the line after the directive is line N.
+void apply_line_directives(std::vector<Token>& tokens) {
+  int offset = 0;
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    Token& t = tokens[i];
+    if (t.directive_start) {
+      size_t k = i + 1;
+      if (k < tokens.size() && tokens[k].directive && tokens[k].is("line")) ++k;
+      if (k < tokens.size() && tokens[k].directive && tokens[k].kind == TokenKind::Number) {
+        int physical = t.line;
+        int n = 0;
+        for (char c : tokens[k].text) {
+          if (c < '0' || c > '9') break;
+          n = n * 10 + (c - '0');
+        }
+        for (size_t j = i; j < tokens.size() && tokens[j].directive && (j == i || !tokens[j].directive_start); ++j) {
+          tokens[j].linemarker = true;
+          tokens[j].line += offset;
+        }
+        // Count the directive's own continuation lines: the next line after it is physical + 1 + continued.
+        offset = n - (physical + 1);
+        size_t j = i;
+        while (j + 1 < tokens.size() && tokens[j + 1].directive && !tokens[j + 1].directive_start) ++j;
+        i = j;
+        continue;
+      }
+    }
+    t.line += offset;
+  }
+}
+
 std::vector<Token> tokenize(const std::string& source, const std::string& file_name) {
-  return Lexer(source, file_name).run();
+  auto tokens = Lexer(source, file_name).run();
+  apply_line_directives(tokens);
+  return tokens;
 }
 
 }  // namespace tmetal::msl

@@ -48,18 +48,17 @@ TEST(Misuse, OutOfBoundsDeviceReadNamesKernelBufferElementAndThread) {
 TEST(Misuse, OutOfBoundsDeviceWriteStopsTheLaunchInFiberMode) {
   const char* src = R"(#include <metal_stdlib>
 using namespace metal;
-kernel void k(device float* out [[buffer(0)]], uint tid [[thread_index_in_threadgroup]],
-              uint gid [[thread_position_in_grid]]) {
+kernel void k(device float* out [[buffer(0)]], uint gid [[thread_position_in_grid]]) {
     threadgroup_barrier(mem_flags::mem_none);
-    out[gid * 2] = 1.0f;
+    out[gid == 20 ? 64 : gid] = 1.0f;   // only thread 20 writes out of bounds
 }
 )";
   auto p = compile_inline(src, "k", "oobw.metal");
-  auto out = upload(std::vector<float>(40, 0.0f));
+  auto out = upload(std::vector<float>(64, 0.0f));
   auto c = config({4, 1, 1}, {16, 1, 1});
   c.buffers[0] = runtime::Binding::of(out);
   std::string e = launch_error([&] { device().launch(*p, c); });
-  EXPECT_THAT(e, HasSubstr("'out' [[buffer(0)]] at element 40"));
+  EXPECT_THAT(e, HasSubstr("'out' [[buffer(0)]] at element 64"));
   EXPECT_THAT(e, HasSubstr("thread_position_in_grid (20,0,0)"));
 }
 
@@ -100,6 +99,22 @@ kernel void k(device float* out [[buffer(0)]], threadgroup float* scratch [[thre
   std::string e = launch_error([&] { device().launch(*p, c); });
   EXPECT_THAT(e, HasSubstr("threadgroup buffer 'scratch' [[threadgroup(0)]] at element 16"));
   EXPECT_THAT(e, HasSubstr("thread_position_in_threadgroup (8,0,0)"));
+}
+
+TEST(Misuse, OutOfBoundsSimdgroupLoadFromDevice) {
+  const char* src = R"(#include <metal_stdlib>
+kernel void k(device const float* a [[buffer(0)]], device float* out [[buffer(1)]]) {
+    metal::simdgroup_float8x8 m;
+    metal::simdgroup_load(m, a, 8);
+    metal::simdgroup_store(m, out, 8);
+}
+)";
+  auto p = compile_inline(src, "k", "sgload.metal");
+  auto c = config({1, 1, 1}, {32, 1, 1});
+  c.buffers[0] = runtime::Binding::of(upload(random_floats(60, 1)));
+  c.buffers[1] = runtime::Binding::of(upload(std::vector<float>(64, 0.0f)));
+  std::string e = launch_error([&] { device().launch(*p, c); });
+  EXPECT_THAT(e, HasSubstr("device buffer 'a' [[buffer(0)]] at element 60"));
 }
 
 TEST(Misuse, BarrierSkippedByReturnedThreadsIsReported) {
@@ -232,6 +247,56 @@ TEST(Misuse, TooManyThreadsPerThreadgroup) {
   EXPECT_THAT(e, HasSubstr("1056 threads per threadgroup (32x33x1) exceed the device limit of 1024"));
 }
 
+TEST(MisuseDeathTest, FiberStackOverflowIsReportedNotACrash) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const char* src = R"(#include <metal_stdlib>
+kernel void k(device float* out [[buffer(0)]], uint i [[thread_position_in_grid]]) {
+    float big[300000];                        // 1.2 MB of thread-private data
+    for (uint j = 0; j < 300000; ++j) big[j] = float(j + i);
+    metal::threadgroup_barrier(metal::mem_flags::mem_none);
+    out[i] = big[(i * 7919u) % 300000u];
+}
+)";
+  auto p = compile_inline(src, "k", "stack.metal");
+  auto out = upload(std::vector<float>(32, 0.0f));
+  auto c = config({1, 1, 1}, {32, 1, 1});
+  c.buffers[0] = runtime::Binding::of(out);
+  EXPECT_EXIT(device().launch(*p, c), ::testing::ExitedWithCode(1), "kernel 'k': a thread overflowed its emulator stack");
+}
+
+TEST(Misuse, MaxTotalThreadsAttributeIsEnforced) {
+  const char* src = R"(#include <metal_stdlib>
+[[max_total_threads_per_threadgroup(64)]]
+kernel void k(device float* out [[buffer(0)]], uint i [[thread_position_in_grid]]) { out[i] = 1.0f; }
+)";
+  auto p = compile_inline(src, "k", "maxthreads.metal");
+  auto out = upload(std::vector<float>(128, 0.0f));
+  auto c = config({1, 1, 1}, {64, 1, 1});
+  c.buffers[0] = runtime::Binding::of(out);
+  device().launch(*p, c);
+  c = config({1, 1, 1}, {128, 1, 1});
+  c.buffers[0] = runtime::Binding::of(out);
+  EXPECT_THAT(launch_error([&] { device().launch(*p, c); }),
+              HasSubstr("128 threads per threadgroup exceed its [[max_total_threads_per_threadgroup(64)]]"));
+}
+
+TEST(Misuse, DeviceLimitsComeFromTheTargetModel) {
+  // The lead wires DeviceLimits to lib/target; a smaller target must refuse what Apple's defaults allow.
+  auto small = runtime::make_device("emulator", runtime::DeviceLimits{256, 4096, 32});
+  EXPECT_EQ(small->limits().max_threads_per_threadgroup, 256u);
+  auto p = small->compile(read_kernel("reduce.metal"), "reduce_sum");
+  auto c = config({1, 1, 1}, {512, 1, 1});
+  EXPECT_THAT(launch_error([&] { small->launch(*p, c); }), HasSubstr("512 threads per threadgroup (512x1x1) exceed the device limit of 256"));
+  c = config({1, 1, 1}, {64, 1, 1});
+  c.buffers[0] = runtime::Binding::of(upload(random_floats(64, 3)));
+  c.buffers[1] = runtime::Binding::of(upload(std::vector<float>(1, 0.0f)));
+  c.buffers[2] = runtime::Binding::value(64u);
+  c.threadgroup_memory[0] = 8192;
+  EXPECT_THAT(launch_error([&] { small->launch(*p, c); }), HasSubstr("8192 bytes, over the device limit of 4096 bytes"));
+  EXPECT_THROW(runtime::make_device("emulator", runtime::DeviceLimits{1024, 32768, 64}), runtime::Error);
+  EXPECT_THROW(runtime::make_device("metal-on-linux"), runtime::Error);
+}
+
 TEST(Misuse, MslErrorReportsTheUsersLine) {
   const char* src = R"(#include <metal_stdlib>
 using namespace metal;
@@ -249,6 +314,25 @@ kernel void k(device float* out [[buffer(0)]], uint gid [[thread_position_in_gri
     EXPECT_EQ(m.rfind("bad.metal:6:", 0), 0u) << m;
     EXPECT_THAT(m, HasSubstr("undefined_name"));
     EXPECT_THAT(m, ::testing::Not(HasSubstr(".cpp")));
+  }
+}
+
+TEST(Misuse, MisuseOfALibraryFunctionReportsTheUsersLine) {
+  const char* src = R"(#include <metal_stdlib>
+using namespace metal;
+struct S { float a; };
+kernel void k(device float* out [[buffer(0)]], uint lane [[thread_index_in_simdgroup]]) {
+    S s{out[lane]};
+    S t = simd_sum(s);
+    out[lane] = t.a;
+}
+)";
+  try {
+    compile_inline(src, "k", "lib.metal");
+    FAIL() << "compiled";
+  } catch (const runtime::CompileError& e) {
+    EXPECT_THAT(std::string(e.what()), ::testing::StartsWith("lib.metal:6:"));
+    EXPECT_THAT(std::string(e.what()), HasSubstr("error: no match for"));
   }
 }
 

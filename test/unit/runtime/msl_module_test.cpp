@@ -67,6 +67,19 @@ TEST(MslModule, EntriesFunctionConstantsAndSync) {
   EXPECT_FALSE(parse_module("kernel void f(device int* a [[buffer(0)]]) { a[0] = 1; }").uses_synchronization);
 }
 
+TEST(MslModule, CxxThatMetalLacksIsRejected) {
+  for (const char* word : {"double", "new float", "throw 1", "goto end", "thread_local int"}) {
+    std::string src = std::string("kernel void f(device float* a [[buffer(0)]]) {\n  ") + word + ";\n}\n";
+    try {
+      parse_module(src, "x.metal");
+      FAIL() << word;
+    } catch (const SyntaxError& e) {
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("x.metal:2:3: error: '"));
+      EXPECT_THAT(e.what(), ::testing::HasSubstr("is not supported in Metal Shading Language"));
+    }
+  }
+}
+
 TEST(MslModule, ParameterWithoutBindingIsAnError) {
   try {
     parse_module("kernel void f(device int* a [[buffer(0)]],\n              device int* b) {}", "p.metal");

@@ -49,6 +49,21 @@ TEST(MslTokenizer, StringsCharsAndDirectives) {
   EXPECT_TRUE(saw_string);
 }
 
+TEST(MslTokenizer, LineDirectivesRenumberFollowingLines) {
+  auto t = tokenize("# 10 \"k.metal\" 1\nint a;\n\n#line 20\nint b;\n");
+  for (const auto& k : t) {
+    if (k.is("a")) {
+      EXPECT_EQ(k.line, 10);
+    }
+    if (k.is("b")) {
+      EXPECT_EQ(k.line, 20);
+    }
+  }
+  EXPECT_TRUE(t[0].linemarker);
+  EXPECT_TRUE(t[1].linemarker);
+  EXPECT_FALSE(t[4].linemarker);  // "int" of "int a;"
+}
+
 TEST(MslTokenizer, ErrorsCarryFileLineAndColumn) {
   try {
     tokenize("int a;\n  /* open", "k.metal");

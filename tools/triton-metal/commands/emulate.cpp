@@ -5,6 +5,9 @@
 //       --buffer 2=u32:=1024 --grid 4 --threadgroup 256 --dump 1
 #include "command_registry.h"
 
+#include "runtime/emulator/compiler.h"
+#include "runtime/emulator/translate.h"
+#include "runtime/msl/module.h"
 #include "triton_metal/runtime.h"
 
 #include <fmt/core.h>
@@ -231,14 +234,14 @@ RunFunction setup(CLI::App& cmd) {
   struct Options {
     std::string file, entry, grid = "1", threadgroup = "1", device = "emulator";
     std::vector<std::string> buffers, tg_memory, constants, dumps;
-    bool threads_grid = false, json = false;
+    bool threads_grid = false, json = false, print_cpp = false;
     unsigned seed = 1, repeat = 1, dump_count = 16;
   };
   auto o = std::make_shared<Options>();
   cmd.add_option("kernel", o->file, "MSL source file")->required();
   cmd.add_option("--entry", o->entry, "kernel (entry point) name")->required();
   cmd.add_option("--buffer", o->buffers,
-                 "IDX=TYPE:COUNT[:zeros|ones|iota|random|fill=V], IDX=TYPE:=V[,V...] (constant bytes), "
+                 "IDX=TYPE:COUNT[:zeros|ones|iota|random|fill=V], IDX=TYPE:=V[,V...] (constant bytes), IDX=struct:TYPE=V,... (constant struct), "
                  "IDX=TYPE:file=PATH; TYPE: f32 f16 bf16 i32 u32 i16 u16 i8 u8 i64 u64");
   cmd.add_option("--threadgroup-memory", o->tg_memory, "IDX=BYTES for a [[threadgroup(IDX)]] parameter");
   cmd.add_option("--grid", o->grid, "X[,Y[,Z]]: threadgroups per grid (threads with --threads-grid)");
@@ -251,12 +254,34 @@ RunFunction setup(CLI::App& cmd) {
   cmd.add_option("--repeat", o->repeat, "launch this many times (default 1)");
   cmd.add_flag("--json", o->json, "print the statistics as JSON");
   cmd.add_option("--device", o->device, "device (default emulator)");
+  cmd.add_flag("--print-cpp", o->print_cpp, "print the C++ the emulator translates the kernel into, and stop");
   return [o]() -> int {
     std::ifstream in(o->file);
     if (!in) throw UsageError(fmt::format("cannot read kernel file '{}'", o->file));
     std::stringstream ss;
     ss << in.rdbuf();
-    auto dev = runtime::make_device(o->device);
+    if (o->print_cpp) {
+      std::map<std::string, std::string> literal_constants;
+      for (const auto& c : o->constants) {
+        auto eq = c.find('=');
+        if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--constant {}: expected NAME_OR_INDEX=VALUE", c));
+        literal_constants[c.substr(0, eq)] = c.substr(eq + 1);
+      }
+      try {
+        std::string src = ss.str();
+        if (runtime::emulator::needs_preprocessing(src, o->file)) src = runtime::emulator::preprocess(src, o->file);
+        fmt::print("{}", runtime::emulator::translate(msl::parse_module(src, o->file), literal_constants).cpp);
+      } catch (const msl::SyntaxError& e) {
+        throw runtime::CompileError(e.what());
+      }
+      return 0;
+    }
+    std::unique_ptr<runtime::Device> dev;
+    try {
+      dev = runtime::make_device(o->device);
+    } catch (const runtime::Error& e) {
+      throw UsageError(e.what());
+    }
     runtime::CompileOptions copts;
     copts.file_name = o->file;
     for (const auto& c : o->constants) {

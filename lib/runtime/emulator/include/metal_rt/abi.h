@@ -5,7 +5,7 @@
 
 namespace metal_rt {
 
-constexpr int kAbiVersion = 3;
+constexpr int kAbiVersion = 4;
 constexpr int kMaxBuffers = 31;        // [[buffer(0..30)]]
 constexpr int kMaxThreadgroupBufs = 31;
 constexpr int kNumPositions = 20;       // msl::position_attributes()
@@ -29,10 +29,21 @@ struct Region {
   Counters* counters;  // null for threadgroup memory
 };
 
+// A simdgroup_multiply result shared by the lanes of a simdgroup: every lane computes the same product
+// (the operation is simdgroup-uniform), so the first lane's result is reused when the inputs match bitwise.
+constexpr int kMatrixMemo = 16;
+struct MatrixMemo {
+  const void* tag;           // identifies the instantiation (operand types)
+  unsigned gen;              // 1 + the lane-local sequence number of the multiply
+  alignas(16) unsigned char key[3 * 64 * 4];
+  alignas(16) unsigned char result[64 * 4];
+};
+
 // Values exchanged by one simdgroup's collectives; double-buffered by collective parity.
 struct SimdShared {
   alignas(16) unsigned char slot[2][kSimdWidth][kSlotBytes];
   unsigned mask[2];  // lanes active when the collective completed
+  MatrixMemo memo[kMatrixMemo];
 };
 
 enum SyncKind : int { kThreadgroupBarrier = 0, kSimdCollective = 1, kSimdgroupBarrier = 2 };
@@ -45,6 +56,7 @@ struct ThreadCtx {
   unsigned lane;       // thread_index_in_simdgroup
   unsigned simd_index;
   unsigned gen;        // collectives this thread has executed
+  unsigned mm_gen;     // simdgroup matrix multiplies this thread has executed
   SimdShared* simd;
   void* host;
 };

@@ -1,6 +1,7 @@
 // simdgroup_matrix<T, 8, 8> (float, half, bfloat) and its functions. Every lane holds the whole 8x8 tile
 // (Metal spreads it over the lanes; the functions are simdgroup-uniform, so each lane computing the
-// full result gives the same values). Products accumulate in float and round to the result type.
+// full result gives the same values). A product is computed once per simdgroup and reused by the other
+// lanes when their inputs are bitwise equal (MatrixMemo). Products accumulate in float and round to the result type.
 // Loads and stores are bounds-checked per element; their traffic is counted once per simdgroup.
 #pragma once
 
@@ -47,10 +48,12 @@ template <class T> T* tile_base(const ptr<T>& p, unsigned long stride, metal::ve
     }
   }
   (void)last;
-  ThreadCtx* c = g_hooks->current();
-  if (p.r && p.r->counters && c && c->lane == 0) {
-    if constexpr (std::is_const_v<T>) p.r->counters->read += 64 * sizeof(T);
-    else p.r->counters->written += 64 * sizeof(T);
+  if (p.r && p.r->counters) {
+    ThreadCtx* c = g_hooks->current();
+    if (c && c->lane == 0) {
+      if constexpr (std::is_const_v<T>) p.r->counters->read += 64 * sizeof(T);
+      else p.r->counters->written += 64 * sizeof(T);
+    }
   }
   return base;
 }
@@ -62,25 +65,47 @@ namespace metal {
 template <class T, class P>
 void simdgroup_load(simdgroup_matrix<T, 8, 8>& d, P&& src, ulong elements_per_row = 8, vec<ulong, 2> matrix_origin = vec<ulong, 2>(0), bool transpose_matrix = false) {
   metal_rt::ptr<const T> s(src);
-  const T* b = metal_rt::tile_base(s, elements_per_row, matrix_origin, false);
-  for (int r = 0; r < 8; ++r)
-    for (int c = 0; c < 8; ++c) d.e[r][c] = transpose_matrix ? b[c * elements_per_row + r] : b[r * elements_per_row + c];
+  const T* __restrict b = metal_rt::tile_base(s, elements_per_row, matrix_origin, false);
+  const unsigned long n = elements_per_row;
+  if (transpose_matrix) {
+    for (unsigned long r = 0; r < 8; ++r)
+      for (unsigned long c = 0; c < 8; ++c) d.e[r][c] = b[c * n + r];
+  } else {
+    for (unsigned long r = 0; r < 8; ++r) __builtin_memcpy(d.e[r], b + r * n, sizeof d.e[r]);
+  }
 }
 
 template <class T, class P>
 void simdgroup_store(const simdgroup_matrix<T, 8, 8>& m, P&& dst, ulong elements_per_row = 8, vec<ulong, 2> matrix_origin = vec<ulong, 2>(0), bool transpose_matrix = false) {
   metal_rt::ptr<T> s(dst);
-  T* b = metal_rt::tile_base(s, elements_per_row, matrix_origin, false);
-  for (int r = 0; r < 8; ++r)
-    for (int c = 0; c < 8; ++c) {
-      if (transpose_matrix) b[c * elements_per_row + r] = m.e[r][c];
-      else b[r * elements_per_row + c] = m.e[r][c];
-    }
+  T* __restrict b = metal_rt::tile_base(s, elements_per_row, matrix_origin, false);
+  const unsigned long n = elements_per_row;
+  if (transpose_matrix) {
+    for (unsigned long r = 0; r < 8; ++r)
+      for (unsigned long c = 0; c < 8; ++c) b[c * n + r] = m.e[r][c];
+  } else {
+    for (unsigned long r = 0; r < 8; ++r) __builtin_memcpy(b + r * n, m.e[r], sizeof m.e[r]);
+  }
 }
 
 template <class D, class A, class B, class C>
 void simdgroup_multiply_accumulate(simdgroup_matrix<D, 8, 8>& d, const simdgroup_matrix<A, 8, 8>& a,
                                    const simdgroup_matrix<B, 8, 8>& b, const simdgroup_matrix<C, 8, 8>& c) {
+  // Reuse the product another lane of this simdgroup computed from the same inputs.
+  static const char tag = 0;
+  metal_rt::ThreadCtx* t = metal_rt::g_hooks->current();
+  metal_rt::MatrixMemo* memo = nullptr;
+  unsigned gen = 0;
+  if (t && t->simd) {
+    gen = ++t->mm_gen;
+    memo = &t->simd->memo[gen % metal_rt::kMatrixMemo];
+    if (memo->gen == gen && memo->tag == &tag && __builtin_memcmp(memo->key, a.e, sizeof a.e) == 0 &&
+        __builtin_memcmp(memo->key + sizeof a.e, b.e, sizeof b.e) == 0 &&
+        __builtin_memcmp(memo->key + sizeof a.e + sizeof b.e, c.e, sizeof c.e) == 0) {
+      __builtin_memcpy(d.e, memo->result, sizeof d.e);
+      return;
+    }
+  }
   float bf[8][8];
   for (int k = 0; k < 8; ++k)
     for (int j = 0; j < 8; ++j) bf[k][j] = static_cast<float>(b.e[k][j]);
@@ -93,6 +118,14 @@ void simdgroup_multiply_accumulate(simdgroup_matrix<D, 8, 8>& d, const simdgroup
       for (int j = 0; j < 8; ++j) acc[j] += aik * bf[k][j];
     }
     for (int j = 0; j < 8; ++j) out[i][j] = static_cast<D>(acc[j]);
+  }
+  if (memo) {
+    memo->tag = &tag;
+    memo->gen = gen;
+    __builtin_memcpy(memo->key, a.e, sizeof a.e);
+    __builtin_memcpy(memo->key + sizeof a.e, b.e, sizeof b.e);
+    __builtin_memcpy(memo->key + sizeof a.e + sizeof b.e, c.e, sizeof c.e);
+    __builtin_memcpy(memo->result, out, sizeof out);
   }
   __builtin_memcpy(d.e, out, sizeof out);
 }

@@ -177,3 +177,13 @@ using bfloat16_t = bfloat;
 #define M_LN10_F 2.30258509299404568402f
 #define M_SQRT2_F 1.41421356237309504880f
 #define M_SQRT1_2_F 0.70710678118654752440f
+
+// Fixed-width integer names of metal_stdlib (same types as <cstdint>'s on LP64 hosts).
+using int8_t = signed char;
+using uint8_t = unsigned char;
+using int16_t = short;
+using uint16_t = unsigned short;
+using int32_t = int;
+using uint32_t = unsigned int;
+using int64_t = long;
+using uint64_t = unsigned long;

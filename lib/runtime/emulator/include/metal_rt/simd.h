@@ -143,6 +143,32 @@ TM_PERMUTES(quad_, 4u)
 #undef TM_PERMUTES
 #undef TM_PERMUTE
 
+// simd_shuffle_and_fill_up/down(data, filling, delta[, modulo]): within groups of `modulo` lanes (the
+// simdgroup by default), lanes shifted past the group's edge take `filling` from the other end.
+template <class T> struct fill_pair { T data, filling; };
+template <class T> T shuffle_and_fill(T data, T filling, unsigned delta, unsigned width, bool up, int line, int col, const char* what) {
+  auto g = metal_rt::exchange(fill_pair<T>{data, filling}, line, col, what);
+  if (width == 0 || width > 32) width = 32;
+  unsigned base = g.lane - g.lane % width, me = g.lane % width;
+  delta %= width;
+  bool from_data = up ? me >= delta : me + delta < width;
+  unsigned src = up ? (from_data ? me - delta : me + width - delta) : (from_data ? me + delta : me + delta - width);
+  fill_pair<T> v = metal_rt::read_lane(g, base + src, what);
+  return from_data ? v.data : v.filling;
+}
+template <class T> T simd_shuffle_and_fill_up(T data, T filling, ushort delta, ushort modulo = 32, TM_LOC) {
+  return shuffle_and_fill(data, filling, delta, modulo, true, line, col, "simd_shuffle_and_fill_up");
+}
+template <class T> T simd_shuffle_and_fill_down(T data, T filling, ushort delta, ushort modulo = 32, TM_LOC) {
+  return shuffle_and_fill(data, filling, delta, modulo, false, line, col, "simd_shuffle_and_fill_down");
+}
+template <class T> T quad_shuffle_and_fill_up(T data, T filling, ushort delta, TM_LOC) {
+  return shuffle_and_fill(data, filling, delta, 4, true, line, col, "quad_shuffle_and_fill_up");
+}
+template <class T> T quad_shuffle_and_fill_down(T data, T filling, ushort delta, TM_LOC) {
+  return shuffle_and_fill(data, filling, delta, 4, false, line, col, "quad_shuffle_and_fill_down");
+}
+
 template <class T> T simd_broadcast_first(T x, TM_LOC) {
   auto g = metal_rt::exchange(x, line, col, "simd_broadcast_first");
   return g.at(g.first());

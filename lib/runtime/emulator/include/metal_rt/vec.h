@@ -195,7 +195,15 @@ template <class T, int N, bool P> constexpr vec<T, N, P> operator--(vec<T, N, P>
   using name##4 = metal::vec<T, 4>;                                                                   \
   using packed_##name##2 = metal::vec<T, 2, true>;                                                    \
   using packed_##name##3 = metal::vec<T, 3, true>;                                                    \
-  using packed_##name##4 = metal::vec<T, 4, true>;
+  using packed_##name##4 = metal::vec<T, 4, true>;                                                    \
+  namespace metal {                                                                                   \
+  using ::name##2;                                                                                    \
+  using ::name##3;                                                                                    \
+  using ::name##4;                                                                                    \
+  using ::packed_##name##2;                                                                           \
+  using ::packed_##name##3;                                                                           \
+  using ::packed_##name##4;                                                                           \
+  }
 TM_VEC_TYPES(float, float)
 TM_VEC_TYPES(half, half)
 TM_VEC_TYPES(bfloat, bfloat)
@@ -209,3 +217,13 @@ TM_VEC_TYPES(bool, bool)
 TM_VEC_TYPES(long, long)
 TM_VEC_TYPES(unsigned long, ulong)
 #undef TM_VEC_TYPES
+
+// metal::half, metal::uint, ... name the same types as the global spellings.
+namespace metal {
+using ::bfloat;
+using ::half;
+using ::uchar;
+using ::uint;
+using ::ulong;
+using ::ushort;
+}  // namespace metal
