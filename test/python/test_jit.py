@@ -338,3 +338,18 @@ def test_mask_respected_at_ragged_end(rng, n):
     scale_kernel[(1,)](x, out, n, 2.0, BLOCK=64)
     triton.testing.assert_close(out[:n], 2.0 * x[:n].astype(np.float64))
     np.testing.assert_array_equal(out[n:], -7.0)
+
+
+def test_float64_arrays_are_a_clear_compilation_error():
+    x = np.zeros(16, np.float64)
+    with pytest.raises(triton.CompilationError, match="fp64") as info:
+        scale_kernel[(1,)](x, x, 16, 1.0, BLOCK=16)
+    assert info.value.filename == __file__ and info.value.lineno is not None
+
+
+def test_compile_rejects_bad_target_and_signature():
+    with pytest.raises(ValueError, match="m99"):
+        triton.compile(scale_kernel, signature="x_ptr=*fp32, out_ptr=*fp32, n=i32, alpha=fp32",
+                       constexprs={"BLOCK": 16}, target="m99")
+    with pytest.raises(triton.CompilationError, match="missing type for parameter 'alpha'"):
+        triton.compile(scale_kernel, signature="x_ptr=*fp32, out_ptr=*fp32, n=i32", constexprs={"BLOCK": 16})
