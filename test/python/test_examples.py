@@ -1,5 +1,6 @@
 # Every examples/*.py kernel run through the triton_metal package on the Metal emulator and compared with
-# a NumPy float64 reference on random data (ragged shapes: the masks matter).
+# a NumPy float64 reference on random data (ragged shapes: the masks matter). Each also runs on the
+# float64 tile-IR interpreter (cheap), which checks the front end apart from the GPU lowering.
 import math
 
 import numpy as np
@@ -9,6 +10,13 @@ import triton_metal as triton
 from conftest import load_example
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+
+
+@pytest.fixture(autouse=True, params=["emulator", "interpreter"])
+def device(request, monkeypatch):
+    monkeypatch.setenv("TRITON_METAL_DEVICE", request.param)
+    assert triton.default_device_name() == request.param
+    return request.param
 
 
 def f16(rng, *shape, scale=1.0):

@@ -353,3 +353,9 @@ def test_compile_rejects_bad_target_and_signature():
                        constexprs={"BLOCK": 16}, target="m99")
     with pytest.raises(triton.CompilationError, match="missing type for parameter 'alpha'"):
         triton.compile(scale_kernel, signature="x_ptr=*fp32, out_ptr=*fp32, n=i32", constexprs={"BLOCK": 16})
+
+
+def test_out_of_bounds_access_is_a_device_error():
+    x = np.zeros(16, np.float32)  # the kernel reads BLOCK=64 elements with n=64, beyond the 16 given
+    with pytest.raises(triton.DeviceError, match="scale_kernel|out of bounds|out-of-bounds"):
+        scale_kernel[(1,)](x, np.zeros(64, np.float32), 64, 1.0, BLOCK=64)
