@@ -17,6 +17,7 @@ class CompiledKernel:
         self.metadata = json.loads(ck.metadata_json) if ck.metadata_json else {}
         self.asm = {"msl": ck.msl, "tile-ir-raw": ck.tile_ir_raw, "tile-ir": ck.tile_ir, "gpu-ir": ck.gpu_ir,
                     "json": ck.metadata_json}
+        self.asm["ttir"], self.asm["ttgir"] = self.asm["tile-ir"], self.asm["gpu-ir"]  # Triton's names
         self.params = list(ck.params)
         self.num_warps = ck.num_warps
         self.threads_per_threadgroup = ck.threads_per_threadgroup

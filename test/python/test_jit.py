@@ -188,6 +188,8 @@ def test_warmup_and_compile_expose_asm():
     for stage in ("msl", "tile-ir-raw", "tile-ir", "gpu-ir", "json"):
         assert k.asm[stage], stage
     assert "kernel void" in k.asm["msl"]
+    assert k.asm["ttir"] == k.asm["tile-ir"] and k.asm["ttgir"] == k.asm["gpu-ir"]
+    assert "tt.load" in k.asm["tile-ir"] and "#gpu.blocked" in k.asm["gpu-ir"]
     assert k.metadata["entry"] == "scale_kernel"
     assert [p.name for p in k.params] == ["x_ptr", "out_ptr", "n", "alpha"]
     k2 = triton.compile(scale_kernel, signature="x_ptr=*fp32:16, out_ptr=*fp32:16, n=i32, alpha=fp32",
