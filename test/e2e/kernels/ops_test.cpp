@@ -1,11 +1,12 @@
 // test/e2e/kernels/Inputs/ops.py on the emulator vs float64 C++ references: argmax/argmin, integer ops, casts
-// and atomics, tl.join, tl.histogram, while loops and a reverse scan.
+// and atomics, tl.join, tl.histogram, while loops, a reverse scan and a 1-D cumsum on the simd_prefix path.
 #include "kernel_test_support.h"
 
 namespace tmetal::test {
 namespace {
 
-CompiledKernel compile_ops(const std::string& kernel, const std::string& sig, const std::string& cx, const std::string& target) {
+CompiledKernel compile_ops(const std::string& kernel, const std::string& sig, const std::string& cx, const std::string& target,
+                           int num_warps = 4) {
   std::ifstream in(std::string(TM_OPS_FILE));
   std::stringstream ss;
   ss << in.rdbuf();
@@ -14,6 +15,7 @@ CompiledKernel compile_ops(const std::string& kernel, const std::string& sig, co
   if (!cx.empty()) spec.parse_constexpr(cx);
   KernelOptions o;
   o.target = target;
+  o.num_warps = num_warps;
   return compile(ss.str(), "ops.py", kernel, spec, o);
 }
 
@@ -79,6 +81,21 @@ TEST_P(Ops, WhileLoopAndReverseScan) {
   double s = 0;
   for (int i = n - 1; i >= 0; --i) want[i] = (s += x.get(i)) * 0.125;
   EXPECT_TRUE(matches(y, want, 1e-5));
+}
+
+TEST_P(Ops, Cumsum1dOnSimdPrefixPath) {
+  for (int warps : {1, 4}) {
+    auto k = compile_ops("cumsum_1d", "x_ptr=*fp32:16, y_ptr=*fp32:16, n=i32", "BLOCK=1024", GetParam(), warps);
+    ASSERT_NE(k.msl.find("simd_prefix_exclusive_sum"), std::string::npos);
+    const int n = 1000;
+    interp::HostArray x("f32", 1024), y("f32", 1024);
+    x.fill_random(151);
+    launch(k, emulator(), {1, 1, 1}, {arg(x), arg(y), KernelArg::scalar(n)});
+    std::vector<double> want(1024);
+    double s = 0;
+    for (int i = 0; i < 1024; ++i) want[i] = i < n ? (s += x.get(i)) : y.get(i);
+    EXPECT_TRUE(matches(y, want, 1e-5));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, Ops, ::testing::Values("m1", "m3"));

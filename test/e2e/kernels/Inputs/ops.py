@@ -47,3 +47,10 @@ def while_scan(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
         acc = acc * 0.5
         i += 1
     tl.store(y_ptr + offs, acc, mask=offs < n)
+
+
+@triton.jit
+def cumsum_1d(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    x = tl.load(x_ptr + offs, mask=offs < n, other=0.0)
+    tl.store(y_ptr + offs, tl.cumsum(x, axis=0), mask=offs < n)
