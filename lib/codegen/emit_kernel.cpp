@@ -441,6 +441,9 @@ void Emitter::emit_op(ir::Operation& op) {
     case OpCode::Reshape:
     case OpCode::Trans: emit_relayout(op); return;
     case OpCode::Reduce: emit_reduce(op); return;
+    case OpCode::Join:
+    case OpCode::Split: emit_join_split(op); return;
+    case OpCode::Histogram: emit_histogram(op); return;
     case OpCode::Scan: emit_scan(op); return;
     case OpCode::Dot: emit_dot(op); return;
     case OpCode::MakeTensorPtr:

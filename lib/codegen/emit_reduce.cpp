@@ -5,7 +5,8 @@
 // simdgroups through threadgroup memory. General path (any axis, any combine region, argmax/argmin tuples):
 // the operands go to threadgroup memory and each thread combines, along the axis, the elements of each of its
 // result registers, running the combine region inline. Scan: operands to threadgroup memory, each thread
-// combines the prefix of each of its registers along the axis (inclusive, in order).
+// combines the prefix of each of its registers along the axis (inclusive, in order). Scan fast path (1-D sum,
+// distinct data in every thread): in-thread prefix, simd_prefix_exclusive_sum, simdgroup totals.
 #include "codegen/msl_emitter.h"
 
 #include <fmt/format.h>
@@ -160,6 +161,40 @@ void Emitter::emit_scan(ir::Operation& op) {
   for (size_t i = 0; i < n; ++i) {
     results.push_back(define(op.result(i)));
     declare(op.result(i));
+  }
+  // Fast path: an inclusive sum over a 1-D tensor whose threads all hold distinct runs of `spt` elements:
+  // in-thread prefix, simd_prefix_exclusive_sum across lanes, simdgroup totals through threadgroup memory,
+  // and a carry across the repetitions of the threadgroup tile.
+  const auto& l = layout(x);
+  std::string et = reg_type(x->type().element());
+  int64_t warps = options_.lowering.num_warps, width = options_.lowering.simd_width;
+  const char* coll = simd_collective(op);
+  if (coll && std::string(coll) == "sum" && !reverse && shape.size() == 1 && l.lanes_per_simd[0] == width &&
+      shape[0] >= l.size_per_thread[0] * width * warps && (et == "float" || et == "int" || et == "half")) {
+    int64_t spt = l.size_per_thread[0], reps = R / spt;
+    std::string y = results[0], xs = name_of(x);
+    line(fmt::format("// scan: in-thread prefix, simd_prefix_exclusive_sum across lanes{}", warps > 1 ? ", simdgroup totals through threadgroup memory" : ""));
+    if (warps > 1) need_scratch(op, warps * 4);
+    std::string s = scratch(et, 0);
+    line(fmt::format("{} tm_carry = 0;", et));
+    open(fmt::format("for (int tm_rep = 0; tm_rep < {}; ++tm_rep)", reps));
+    line(fmt::format("{} tm_run = 0;", et));
+    line(fmt::format("for (int j = 0; j < {}; ++j) {{ tm_run += {}[tm_rep * {} + j]; {}[tm_rep * {} + j] = tm_run; }}", spt, xs, spt, y, spt));
+    line(fmt::format("{} tm_before = simd_prefix_exclusive_sum(tm_run);", et));
+    if (warps > 1) {
+      line(fmt::format("{} tm_simd_total = simd_sum(tm_run);", et));
+      barrier();
+      line(fmt::format("if (tm_lane == 0) {}[tm_simd] = tm_simd_total;", s));
+      barrier();
+      line(fmt::format("{} tm_block = 0;", et));
+      line(fmt::format("for (uint w = 0; w < {}; ++w) {{ if (w < tm_simd) tm_before += {}[w]; tm_block += {}[w]; }}", warps, s, s));
+    } else {
+      line(fmt::format("{} tm_block = simd_sum(tm_run);", et));
+    }
+    line(fmt::format("for (int j = 0; j < {}; ++j) {}[tm_rep * {} + j] += tm_carry + tm_before;", spt, y, spt));
+    line("tm_carry += tm_block;");
+    close();
+    return;
   }
   std::vector<int64_t> offs;
   for (size_t i = 0; i < n; ++i) offs.push_back(static_cast<int64_t>(i) * N * 8);

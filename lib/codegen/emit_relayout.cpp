@@ -136,4 +136,58 @@ void Emitter::emit_relayout(ir::Operation& op) {
   line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[{}];", rr, name, s, idx));
 }
 
+// tt.join(a, b) -> [..., 2] and tt.split([..., 2]) -> a, b: both sides through threadgroup memory, laid
+// out row-major with the pair dimension last.
+void Emitter::emit_join_split(ir::Operation& op) {
+  bool join = op.is(ir::OpCode::Join);
+  ir::Value* wide = join ? op.result() : op.operand(0);
+  if (ptr_base_.count(op.operand(0)) || wide->type().element().is_pointer()) fail(op, "join/split of pointer tensors is not lowered yet");
+  std::string t = reg_type(wide->type());
+  int64_t n = wide->type().num_elements();
+  need_scratch(op, n * 8);
+  std::string s = scratch(t, 0);
+  line(fmt::format("// {} through threadgroup memory", join ? "tl.join" : "tl.split"));
+  for (ir::Value* r : op.results()) {
+    define(r);
+    declare(r);
+  }
+  barrier();
+  if (join) {
+    for (int i = 0; i < 2; ++i)
+      line(fmt::format("for (int k = 0; k < {}; ++k) {}[({}) * 2 + {}] = {}[k];", regs(op.operand(i)), s, linear(op.operand(i), "k"), i,
+                       name_of(op.operand(i))));
+    barrier();
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[{}];", regs(wide), name_of(wide), s, linear(wide, "k")));
+  } else {
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", regs(wide), s, linear(wide, "k"), name_of(wide)));
+    barrier();
+    for (int i = 0; i < 2; ++i)
+      line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[({}) * 2 + {}];", regs(op.result(i)), name_of(op.result(i)), s,
+                       linear(op.result(i), "k"), i));
+  }
+}
+
+// tt.histogram: the values go to threadgroup memory; each thread counts, for each of its bins, the values equal
+// to the bin index (values outside [0, bins) are not counted).
+void Emitter::emit_histogram(ir::Operation& op) {
+  ir::Value* x = op.operand(0);
+  ir::Value* r = op.result();
+  int64_t n = x->type().num_elements();
+  need_scratch(op, n * 8);
+  std::string t = reg_type(x->type());
+  std::string s = scratch(t, 0);
+  std::string name = define(r);
+  declare(r);
+  line("// tl.histogram through threadgroup memory");
+  barrier();
+  line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", regs(x), s, linear(x, "k"), name_of(x)));
+  barrier();
+  open(fmt::format("for (int k = 0; k < {}; ++k)", regs(r)));
+  line(fmt::format("int tm_bin = {};", coord(r, 0, "k")));
+  line("int tm_count = 0;");
+  line(fmt::format("for (int j = 0; j < {}; ++j) tm_count += (long({}[j]) == long(tm_bin)) ? 1 : 0;", n, s));
+  line(fmt::format("{}[k] = tm_count;", name));
+  close();
+}
+
 }  // namespace tmetal::codegen

@@ -99,6 +99,8 @@ class Emitter {
   void emit_block_ptr(ir::Operation& op);  // tt.make_tensor_ptr, tt.advance
   void emit_block_access(ir::Operation& op);  // tt.load / tt.store through a block pointer
   void emit_relayout(ir::Operation& op);
+  void emit_join_split(ir::Operation& op);  // tt.join / tt.split through threadgroup memory
+  void emit_histogram(ir::Operation& op);
   void emit_reduce(ir::Operation& op);
   void emit_scan(ir::Operation& op);
   void emit_dot(ir::Operation& op);

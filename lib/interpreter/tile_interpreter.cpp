@@ -324,6 +324,38 @@ class Interp {
         env_[op.result()] = t;
         return;
       }
+      case OpCode::Join: {
+        const TV& a = get(op.operand(0));
+        const TV& b = get(op.operand(1));
+        TV t;
+        t.shape = op.result()->type().shape();
+        for (size_t i = 0; i < a.v.size(); ++i) {
+          t.v.push_back(a.v[i]);
+          t.v.push_back(b.v[i]);
+        }
+        env_[op.result()] = t;
+        return;
+      }
+      case OpCode::Split: {
+        const TV& a = get(op.operand(0));
+        for (int h = 0; h < 2; ++h) {
+          TV t;
+          t.shape = op.result(h)->type().shape();
+          for (size_t i = h; i < a.v.size(); i += 2) t.v.push_back(a.v[i]);
+          env_[op.result(h)] = t;
+        }
+        return;
+      }
+      case OpCode::Histogram: {
+        const TV& a = get(op.operand(0));
+        TV t;
+        t.shape = op.result()->type().shape();
+        t.v.assign(t.shape[0], 0);
+        for (double x : a.v)
+          if (x >= 0 && x < static_cast<double>(t.shape[0])) t.v[static_cast<size_t>(x)] += 1;
+        env_[op.result()] = t;
+        return;
+      }
       case OpCode::Dot: {
         const TV& a = get(op.operand(0));
         const TV& b = get(op.operand(1));
