@@ -20,7 +20,9 @@ const std::set<std::string> kReserved = {
     "typename", "using", "namespace", "sizeof", "metal", "vec", "exp", "log", "sqrt", "min", "max", "abs",
     "select", "dot", "sin", "cos", "floor", "ceil", "fma", "this",
     "new", "delete", "true", "false", "operator", "signed", "unsigned", "volatile", "register", "extern",
-    "inline", "union", "enum", "goto", "sum", "clamp", "mix", "all", "any", "not", "and", "or", "xor", "k", "i", "j"};
+    "inline", "union", "enum", "goto", "sum", "clamp", "mix", "all", "any", "not", "and", "or", "xor", "k", "i", "j", "fabs", "fmax",
+    "fmin", "fmod", "rsqrt", "exp2", "log2", "mulhi", "as_type", "isnan", "isinf", "atomic", "precise", "fast", "round",
+    "trunc", "sign", "step", "length", "distance", "normalize", "cross", "discard_fragment", "NAN", "INFINITY"};
 
 const char* kPrelude = R"(#include <metal_stdlib>
 using namespace metal;

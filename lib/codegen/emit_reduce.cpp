@@ -4,12 +4,15 @@
 // data): in-thread over registers, then simd_sum / simd_max / simd_min across the simdgroup, then across
 // simdgroups through threadgroup memory. General path (any axis, any combine region, argmax/argmin tuples):
 // the operands go to threadgroup memory and each thread combines, along the axis, the elements of each of its
-// result registers, running the combine region inline. Scan: operands to threadgroup memory, each thread
+// result registers, running the combine region inline. Axis path (a tensor result, one associative op):
+// in-thread, then a simd_shuffle_xor butterfly along the axis, results re-laid out through threadgroup memory. Scan: operands to threadgroup memory, each thread
 // combines the prefix of each of its registers along the axis (inclusive, in order). Scan fast path (1-D sum,
 // distinct data in every thread): in-thread prefix, simd_prefix_exclusive_sum, simdgroup totals.
 #include "codegen/msl_emitter.h"
 
 #include <fmt/format.h>
+
+#include <map>
 
 namespace tmetal::codegen {
 
@@ -90,6 +93,92 @@ void Emitter::emit_reduce(ir::Operation& op) {
       open(fmt::format("for (int k = 1; k < {}; ++k)", distinct));
       line(fmt::format("{} {} = {}[k];", et, a, s));
       emit_combine(body, {acc}, {a}, {acc});
+      close();
+    }
+    return;
+  }
+  // Axis path (a tensor result, one associative op, no simdgroup split and no wrap along the axis): combine the
+  // registers of each thread that share their other coordinates, then a simd_shuffle_xor butterfly over the
+  // lanes spread along the axis; the lanes at axis position 0 write the results to threadgroup memory, from
+  // which every thread reads its registers of the result layout.
+  int64_t width = options_.lowering.simd_width;
+  if (coll && shape.size() >= 2 && shape[axis] >= l.size_per_thread[axis] * l.lanes_per_simd[axis] * l.simds_per_group[axis] &&
+      (et == "float" || et == "int" || et == "half") && op.result(0)->type().is_tensor() && l.lanes_per_simd[axis] <= width) {
+    const ir::Operation& comb = *body.ops().front();
+    auto combine = [&](const std::string& a, const std::string& b) {
+      switch (comb.code()) {
+        case ir::OpCode::AddF: case ir::OpCode::AddI: return fmt::format("{} + {}", a, b);
+        case ir::OpCode::MaxNumF: return fmt::format("fmax({}, {})", a, b);
+        case ir::OpCode::MinNumF: return fmt::format("fmin({}, {})", a, b);
+        case ir::OpCode::MaximumF: return fmt::format("tm_maximum({}, {})", a, b);
+        case ir::OpCode::MinimumF: return fmt::format("tm_minimum({}, {})", a, b);
+        case ir::OpCode::MaxSI: return fmt::format("max({}, {})", a, b);
+        default: return fmt::format("min({}, {})", a, b);
+      }
+    };
+    // Registers grouped by their coordinates off the axis.
+    std::vector<std::vector<int64_t>> groups;
+    std::map<std::vector<int64_t>, size_t> index;
+    for (int64_t k = 0; k < R; ++k) {
+      auto off = l.register_offset(shape, k);
+      off[axis] = 0;
+      auto [it, fresh] = index.emplace(off, groups.size());
+      if (fresh) groups.emplace_back();
+      groups[it->second].push_back(k);
+    }
+    int64_t lane_stride = 1;
+    for (int od : l.order) {
+      if (od == axis) break;
+      lane_stride *= l.lanes_per_simd[od];
+    }
+    int64_t lanes = l.lanes_per_simd[axis];
+    int64_t simd_stride = 1, simds = l.simds_per_group[axis];
+    for (int od : l.order) {
+      if (od == axis) break;
+      simd_stride *= l.simds_per_group[od];
+    }
+    ir::Value* res = op.result(0);
+    int64_t rn = res->type().num_elements();
+    need_scratch(op, rn * 4 * simds);
+    std::string sc = scratch(et, 0);
+    std::string tag = fmt::format("tm_g{}_", tmp_++);
+    line(fmt::format("// reduction along axis {}: in-thread over {} groups, simd_shuffle_xor over {} lanes, {} simdgroup partials and "
+                     "the result layout through threadgroup memory", axis, groups.size(), lanes, simds));
+    for (size_t g = 0; g < groups.size(); ++g) {
+      std::string e = fmt::format("{}[{}]", name_of(x), groups[g][0]);
+      for (size_t i = 1; i < groups[g].size(); ++i) e = combine(e, fmt::format("{}[{}]", name_of(x), groups[g][i]));
+      line(fmt::format("{} {}{} = {};", et, tag, g, e));
+    }
+    for (int64_t off = lanes / 2; off >= 1; off /= 2)
+      for (size_t g = 0; g < groups.size(); ++g)
+        line(fmt::format("{0}{1} = {2};", tag, g, combine(fmt::format("{}{}", tag, g), fmt::format("simd_shuffle_xor({}{}, {})", tag, g, off * lane_stride))));
+    barrier();
+    open(fmt::format("if ((tm_lane / {}) % {} == 0)", lane_stride, lanes));
+    const auto& rshape = res->type().shape();
+    for (size_t g = 0; g < groups.size(); ++g) {
+      std::string k = std::to_string(groups[g][0]);
+      std::string idx;
+      int64_t stride = 1;
+      for (int d = static_cast<int>(shape.size()) - 1; d >= 0; --d) {
+        if (d == axis) continue;
+        int rd = d < axis ? d : d - 1;
+        std::string term = stride == 1 ? coord(x, d, k) : fmt::format("{} * {}", coord(x, d, k), stride);
+        idx = idx.empty() ? term : term + " + " + idx;
+        stride *= rshape[rd];
+      }
+      if (simds > 1) idx = fmt::format("((tm_simd / {}) % {}) * {} + {}", simd_stride, simds, rn, idx);
+      line(fmt::format("{}[{}] = {}{};", sc, idx, tag, g));
+    }
+    close();
+    barrier();
+    if (simds == 1) {
+      line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[{}];", regs(res), results[0], sc, linear(res, "k")));
+    } else {  // one partial per simdgroup along the axis
+      open(fmt::format("for (int k = 0; k < {}; ++k)", regs(res)));
+      line(fmt::format("int tm_i = {};", linear(res, "k")));
+      std::string e = fmt::format("{}[tm_i]", sc);
+      for (int64_t w = 1; w < simds; ++w) e = combine(e, fmt::format("{}[{} + tm_i]", sc, w * rn));
+      line(fmt::format("{}[k] = {};", results[0], e));
       close();
     }
     return;

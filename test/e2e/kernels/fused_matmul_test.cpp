@@ -6,8 +6,9 @@
 namespace tmetal::test {
 namespace {
 
-const char* kMatmulSig = "a_ptr=*fp16:16, b_ptr=*fp16:16, {}c_ptr=*{}:16, M=i32, N=i32, K=i32, stride_am=i32:16, stride_ak=i32, "
-                         "stride_bk=i32:16, stride_bn=i32, stride_cm=i32:16, stride_cn=i32";
+const char* kMatmulSig =
+    "a_ptr=*fp16:16, b_ptr=*fp16:16, {}c_ptr=*{}:16, M=i32, N=i32, K=i32, stride_am=i32:16, stride_ak=i32, "
+    "stride_bk=i32:16, stride_bn=i32, stride_cm=i32:16, stride_cn=i32";
 
 class FusedMatmul : public ::testing::TestWithParam<std::string> {};
 
@@ -43,34 +44,41 @@ TEST_P(FusedMatmul, BiasAndActivation) {
 
 TEST_P(FusedMatmul, BlockPointers) {
   std::string target = GetParam();
-  auto k = compile_example("matmul_block_ptr", "matmul_block_ptr_kernel", fmt::format(fmt::runtime(kMatmulSig), "", "fp32"),
-                           "BLOCK_M=32, BLOCK_N=32, BLOCK_K=32", target);
-  const int M = 70, N = 45, K = 50, lda = 64, ldb = 48, ldc = 48;
-  interp::HostArray a("f16", M * lda), b("f16", K * ldb), c("f32", M * ldc);
-  a.fill_random(91);
-  b.fill_random(92);
-  c.fill_random(93);
-  interp::HostArray c0 = c;
-  launch(k, emulator(), {3, 2, 1},
-         {arg(a), arg(b), arg(c), KernelArg::scalar(M), KernelArg::scalar(N), KernelArg::scalar(K), KernelArg::scalar(lda),
-          KernelArg::scalar(1), KernelArg::scalar(ldb), KernelArg::scalar(1), KernelArg::scalar(ldc), KernelArg::scalar(1)});
-  std::vector<double> want(M * ldc);
-  for (int i = 0; i < M * ldc; ++i) want[i] = c0.get(i);
-  for (int i = 0; i < M; ++i)
-    for (int j = 0; j < N; ++j) {
-      double s = 0;
-      for (int p = 0; p < K; ++p) s += a.get(i * lda + p) * b.get(p * ldb + j);
-      want[i * ldc + j] = s;
+  for (std::string in : {"f16", "bf16"}) {
+    std::string sig = fmt::format(fmt::runtime(kMatmulSig), "", "fp32");
+    if (in == "bf16") {
+      sig.replace(sig.find("a_ptr=*fp16"), 11, "a_ptr=*bf16");
+      sig.replace(sig.find("b_ptr=*fp16"), 11, "b_ptr=*bf16");
     }
-  EXPECT_TRUE(matches(c, want, 1e-5)) << target;
+    auto k = compile_example("matmul_block_ptr", "matmul_block_ptr_kernel", sig, "BLOCK_M=32, BLOCK_N=32, BLOCK_K=32", target);
+    const int M = 70, N = 45, K = 50, lda = 64, ldb = 48, ldc = 48;
+    interp::HostArray a(in, M * lda), b(in, K * ldb), c("f32", M * ldc);
+    a.fill_random(91);
+    b.fill_random(92);
+    c.fill_random(93);
+    interp::HostArray c0 = c;
+    launch(k, emulator(), {3, 2, 1},
+           {arg(a), arg(b), arg(c), KernelArg::scalar(M), KernelArg::scalar(N), KernelArg::scalar(K), KernelArg::scalar(lda), KernelArg::scalar(1),
+            KernelArg::scalar(ldb), KernelArg::scalar(1), KernelArg::scalar(ldc), KernelArg::scalar(1)});
+    std::vector<double> want(M * ldc);
+    for (int i = 0; i < M * ldc; ++i) want[i] = c0.get(i);
+    for (int i = 0; i < M; ++i)
+      for (int j = 0; j < N; ++j) {
+        double s = 0;
+        for (int p = 0; p < K; ++p) s += a.get(i * lda + p) * b.get(p * ldb + j);
+        want[i * ldc + j] = s;
+      }
+    EXPECT_TRUE(matches(c, want, 1e-5)) << target << " " << in;
+  }
 }
 
 TEST_P(FusedMatmul, FlashAttention) {
   std::string target = GetParam();
   for (bool causal : {true, false}) {
-    auto k = compile_example("flash_attention", "attn_fwd",
-                             "q_ptr=*fp16:16, k_ptr=*fp16:16, v_ptr=*fp16:16, o_ptr=*fp16:16, sm_scale=fp32, seq_len=i32, stride_bh=i32:16, stride_s=i32:16",
-                             std::string("BLOCK_M=32, BLOCK_N=32, HEAD_DIM=32, CAUSAL=") + (causal ? "True" : "False"), target);
+    auto k = compile_example(
+        "flash_attention", "attn_fwd",
+        "q_ptr=*fp16:16, k_ptr=*fp16:16, v_ptr=*fp16:16, o_ptr=*fp16:16, sm_scale=fp32, seq_len=i32, stride_bh=i32:16, stride_s=i32:16",
+        std::string("BLOCK_M=32, BLOCK_N=32, HEAD_DIM=32, CAUSAL=") + (causal ? "True" : "False"), target);
     const int bh = 2, seq = 70, d = 32, ss = 32, sbh = 80 * 32;
     const double scale = 0.3;
     interp::HostArray q("f16", bh * sbh), kk("f16", bh * sbh), v("f16", bh * sbh), o("f16", bh * sbh);

@@ -96,3 +96,64 @@ INSTANTIATE_TEST_SUITE_P(Targets, Norms, ::testing::Values("m1", "m3", "m4-max")
 
 }  // namespace
 }  // namespace tmetal::test
+
+namespace tmetal::test {
+namespace {
+
+// layer_norm_fwd and rms_norm with 16-bit data (statistics in f32 inside the kernels), vs float64.
+class NormsLowPrecision : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
+
+TEST_P(NormsLowPrecision, LayerNormForward) {
+  auto [target, dtype] = GetParam();
+  std::string t = dtype == "f16" ? "fp16" : "bf16";
+  const int rows = 3, cols = 700, stride = 720;
+  auto k = compile_example("layer_norm", "layer_norm_fwd",
+                           fmt::format("x_ptr=*{0}:16, y_ptr=*{0}:16, w_ptr=*{0}:16, b_ptr=*{0}:16, mean_ptr=*fp32:16, rstd_ptr=*fp32:16, row_stride=i32:16, n_cols=i32, eps=fp32", t),
+                           "BLOCK_SIZE=1024", target);
+  interp::HostArray x(dtype, rows * stride), y(dtype, rows * stride), w(dtype, cols), b(dtype, cols), mean("f32", rows), rstd("f32", rows);
+  x.fill_random(171, -3, 3);
+  w.fill_random(172);
+  b.fill_random(173);
+  launch(k, emulator(), {rows, 1, 1},
+         {arg(x), arg(y), arg(w), arg(b), arg(mean), arg(rstd), KernelArg::scalar(stride), KernelArg::scalar(cols), KernelArg::scalar_real(1e-5)});
+  std::vector<double> wy(rows * stride, 0), wm(rows), wr(rows);
+  for (int r = 0; r < rows; ++r) {
+    double m = 0, v = 0;
+    for (int c = 0; c < cols; ++c) m += x.get(r * stride + c);
+    m /= cols;
+    for (int c = 0; c < cols; ++c) v += (x.get(r * stride + c) - m) * (x.get(r * stride + c) - m);
+    wm[r] = m;
+    wr[r] = 1 / std::sqrt(v / cols + 1e-5);
+    for (int c = 0; c < cols; ++c) wy[r * stride + c] = (x.get(r * stride + c) - m) * wr[r] * w.get(c) + b.get(c);
+  }
+  EXPECT_TRUE(matches(mean, wm, 1e-5));
+  EXPECT_TRUE(matches(rstd, wr, 1e-5));
+  EXPECT_TRUE(matches(y, wy, tolerance(dtype, 2))) << target << " " << dtype;
+}
+
+TEST_P(NormsLowPrecision, RmsNorm) {
+  auto [target, dtype] = GetParam();
+  std::string t = dtype == "f16" ? "fp16" : "bf16";
+  const int rows = 2, cols = 1100, stride = 1104;
+  auto k = compile_example("rms_norm", "rms_norm_kernel", fmt::format("x_ptr=*{0}:16, w_ptr=*{0}:16, y_ptr=*{0}:16, row_stride=i32:16, n_cols=i32, eps=fp32", t),
+                           "BLOCK_SIZE=512", target);
+  interp::HostArray x(dtype, rows * stride), w(dtype, cols), y(dtype, rows * stride);
+  x.fill_random(181, -2, 2);
+  w.fill_random(182);
+  launch(k, emulator(), {rows, 1, 1}, {arg(x), arg(w), arg(y), KernelArg::scalar(stride), KernelArg::scalar(cols), KernelArg::scalar_real(1e-6)});
+  std::vector<double> want(rows * stride, 0);
+  for (int r = 0; r < rows; ++r) {
+    double ss = 0;
+    for (int c = 0; c < cols; ++c) ss += x.get(r * stride + c) * x.get(r * stride + c);
+    double inv = 1 / std::sqrt(ss / cols + 1e-6);
+    // the kernel rounds to f16 before storing into the (possibly bf16) output
+    for (int c = 0; c < cols; ++c) want[r * stride + c] = interp::round_to_dtype(x.get(r * stride + c) * inv * w.get(c), "f16");
+  }
+  EXPECT_TRUE(matches(y, want, tolerance(dtype, 2))) << target << " " << dtype;
+}
+
+INSTANTIATE_TEST_SUITE_P(Targets, NormsLowPrecision,
+                         ::testing::Combine(::testing::Values("m1", "m4-max"), ::testing::Values("f16", "bf16")));
+
+}  // namespace
+}  // namespace tmetal::test

@@ -98,6 +98,34 @@ TEST_P(Ops, Cumsum1dOnSimdPrefixPath) {
   }
 }
 
+TEST_P(Ops, RowAndColumnReductionsOnTheShufflePath) {
+  for (std::string blocks : {"R=16, C=64", "R=64, C=16", "R=8, C=256"}) {
+    auto k = compile_ops("reduce_2d", "x_ptr=*fp32, rows_ptr=*fp32, cols_ptr=*fp32, M=i32, N=i32", blocks, GetParam());
+    ASSERT_NE(k.msl.find("simd_shuffle_xor"), std::string::npos) << blocks;
+    const int M = blocks == "R=8, C=256" ? 7 : 13, N = blocks == "R=64, C=16" ? 15 : 50;
+    interp::HostArray x("f32", M * N), rows("f32", 64), cols("f32", 256);
+    x.fill_random(161, -4, 4);
+    rows.fill_random(162);
+    cols.fill_random(163);
+    std::vector<double> wr(64), wc(256);
+    for (int i = 0; i < 64; ++i) wr[i] = rows.get(i);
+    for (int i = 0; i < 256; ++i) wc[i] = cols.get(i);
+    launch(k, emulator(), {1, 1, 1}, {arg(x), arg(rows), arg(cols), KernelArg::scalar(M), KernelArg::scalar(N)});
+    for (int i = 0; i < M; ++i) {
+      double s = 0, m = -1e30;
+      for (int j = 0; j < N; ++j) s += x.get(i * N + j), m = std::max(m, x.get(i * N + j));
+      wr[i] = s + m;
+    }
+    for (int j = 0; j < N; ++j) {
+      double s = 0, m = 1e30;
+      for (int i = 0; i < M; ++i) s += x.get(i * N + j), m = std::min(m, x.get(i * N + j));
+      wc[j] = s - m;
+    }
+    EXPECT_TRUE(matches(rows, wr, 1e-5)) << blocks;
+    EXPECT_TRUE(matches(cols, wc, 1e-5)) << blocks;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Targets, Ops, ::testing::Values("m1", "m3"));
 
 }  // namespace

@@ -54,3 +54,13 @@ def cumsum_1d(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
     offs = tl.arange(0, BLOCK)
     x = tl.load(x_ptr + offs, mask=offs < n, other=0.0)
     tl.store(y_ptr + offs, tl.cumsum(x, axis=0), mask=offs < n)
+
+
+@triton.jit
+def reduce_2d(x_ptr, rows_ptr, cols_ptr, M, N, R: tl.constexpr, C: tl.constexpr):
+    r = tl.arange(0, R)
+    c = tl.arange(0, C)
+    m = (r[:, None] < M) & (c[None, :] < N)
+    x = tl.load(x_ptr + r[:, None] * N + c[None, :], mask=m, other=0.0)
+    tl.store(rows_ptr + r, tl.sum(x, axis=1) + tl.max(tl.where(m, x, -1.0e30), axis=1), mask=r < M)
+    tl.store(cols_ptr + c, tl.sum(x, axis=0) - tl.min(tl.where(m, x, 1.0e30), axis=0), mask=c < N)
