@@ -1,0 +1,206 @@
+// MSL emission of global memory access: tt.load / tt.store (masked, `other` values, vectorized to packed
+// vectors when axis analysis proves the pointers contiguous and aligned and the mask uniform per vector)
+// and tt.atomic_rmw / tt.atomic_cas (performed once per element: replicated threads are masked off).
+#include "codegen/msl_emitter.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace tmetal::codegen {
+
+namespace {
+bool is_bf16(const ir::Type& t) {
+  ir::Type e = t.element();
+  if (e.is_pointer()) e = e.pointee();
+  return e.is_scalar() && e.scalar_kind() == ir::ScalarKind::BF16;
+}
+}  // namespace
+
+void Emitter::emit_load(ir::Operation& op) {
+  ir::Value* ptr_v = op.operand(0);
+  if (ptr_v->type().is_pointer() && ptr_v->type().pointee().is_tensor()) return emit_block_access(op);
+  ir::Value* mask = op.num_operands() > 1 ? op.operand(1) : nullptr;
+  ir::Value* other = op.num_operands() > 2 ? op.operand(2) : nullptr;
+  ir::Value* r = op.result();
+  bool bf16 = is_bf16(ptr_v->type());
+  std::string rt = reg_type(r->type());
+  auto read = [&](const std::string& p) {
+    if (!bf16) return fmt::format("*{}", p);
+    return target_.supports_bfloat() ? fmt::format("float(*{})", p) : fmt::format("tm_bf16_from_bits(*{})", p);
+  };
+  std::string name = define(r);
+  declare(r);
+  if (!r->type().is_tensor()) {
+    line(mask ? fmt::format("{} = {} ? {} : {};", name, name_of(mask), read(name_of(ptr_v)), other ? name_of(other) : rt + "(0)")
+              : fmt::format("{} = {};", name, read(name_of(ptr_v))));
+    return;
+  }
+  int64_t R = regs(r);
+  int64_t v = gpu::access_vector_width(axes_, op, options_.lowering);
+  std::string fill = [&](const std::string& k) { return other ? elem(other, k) : rt + "(0)"; }("k");
+  if (v > 1 && R % v == 0) {
+    std::string vt = fmt::format("packed_{}{}", storage_type(ptr_v->type().element().pointee()), v);
+    open(fmt::format("for (int k = 0; k < {}; k += {})", R, v));
+    if (mask) open(fmt::format("if ({})", elem(mask, "k")));
+    line(fmt::format("{} tm_v = *reinterpret_cast<device {}*>({});", vt, vt, ptr(ptr_v, "k")));
+    for (int64_t i = 0; i < v; ++i) line(fmt::format("{}[k + {}] = tm_v[{}];", name, i, i));
+    if (mask) {
+      close("} else {");
+      ++indent_;
+      for (int64_t i = 0; i < v; ++i)
+        line(fmt::format("{}[k + {}] = {};", name, i, other ? elem(other, fmt::format("k + {}", i)) : rt + "(0)"));
+      close();
+    }
+    close();
+    return;
+  }
+  if (mask)
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {} ? {} : {};", R, name, elem(mask, "k"), read(ptr(ptr_v, "k")), fill));
+  else
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {};", R, name, read(ptr(ptr_v, "k"))));
+}
+
+void Emitter::emit_store(ir::Operation& op) {
+  ir::Value* ptr_v = op.operand(0);
+  if (ptr_v->type().is_pointer() && ptr_v->type().pointee().is_tensor()) return emit_block_access(op);
+  ir::Value* val = op.operand(1);
+  ir::Value* mask = op.num_operands() > 2 ? op.operand(2) : nullptr;
+  bool bf16 = is_bf16(ptr_v->type());
+  std::string st = storage_type(ptr_v->type().element().pointee());
+  auto conv = [&](const std::string& x) {
+    if (!bf16) return fmt::format("{}({})", st, x);
+    return target_.supports_bfloat() ? fmt::format("bfloat({})", x) : fmt::format("tm_bf16_bits({})", x);
+  };
+  if (!ptr_v->type().is_tensor()) {
+    std::string s = fmt::format("*{} = {};", name_of(ptr_v), conv(name_of(val)));
+    line(mask ? fmt::format("if ({}) {}", name_of(mask), s) : s);
+    return;
+  }
+  if (val->type().is_tensor() && !(layout(val) == layout(ptr_v))) fail(op, "store of a value whose layout differs from its pointers'");
+  int64_t R = regs(ptr_v);
+  int64_t v = gpu::access_vector_width(axes_, op, options_.lowering);
+  if (v > 1 && R % v == 0) {
+    std::string vt = fmt::format("packed_{}{}", st, v);
+    open(fmt::format("for (int k = 0; k < {}; k += {})", R, v));
+    std::vector<std::string> parts;
+    for (int64_t i = 0; i < v; ++i) parts.push_back(conv(elem(val, fmt::format("k + {}", i))));
+    std::string s = fmt::format("*reinterpret_cast<device {}*>({}) = {}({});", vt, ptr(ptr_v, "k"), vt, fmt::join(parts, ", "));
+    line(mask ? fmt::format("if ({}) {}", elem(mask, "k"), s) : s);
+    close();
+    return;
+  }
+  std::string s = fmt::format("*{} = {};", ptr(ptr_v, "k"), conv(elem(val, "k")));
+  if (mask)
+    line(fmt::format("for (int k = 0; k < {}; ++k) if ({}) {}", R, elem(mask, "k"), s));
+  else
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}", R, s));
+}
+
+void Emitter::emit_block_ptr(ir::Operation& op) {
+  ir::Value* r = op.result();
+  size_t rank = r->type().pointee().shape().size();
+  std::string name = define(r);
+  declare(r);
+  if (op.is(ir::OpCode::MakeTensorPtr)) {
+    if (op.num_operands() != 1 + 3 * rank) fail(op, "tt.make_tensor_ptr expects a base, shape, strides and offsets");
+    line(fmt::format("{}.base = {};", name, name_of(op.operand(0))));
+    for (size_t d = 0; d < rank; ++d)
+      line(fmt::format("{0}.shape[{1}] = long({2}); {0}.stride[{1}] = long({3}); {0}.off[{1}] = long({4});", name, d,
+                       name_of(op.operand(1 + d)), name_of(op.operand(1 + rank + d)), name_of(op.operand(1 + 2 * rank + d))));
+  } else {
+    line(fmt::format("{} = {};", name, name_of(op.operand(0))));
+    for (size_t d = 0; d < rank; ++d) line(fmt::format("{}.off[{}] += long({});", name, d, name_of(op.operand(1 + d))));
+  }
+}
+
+void Emitter::emit_block_access(ir::Operation& op) {
+  bool load = op.is(ir::OpCode::Load);
+  ir::Value* bp = op.operand(0);
+  ir::Value* t = load ? op.result() : op.operand(1);
+  if (!t->type().is_tensor()) fail(op, "block pointer access of a scalar");
+  size_t rank = t->type().shape().size();
+  std::vector<int64_t> check = op.array_attr("boundary_check");
+  std::string b = name_of(bp);
+  std::string st = storage_type(t->type().element());
+  bool bf16 = is_bf16(t->type());
+  std::string name = load ? define(t) : name_of(t);
+  if (load) declare(t);
+  open(fmt::format("for (int k = 0; k < {}; ++k)", regs(t)));
+  std::vector<std::string> addr, conds;
+  for (size_t d = 0; d < rank; ++d) {
+    line(fmt::format("long tm_i{} = {}.off[{}] + {};", d, b, d, coord(t, static_cast<int>(d), "k")));
+    addr.push_back(fmt::format("tm_i{} * {}.stride[{}]", d, b, d));
+  }
+  for (int64_t d : check) {
+    if (d < 0 || d >= static_cast<int64_t>(rank)) fail(op, fmt::format("boundary_check dimension {} out of range", d));
+    conds.push_back(fmt::format("tm_i{0} >= 0 && tm_i{0} < {1}.shape[{0}]", d, b));
+  }
+  std::string p = fmt::format("({}.base + {})", b, fmt::join(addr, " + "));
+  std::string cond = fmt::format("{}", fmt::join(conds, " && "));
+  if (load) {
+    std::string rt = reg_type(t->type());
+    std::string pad = op.str_attr("padding") == "nan" ? fmt::format("{}(NAN)", rt) : fmt::format("{}(0)", rt);
+    std::string read = !bf16 ? fmt::format("*{}", p) : target_.supports_bfloat() ? fmt::format("float(*{})", p) : fmt::format("tm_bf16_from_bits(*{})", p);
+    line(cond.empty() ? fmt::format("{}[k] = {};", name, read) : fmt::format("{}[k] = ({}) ? {} : {};", name, cond, read, pad));
+  } else {
+    std::string v = !bf16 ? fmt::format("{}({}[k])", st, name) : target_.supports_bfloat() ? fmt::format("bfloat({}[k])", name) : fmt::format("tm_bf16_bits({}[k])", name);
+    line(cond.empty() ? fmt::format("*{} = {};", p, v) : fmt::format("if ({}) *{} = {};", cond, p, v));
+  }
+  close();
+}
+
+void Emitter::emit_atomic(ir::Operation& op) {
+  ir::Value* ptr_v = op.operand(0);
+  ir::Value* r = op.result();
+  ir::Type et = ptr_v->type().element().pointee();
+  if (!et.is_scalar()) fail(op, "atomics through block pointers are not supported");
+  std::string at;
+  switch (et.scalar_kind()) {
+    case ir::ScalarKind::I32: at = "atomic_int"; break;
+    case ir::ScalarKind::F32: at = "atomic_float"; break;
+    case ir::ScalarKind::I64: at = "atomic_ulong"; break;
+    default: fail(op, fmt::format("atomics on {} are not supported by Metal (use i32, f32)", ir::scalar_name(et.scalar_kind())));
+  }
+  bool tensor = ptr_v->type().is_tensor();
+  std::string name = define(r);
+  declare(r);
+  std::string k = tensor ? "k" : "0";
+  std::string own = tensor ? owner(ptr_v) : "(tm_tid == 0)";
+  std::string stmt;
+  ir::Value* mask = nullptr;
+  if (op.is(ir::OpCode::AtomicCAS)) {
+    if (at == "atomic_float") fail(op, "atomic_cas on f32 is not supported by Metal");
+    std::string cmp = elem(op.operand(1), k), val = elem(op.operand(2), k);
+    stmt = fmt::format("{{ {} tm_e = {}; atomic_compare_exchange_weak_explicit((device {}*)({}), &tm_e, {}, memory_order_relaxed, memory_order_relaxed); {} = tm_e; }}",
+                       reg_type(r->type()), cmp, at, ptr(ptr_v, k), val, elem(r, k));
+  } else {
+    std::string kind = op.str_attr("kind", op.str_attr("rmw_op"));
+    std::string fn = kind == "add" || kind == "fadd" ? "add" : kind == "max" || kind == "umax" ? "max" : kind == "min" || kind == "umin" ? "min"
+                   : kind == "and" ? "and" : kind == "or" ? "or" : kind == "xor" ? "xor" : kind == "xchg" || kind == "exch" ? "exchange" : "";
+    if (fn.empty()) fail(op, fmt::format("atomic kind '{}' is not lowered to Metal", kind));
+    if (at == "atomic_float" && fn != "add" && fn != "exchange") fail(op, fmt::format("atomic {} on f32 is not supported by Metal", kind));
+    if (at == "atomic_ulong" && fn != "max" && fn != "min") fail(op, "64-bit atomics other than min/max are not supported by Metal");
+    std::string val = elem(op.operand(1), k);
+    if (fn == "exchange")
+      stmt = fmt::format("{} = atomic_exchange_explicit((device {}*)({}), {}, memory_order_relaxed);", elem(r, k), at, ptr(ptr_v, k), val);
+    else
+      stmt = fmt::format("{} = atomic_fetch_{}_explicit((device {}*)({}), {}, memory_order_relaxed);", elem(r, k), fn, at, ptr(ptr_v, k), val);
+    if (op.num_operands() > 2) mask = op.operand(2);
+  }
+  std::string cond = mask ? fmt::format("{} && {}", own, elem(mask, k)) : own;
+  if (tensor) {
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = 0;", regs(r), name));
+    line(fmt::format("for (int k = 0; k < {}; ++k) if ({}) {}", regs(r), cond, stmt));
+  } else {
+    // A scalar atomic happens once per program: thread 0 performs it and shares the old value.
+    need_scratch(op, 8);
+    line(fmt::format("{} = 0;", name));
+    line(fmt::format("if ({}) {}", cond, stmt));
+    barrier();
+    line(fmt::format("if (tm_tid == 0) *{} = {};", scratch(reg_type(r->type()), 0), name));
+    barrier();
+    line(fmt::format("{} = *{};", name, scratch(reg_type(r->type()), 0)));
+  }
+}
+
+}  // namespace tmetal::codegen

@@ -1,0 +1,324 @@
+// MSL emission of tt.reduce and tt.scan.
+//
+// Reduce, fast path (a 1-D tensor reduced to a scalar by one associative op whose lanes all hold distinct
+// data): in-thread over registers, then simd_sum / simd_max / simd_min across the simdgroup, then across
+// simdgroups through threadgroup memory. General path (any axis, any combine region, argmax/argmin tuples):
+// the operands go to threadgroup memory and each thread combines, along the axis, the elements of each of its
+// result registers, running the combine region inline. Axis path (a tensor result, one associative op):
+// in-thread, then a simd_shuffle_xor butterfly along the axis, results re-laid out through threadgroup memory. Scan: operands to threadgroup memory, each thread
+// combines the prefix of each of its registers along the axis (inclusive, in order). Scan fast path (1-D sum,
+// distinct data in every thread): in-thread prefix, simd_prefix_exclusive_sum, simdgroup totals.
+#include "codegen/msl_emitter.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace tmetal::codegen {
+
+void Emitter::emit_combine(ir::Block& body, const std::vector<std::string>& lhs, const std::vector<std::string>& rhs,
+                           const std::vector<std::string>& out) {
+  size_t n = lhs.size();
+  open("");
+  for (size_t i = 0; i < n; ++i) {
+    names_[body.argument(i)] = lhs[i];
+    names_[body.argument(n + i)] = rhs[i];
+  }
+  int saved = last_line_;
+  for (auto& op : body.ops()) {
+    if (op->is(ir::OpCode::ReduceReturn) || op->is(ir::OpCode::ScanReturn)) {
+      std::vector<std::string> tmp;
+      for (size_t i = 0; i < n; ++i) line(fmt::format("{} = {};", out[i], name_of(op->operand(i))));
+    } else {
+      emit_op(*op);
+    }
+  }
+  last_line_ = saved;
+  close();
+}
+
+namespace {
+const char* simd_collective(const ir::Operation& reduce) {
+  const ir::Block& b = reduce.body();
+  if (reduce.num_operands() != 1 || b.ops().size() != 2) return nullptr;
+  const ir::Operation& op = *b.ops().front();
+  if (op.num_operands() != 2 || op.operand(0) != b.argument(0) || op.operand(1) != b.argument(1)) {
+    if (!(op.num_operands() == 2 && op.operand(0) == b.argument(1) && op.operand(1) == b.argument(0))) return nullptr;
+  }
+  switch (op.code()) {
+    case ir::OpCode::AddF: case ir::OpCode::AddI: return "sum";
+    case ir::OpCode::MaxNumF: case ir::OpCode::MaximumF: case ir::OpCode::MaxSI: return "max";
+    case ir::OpCode::MinNumF: case ir::OpCode::MinimumF: case ir::OpCode::MinSI: return "min";
+    default: return nullptr;
+  }
+}
+}  // namespace
+
+void Emitter::emit_reduce(ir::Operation& op) {
+  ir::Value* x = op.operand(0);
+  int64_t axis = op.int_attr("axis");
+  const auto& shape = x->type().shape();
+  size_t n = op.num_operands();
+  const auto& l = layout(x);
+  int64_t R = regs(x);
+  const char* coll = simd_collective(op);
+  std::string et = reg_type(x->type().element());
+  bool fast = coll && shape.size() == 1 && l.lanes_per_simd[0] == options_.lowering.simd_width &&
+              shape[0] >= l.size_per_thread[0] * options_.lowering.simd_width && (et == "float" || et == "int" || et == "half");
+  std::vector<std::string> results;
+  for (size_t i = 0; i < n; ++i) {
+    results.push_back(define(op.result(i)));
+    declare(op.result(i));
+  }
+  ir::Block& body = op.body();
+  if (fast) {
+    // Simdgroups beyond the first `distinct` hold replicas of the data and must not count twice.
+    int64_t distinct = std::min<int64_t>(options_.lowering.num_warps, shape[0] / (l.size_per_thread[0] * options_.lowering.simd_width));
+    std::string acc = results[0];
+    line(fmt::format("// reduction: in-thread, then simd_{} across the simdgroup{}", coll, distinct > 1 ? ", then across simdgroups" : ""));
+    line(fmt::format("{} = {}[0];", acc, name_of(x)));
+    std::string a = fmt::format("tm_r{}", tmp_++);
+    open(fmt::format("for (int k = 1; k < {}; ++k)", R));
+    line(fmt::format("{} {} = {}[k];", et, a, name_of(x)));
+    emit_combine(body, {acc}, {a}, {acc});
+    close();
+    line(fmt::format("{} = simd_{}({});", acc, coll, acc));
+    if (distinct > 1) {
+      need_scratch(op, distinct * 4);
+      std::string s = scratch(et, 0);
+      barrier();
+      line(fmt::format("if (tm_lane == 0 && tm_simd < {}) {}[tm_simd] = {};", distinct, s, acc));
+      barrier();
+      line(fmt::format("{} = {}[0];", acc, s));
+      open(fmt::format("for (int k = 1; k < {}; ++k)", distinct));
+      line(fmt::format("{} {} = {}[k];", et, a, s));
+      emit_combine(body, {acc}, {a}, {acc});
+      close();
+    }
+    return;
+  }
+  // Axis path (a tensor result, one associative op, no simdgroup split and no wrap along the axis): combine the
+  // registers of each thread that share their other coordinates, then a simd_shuffle_xor butterfly over the
+  // lanes spread along the axis; the lanes at axis position 0 write the results to threadgroup memory, from
+  // which every thread reads its registers of the result layout.
+  int64_t width = options_.lowering.simd_width;
+  if (coll && shape.size() >= 2 && shape[axis] >= l.size_per_thread[axis] * l.lanes_per_simd[axis] * l.simds_per_group[axis] &&
+      (et == "float" || et == "int" || et == "half") && op.result(0)->type().is_tensor() && l.lanes_per_simd[axis] <= width) {
+    const ir::Operation& comb = *body.ops().front();
+    auto combine = [&](const std::string& a, const std::string& b) {
+      switch (comb.code()) {
+        case ir::OpCode::AddF: case ir::OpCode::AddI: return fmt::format("{} + {}", a, b);
+        case ir::OpCode::MaxNumF: return fmt::format("fmax({}, {})", a, b);
+        case ir::OpCode::MinNumF: return fmt::format("fmin({}, {})", a, b);
+        case ir::OpCode::MaximumF: return fmt::format("tm_maximum({}, {})", a, b);
+        case ir::OpCode::MinimumF: return fmt::format("tm_minimum({}, {})", a, b);
+        case ir::OpCode::MaxSI: return fmt::format("max({}, {})", a, b);
+        default: return fmt::format("min({}, {})", a, b);
+      }
+    };
+    // Registers grouped by their coordinates off the axis.
+    std::vector<std::vector<int64_t>> groups;
+    std::map<std::vector<int64_t>, size_t> index;
+    for (int64_t k = 0; k < R; ++k) {
+      auto off = l.register_offset(shape, k);
+      off[axis] = 0;
+      auto [it, fresh] = index.emplace(off, groups.size());
+      if (fresh) groups.emplace_back();
+      groups[it->second].push_back(k);
+    }
+    int64_t lane_stride = 1;
+    for (int od : l.order) {
+      if (od == axis) break;
+      lane_stride *= l.lanes_per_simd[od];
+    }
+    int64_t lanes = l.lanes_per_simd[axis];
+    int64_t simd_stride = 1, simds = l.simds_per_group[axis];
+    for (int od : l.order) {
+      if (od == axis) break;
+      simd_stride *= l.simds_per_group[od];
+    }
+    ir::Value* res = op.result(0);
+    int64_t rn = res->type().num_elements();
+    need_scratch(op, rn * 4 * simds);
+    std::string sc = scratch(et, 0);
+    std::string tag = fmt::format("tm_g{}_", tmp_++);
+    line(fmt::format("// reduction along axis {}: in-thread over {} groups, simd_shuffle_xor over {} lanes, {} simdgroup partials and "
+                     "the result layout through threadgroup memory", axis, groups.size(), lanes, simds));
+    for (size_t g = 0; g < groups.size(); ++g) {
+      std::string e = fmt::format("{}[{}]", name_of(x), groups[g][0]);
+      for (size_t i = 1; i < groups[g].size(); ++i) e = combine(e, fmt::format("{}[{}]", name_of(x), groups[g][i]));
+      line(fmt::format("{} {}{} = {};", et, tag, g, e));
+    }
+    for (int64_t off = lanes / 2; off >= 1; off /= 2)
+      for (size_t g = 0; g < groups.size(); ++g)
+        line(fmt::format("{0}{1} = {2};", tag, g, combine(fmt::format("{}{}", tag, g), fmt::format("simd_shuffle_xor({}{}, {})", tag, g, off * lane_stride))));
+    barrier();
+    open(fmt::format("if ((tm_lane / {}) % {} == 0)", lane_stride, lanes));
+    const auto& rshape = res->type().shape();
+    for (size_t g = 0; g < groups.size(); ++g) {
+      std::string k = std::to_string(groups[g][0]);
+      std::string idx;
+      int64_t stride = 1;
+      for (int d = static_cast<int>(shape.size()) - 1; d >= 0; --d) {
+        if (d == axis) continue;
+        int rd = d < axis ? d : d - 1;
+        std::string term = stride == 1 ? coord(x, d, k) : fmt::format("{} * {}", coord(x, d, k), stride);
+        idx = idx.empty() ? term : term + " + " + idx;
+        stride *= rshape[rd];
+      }
+      if (simds > 1) idx = fmt::format("((tm_simd / {}) % {}) * {} + {}", simd_stride, simds, rn, idx);
+      line(fmt::format("{}[{}] = {}{};", sc, idx, tag, g));
+    }
+    close();
+    barrier();
+    if (simds == 1) {
+      line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[{}];", regs(res), results[0], sc, linear(res, "k")));
+    } else {  // one partial per simdgroup along the axis
+      open(fmt::format("for (int k = 0; k < {}; ++k)", regs(res)));
+      line(fmt::format("int tm_i = {};", linear(res, "k")));
+      std::string e = fmt::format("{}[tm_i]", sc);
+      for (int64_t w = 1; w < simds; ++w) e = combine(e, fmt::format("{}[{} + tm_i]", sc, w * rn));
+      line(fmt::format("{}[k] = {};", results[0], e));
+      close();
+    }
+    return;
+  }
+  // General path through threadgroup memory: operand i occupies elements [i*N, (i+1)*N) of 4-byte... sized slots.
+  int64_t N = x->type().num_elements();
+  std::vector<int64_t> offs;
+  int64_t bytes = 0;
+  for (size_t i = 0; i < n; ++i) {
+    offs.push_back(bytes);
+    bytes += N * 8;
+  }
+  need_scratch(op, bytes);
+  line(fmt::format("// reduction along axis {} through threadgroup memory", axis));
+  barrier();
+  for (size_t i = 0; i < n; ++i)
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", R, scratch(reg_type(op.operand(i)->type()), offs[i]),
+                     linear(x, "k"), name_of(op.operand(i))));
+  barrier();
+  int64_t inner = 1;
+  for (size_t d = axis + 1; d < shape.size(); ++d) inner *= shape[d];
+  bool scalar = !op.result(0)->type().is_tensor();
+  int64_t RR = scalar ? 1 : regs(op.result(0));
+  // Base index of result register k: its coordinates spread over the operand's dims, skipping the axis.
+  std::string base = "0";
+  if (!scalar) {
+    const auto& rshape = op.result(0)->type().shape();
+    std::vector<std::string> terms;
+    int64_t stride = 1;
+    for (int d = static_cast<int>(shape.size()) - 1; d >= 0; --d) {
+      if (d != axis) {
+        int rd = d < axis ? d : d - 1;
+        if (rshape[rd] != 1) terms.push_back(stride == 1 ? coord(op.result(0), rd, "k") : fmt::format("{} * {}", coord(op.result(0), rd, "k"), stride));
+      }
+      stride *= shape[d];
+    }
+    if (!terms.empty()) base = fmt::format("{}", fmt::join(terms, " + "));
+  }
+  open(fmt::format("for (int k = 0; k < {}; ++k)", RR));
+  line(fmt::format("int tm_base = {};", base));
+  std::vector<std::string> acc, cur;
+  for (size_t i = 0; i < n; ++i) {
+    std::string t = reg_type(op.operand(i)->type());
+    std::string a = fmt::format("tm_a{}", tmp_++), c = fmt::format("tm_c{}", tmp_++);
+    line(fmt::format("{} {} = {}[tm_base];", t, a, scratch(t, offs[i])));
+    acc.push_back(a);
+    cur.push_back(c);
+  }
+  open(fmt::format("for (int j = 1; j < {}; ++j)", shape[axis]));
+  for (size_t i = 0; i < n; ++i) {
+    std::string t = reg_type(op.operand(i)->type());
+    line(fmt::format("{} {} = {}[tm_base + j * {}];", t, cur[i], scratch(t, offs[i]), inner));
+  }
+  emit_combine(body, acc, cur, acc);
+  close();
+  for (size_t i = 0; i < n; ++i) line(scalar ? fmt::format("{} = {};", results[i], acc[i]) : fmt::format("{}[k] = {};", results[i], acc[i]));
+  close();
+}
+
+void Emitter::emit_scan(ir::Operation& op) {
+  ir::Value* x = op.operand(0);
+  int64_t axis = op.int_attr("axis");
+  bool reverse = op.has_attr("reverse") && op.attr("reverse")->is<bool>() && op.attr("reverse")->get<bool>();
+  const auto& shape = x->type().shape();
+  size_t n = op.num_operands();
+  int64_t R = regs(x);
+  int64_t N = x->type().num_elements();
+  std::vector<std::string> results;
+  for (size_t i = 0; i < n; ++i) {
+    results.push_back(define(op.result(i)));
+    declare(op.result(i));
+  }
+  // Fast path: an inclusive sum over a 1-D tensor whose threads all hold distinct runs of `spt` elements:
+  // in-thread prefix, simd_prefix_exclusive_sum across lanes, simdgroup totals through threadgroup memory,
+  // and a carry across the repetitions of the threadgroup tile.
+  const auto& l = layout(x);
+  std::string et = reg_type(x->type().element());
+  int64_t warps = options_.lowering.num_warps, width = options_.lowering.simd_width;
+  const char* coll = simd_collective(op);
+  if (coll && std::string(coll) == "sum" && !reverse && shape.size() == 1 && l.lanes_per_simd[0] == width &&
+      shape[0] >= l.size_per_thread[0] * width * warps && (et == "float" || et == "int" || et == "half")) {
+    int64_t spt = l.size_per_thread[0], reps = R / spt;
+    std::string y = results[0], xs = name_of(x);
+    line(fmt::format("// scan: in-thread prefix, simd_prefix_exclusive_sum across lanes{}", warps > 1 ? ", simdgroup totals through threadgroup memory" : ""));
+    if (warps > 1) need_scratch(op, warps * 4);
+    std::string s = scratch(et, 0);
+    line(fmt::format("{} tm_carry = 0;", et));
+    open(fmt::format("for (int tm_rep = 0; tm_rep < {}; ++tm_rep)", reps));
+    line(fmt::format("{} tm_run = 0;", et));
+    line(fmt::format("for (int j = 0; j < {}; ++j) {{ tm_run += {}[tm_rep * {} + j]; {}[tm_rep * {} + j] = tm_run; }}", spt, xs, spt, y, spt));
+    line(fmt::format("{} tm_before = simd_prefix_exclusive_sum(tm_run);", et));
+    if (warps > 1) {
+      line(fmt::format("{} tm_simd_total = simd_sum(tm_run);", et));
+      barrier();
+      line(fmt::format("if (tm_lane == 0) {}[tm_simd] = tm_simd_total;", s));
+      barrier();
+      line(fmt::format("{} tm_block = 0;", et));
+      line(fmt::format("for (uint w = 0; w < {}; ++w) {{ if (w < tm_simd) tm_before += {}[w]; tm_block += {}[w]; }}", warps, s, s));
+    } else {
+      line(fmt::format("{} tm_block = simd_sum(tm_run);", et));
+    }
+    line(fmt::format("for (int j = 0; j < {}; ++j) {}[tm_rep * {} + j] += tm_carry + tm_before;", spt, y, spt));
+    line("tm_carry += tm_block;");
+    close();
+    return;
+  }
+  std::vector<int64_t> offs;
+  for (size_t i = 0; i < n; ++i) offs.push_back(static_cast<int64_t>(i) * N * 8);
+  need_scratch(op, static_cast<int64_t>(n) * N * 8);
+  int64_t inner = 1;
+  for (size_t d = axis + 1; d < shape.size(); ++d) inner *= shape[d];
+  line(fmt::format("// scan along axis {} through threadgroup memory", axis));
+  barrier();
+  for (size_t i = 0; i < n; ++i)
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", R, scratch(reg_type(op.operand(i)->type()), offs[i]),
+                     linear(x, "k"), name_of(op.operand(i))));
+  barrier();
+  open(fmt::format("for (int k = 0; k < {}; ++k)", R));
+  line(fmt::format("int tm_pos = {};", coord(x, static_cast<int>(axis), "k")));
+  line(fmt::format("int tm_start = {} - tm_pos * {};", linear(x, "k"), inner));
+  std::vector<std::string> acc, cur;
+  for (size_t i = 0; i < n; ++i) {
+    std::string t = reg_type(op.operand(i)->type());
+    std::string a = fmt::format("tm_a{}", tmp_++), c = fmt::format("tm_c{}", tmp_++);
+    line(fmt::format("{} {} = {}[tm_start + {} * {}];", t, a, scratch(t, offs[i]), reverse ? fmt::format("{}", shape[axis] - 1) : "0", inner));
+    acc.push_back(a);
+    cur.push_back(c);
+  }
+  if (reverse)
+    open(fmt::format("for (int j = {}; j >= tm_pos; --j)", shape[axis] - 2));
+  else
+    open("for (int j = 1; j <= tm_pos; ++j)");
+  for (size_t i = 0; i < n; ++i) {
+    std::string t = reg_type(op.operand(i)->type());
+    line(fmt::format("{} {} = {}[tm_start + j * {}];", t, cur[i], scratch(t, offs[i]), inner));
+  }
+  emit_combine(op.body(), acc, cur, acc);
+  close();
+  for (size_t i = 0; i < n; ++i) line(fmt::format("{}[k] = {};", results[i], acc[i]));
+  close();
+}
+
+}  // namespace tmetal::codegen

@@ -1,0 +1,193 @@
+// MSL emission of shape-changing ops (tt.broadcast, tt.expand_dims, tt.reshape, tt.trans): when every thread
+// already holds the source elements it needs (checked at compile time for every thread and register), a
+// register copy; otherwise a layout conversion through threadgroup memory (write, barrier, gather, barrier).
+#include "codegen/msl_emitter.h"
+
+#include <fmt/format.h>
+
+#include <unordered_map>
+
+namespace tmetal::codegen {
+
+namespace {
+// Source coordinates of result coordinates `c` for op.
+std::vector<int64_t> source_coords(const ir::Operation& op, const std::vector<int64_t>& c) {
+  const auto& src = op.operand(0)->type().shape();
+  const auto& dst = op.result()->type().shape();
+  std::vector<int64_t> s;
+  switch (op.code()) {
+    case ir::OpCode::Broadcast:
+      for (size_t d = 0; d < src.size(); ++d) s.push_back(src[d] == 1 ? 0 : c[d]);
+      return s;
+    case ir::OpCode::ExpandDims: {
+      int64_t axis = op.int_attr("axis");
+      for (size_t d = 0; d < dst.size(); ++d)
+        if (static_cast<int64_t>(d) != axis) s.push_back(c[d]);
+      return s;
+    }
+    case ir::OpCode::Trans: {
+      auto order = op.array_attr("order");
+      s.assign(src.size(), 0);
+      for (size_t i = 0; i < order.size(); ++i) s[order[i]] = c[i];
+      return s;
+    }
+    default: {  // reshape: same row-major linear index
+      int64_t lin = 0;
+      for (size_t d = 0; d < dst.size(); ++d) lin = lin * dst[d] + c[d];
+      s.assign(src.size(), 0);
+      for (int d = static_cast<int>(src.size()) - 1; d >= 0; --d) {
+        s[d] = lin % src[d];
+        lin /= src[d];
+      }
+      return s;
+    }
+  }
+}
+
+int64_t linear_index(const std::vector<int64_t>& shape, const std::vector<int64_t>& c) {
+  int64_t lin = 0;
+  for (size_t d = 0; d < shape.size(); ++d) lin = lin * shape[d] + c[d];
+  return lin;
+}
+}  // namespace
+
+void Emitter::emit_relayout(ir::Operation& op) {
+  ir::Value* src = op.operand(0);
+  ir::Value* r = op.result();
+  if (!src->type().is_tensor()) fail(op, "shape op on a scalar");
+  const auto& sl = layout(src);
+  const auto& rl = layout(r);
+  const auto& sshape = src->type().shape();
+  const auto& rshape = r->type().shape();
+  int64_t threads = static_cast<int64_t>(options_.lowering.num_warps) * options_.lowering.simd_width;
+  int64_t rr = regs(r), sr = regs(src);
+  // Does every thread hold what it needs, at a register index that is the same function of k everywhere?
+  std::vector<int64_t> map(rr, -1);
+  bool local = true;
+  for (int64_t t = 0; t < threads && local; ++t) {
+    int64_t lane = t % options_.lowering.simd_width, simd = t / options_.lowering.simd_width;
+    std::unordered_map<int64_t, int64_t> have;
+    for (int64_t k = 0; k < sr; ++k) have.emplace(linear_index(sshape, sl.coordinates(sshape, lane, simd, k)), k);
+    for (int64_t k = 0; k < rr && local; ++k) {
+      auto it = have.find(linear_index(sshape, source_coords(op, rl.coordinates(rshape, lane, simd, k))));
+      if (it == have.end() || (map[k] >= 0 && map[k] != it->second)) local = false;
+      else map[k] = it->second;
+    }
+  }
+  if (ptr_base_.count(src)) set_base(op, r, ptr_base_[src]);
+  std::string name = define(r);
+  declare(r);
+  if (local) {
+    bool identity = true;
+    for (int64_t k = 0; k < rr; ++k) identity = identity && map[k] == k;
+    if (identity) {
+      line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[k];  // same registers", rr, name, name_of(src)));
+    } else {
+      std::vector<std::string> parts;
+      for (int64_t k = 0; k < rr; ++k) parts.push_back(fmt::format("{}[{}] = {}[{}];", name, k, name_of(src), map[k]));
+      line(fmt::format("// registers rearranged within each thread"));
+      for (size_t i = 0; i < parts.size(); i += 8) {
+        std::string l;
+        for (size_t j = i; j < std::min(parts.size(), i + 8); ++j) l += (l.empty() ? "" : " ") + parts[j];
+        line(l);
+      }
+    }
+    return;
+  }
+  // Through threadgroup memory.
+  std::string t = reg_type(src->type());
+  int64_t esize = src->type().element().is_pointer() ? 8 : std::max(1, src->type().element().bits() / 8);
+  if (t == "float") esize = 4;
+  need_scratch(op, src->type().num_elements() * esize);
+  std::string s = scratch(t, 0);
+  line(fmt::format("// layout conversion through threadgroup memory ({} elements)", src->type().num_elements()));
+  barrier();
+  line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", sr, s, linear(src, "k"), name_of(src)));
+  barrier();
+  // Result element k reads the source element its coordinates map to.
+  std::vector<std::string> rc;
+  for (int d = 0; d < static_cast<int>(rshape.size()); ++d) rc.push_back(coord(r, d, "k"));
+  std::string idx;
+  switch (op.code()) {
+    case ir::OpCode::Reshape: idx = linear(r, "k"); break;
+    default: {
+      std::vector<std::string> sc;
+      if (op.is(ir::OpCode::Broadcast)) {
+        for (size_t d = 0; d < sshape.size(); ++d) sc.push_back(sshape[d] == 1 ? "0" : rc[d]);
+      } else if (op.is(ir::OpCode::ExpandDims)) {
+        for (size_t d = 0; d < rshape.size(); ++d)
+          if (static_cast<int64_t>(d) != op.int_attr("axis")) sc.push_back(rc[d]);
+      } else {
+        auto order = op.array_attr("order");
+        sc.assign(sshape.size(), "0");
+        for (size_t i = 0; i < order.size(); ++i) sc[order[i]] = rc[i];
+      }
+      int64_t stride = 1;
+      for (int d = static_cast<int>(sshape.size()) - 1; d >= 0; --d) {
+        if (sshape[d] != 1) {
+          std::string term = stride == 1 ? sc[d] : fmt::format("{} * {}", sc[d], stride);
+          idx = idx.empty() ? term : term + " + " + idx;
+        }
+        stride *= sshape[d];
+      }
+      if (idx.empty()) idx = "0";
+    }
+  }
+  line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[{}];", rr, name, s, idx));
+}
+
+// tt.join(a, b) -> [..., 2] and tt.split([..., 2]) -> a, b: both sides through threadgroup memory, laid
+// out row-major with the pair dimension last.
+void Emitter::emit_join_split(ir::Operation& op) {
+  bool join = op.is(ir::OpCode::Join);
+  ir::Value* wide = join ? op.result() : op.operand(0);
+  if (ptr_base_.count(op.operand(0)) || wide->type().element().is_pointer()) fail(op, "join/split of pointer tensors is not lowered yet");
+  std::string t = reg_type(wide->type());
+  int64_t n = wide->type().num_elements();
+  need_scratch(op, n * 8);
+  std::string s = scratch(t, 0);
+  line(fmt::format("// {} through threadgroup memory", join ? "tl.join" : "tl.split"));
+  for (ir::Value* r : op.results()) {
+    define(r);
+    declare(r);
+  }
+  barrier();
+  if (join) {
+    for (int i = 0; i < 2; ++i)
+      line(fmt::format("for (int k = 0; k < {}; ++k) {}[({}) * 2 + {}] = {}[k];", regs(op.operand(i)), s, linear(op.operand(i), "k"), i,
+                       name_of(op.operand(i))));
+    barrier();
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[{}];", regs(wide), name_of(wide), s, linear(wide, "k")));
+  } else {
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", regs(wide), s, linear(wide, "k"), name_of(wide)));
+    barrier();
+    for (int i = 0; i < 2; ++i)
+      line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[({}) * 2 + {}];", regs(op.result(i)), name_of(op.result(i)), s,
+                       linear(op.result(i), "k"), i));
+  }
+}
+
+// tt.histogram: the values go to threadgroup memory; each thread counts, for each of its bins, the values equal
+// to the bin index (values outside [0, bins) are not counted).
+void Emitter::emit_histogram(ir::Operation& op) {
+  ir::Value* x = op.operand(0);
+  ir::Value* r = op.result();
+  int64_t n = x->type().num_elements();
+  need_scratch(op, n * 8);
+  std::string t = reg_type(x->type());
+  std::string s = scratch(t, 0);
+  std::string name = define(r);
+  declare(r);
+  line("// tl.histogram through threadgroup memory");
+  barrier();
+  line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", regs(x), s, linear(x, "k"), name_of(x)));
+  barrier();
+  open(fmt::format("for (int k = 0; k < {}; ++k)", regs(r)));
+  line(fmt::format("int tm_bin = {};", coord(r, 0, "k")));
+  line("int tm_count = 0;");
+  line(fmt::format("for (int j = 0; j < {}; ++j) tm_count += (long({}[j]) == long(tm_bin)) ? 1 : 0;", n, s));
+  line(fmt::format("{}[k] = tm_count;", name));
+  close();
+}
+
+}  // namespace tmetal::codegen

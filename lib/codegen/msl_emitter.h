@@ -1,0 +1,135 @@
+// The MSL emitter: turns a GPU-IR function (tile IR whose tensors carry #gpu.blocked layouts) into one Metal
+// kernel. A tensor value becomes a per-thread register array named after the source variable; elementwise
+// ops become constant-bound loops over registers; values whose layouts relate shapes differently move
+// through registers or threadgroup memory. Internal to lib/codegen (the public API is triton_metal/kernel.h).
+#pragma once
+
+#include "gpu/assign_layouts.h"
+#include "gpu/axis_analysis.h"
+#include "gpu/blocked_layout.h"
+#include "ir/operation.h"
+#include "triton_metal/target.h"
+
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace tmetal::codegen {
+
+// A kernel construct this emitter cannot lower, a dot it cannot tile, too much threadgroup memory: what()
+// names the kernel and the source location.
+class LoweringError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct BufferArg {
+  std::string name;    // source parameter name
+  int index = 0;       // [[buffer(index)]]
+  bool pointer = false;
+  std::string dtype;   // element type ("f32", "bf16", ...)
+  bool read = false, written = false;
+};
+
+struct EmitResult {
+  std::string msl;
+  std::string entry;
+  std::vector<BufferArg> args;
+  int64_t threadgroup_bytes = 0;
+  int threads_per_threadgroup = 0;
+  std::string bf16_mode;  // "native", "emulated-f32" or "" when the kernel has no bf16
+  std::vector<std::string> matmul_tiles;  // per dot: "sg 2x2 of 8x8 fragments"
+};
+
+struct EmitOptions {
+  std::string kernel_source;  // the Python source, for names and source-line comments
+  gpu::LoweringOptions lowering;
+};
+
+EmitResult emit_msl(ir::Operation& func, const target::Target& target, const EmitOptions& options);
+
+// --- internal ---------------------------------------------------------------------------------------------
+
+class Emitter {
+ public:
+  Emitter(ir::Operation& func, const target::Target& target, const EmitOptions& options);
+  EmitResult run();
+
+  // Naming and types.
+  std::string name_of(const ir::Value* v) const;
+  std::string define(const ir::Value* v, const std::string& hint = "");
+  std::string reg_type(const ir::Type& elem) const;      // register type of an element type
+  std::string storage_type(const ir::Type& elem) const;  // memory type of an element type
+  std::string elem(const ir::Value* v, const std::string& k) const;  // name[k] or name
+  // A tensor of pointers is held as 64-bit element offsets from one scalar base pointer (its splat source):
+  // offsets move through threadgroup memory like integers. ptr(v, k) is the address of element k.
+  std::string ptr(const ir::Value* v, const std::string& k) const;
+  void set_base(const ir::Operation& op, const ir::Value* v, const ir::Value* base);
+  std::unordered_map<const ir::Value*, const ir::Value*> ptr_base_;
+  int64_t regs(const ir::Value* v) const;  // registers per thread (1 for scalars)
+  const gpu::BlockedLayout& layout(const ir::Value* v) const;
+  std::string coord(const ir::Value* v, int dim, const std::string& k);  // element coordinate expression
+  std::string linear(const ir::Value* v, const std::string& k);         // row-major element index
+  std::string owner(const ir::Value* v);  // bool: this thread is not a replica for v's layout
+  [[noreturn]] void fail(const ir::Operation& op, const std::string& what) const;
+
+  // Output.
+  void line(const std::string& text);
+  void open(const std::string& text);
+  void close(const std::string& text = "}");
+  void source_comment(const ir::Operation& op);
+  void barrier();
+  std::string scratch(const std::string& type, int64_t byte_offset);  // pointer into threadgroup scratch
+  void need_scratch(const ir::Operation& op, int64_t bytes);
+  void declare(const ir::Value* v);  // `T name[R];` or `T name;`
+
+  // Ops (emit_*.cpp).
+  void emit_block(ir::Block& block);
+  void emit_op(ir::Operation& op);
+  bool emit_elementwise(ir::Operation& op);
+  std::string elementwise_expr(ir::Operation& op, const std::vector<std::string>& a);
+  void emit_load(ir::Operation& op);
+  void emit_store(ir::Operation& op);
+  void emit_atomic(ir::Operation& op);
+  void emit_block_ptr(ir::Operation& op);  // tt.make_tensor_ptr, tt.advance
+  void emit_block_access(ir::Operation& op);  // tt.load / tt.store through a block pointer
+  void emit_relayout(ir::Operation& op);
+  void emit_join_split(ir::Operation& op);  // tt.join / tt.split through threadgroup memory
+  void emit_histogram(ir::Operation& op);
+  void emit_reduce(ir::Operation& op);
+  void emit_scan(ir::Operation& op);
+  void emit_dot(ir::Operation& op);
+  void emit_for(ir::Operation& op);
+  void emit_if(ir::Operation& op);
+  void emit_while(ir::Operation& op);
+  void assign(const ir::Value* dst, const ir::Value* src);  // dst = src (register-wise for tensors)
+  void emit_combine(ir::Block& body, const std::vector<std::string>& lhs, const std::vector<std::string>& rhs,
+                    const std::vector<std::string>& out);
+
+  ir::Operation& func_;
+  const target::Target& target_;
+  EmitOptions options_;
+  std::string kernel_;
+  gpu::AxisAnalysis axes_;
+  std::vector<std::string> source_lines_;
+  std::unordered_map<const ir::Value*, std::string> names_;
+  std::map<std::string, int> used_names_;
+  std::unordered_map<const ir::Value*, std::string> hints_;
+  std::map<std::string, int> layout_ids_;
+  std::ostringstream prologue_;
+  std::ostringstream body_;
+  int indent_ = 1;
+  int last_line_ = -1;
+  int64_t scratch_bytes_ = 0;
+  int tmp_ = 0;
+  bool uses_bf16_ = false;
+  std::vector<BufferArg> args_;
+  std::vector<std::string> tiles_;
+};
+
+}  // namespace tmetal::codegen

@@ -1,0 +1,84 @@
+// Pass `assign-layouts`: blocked layouts for every tensor of a function, vector width from axis analysis.
+#include "gpu/assign_layouts.h"
+
+#include "gpu/axis_analysis.h"
+#include "gpu/layout_encoding.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <stdexcept>
+
+namespace tmetal::gpu {
+
+namespace {
+int64_t pointee_bytes(const ir::Value* ptr) {
+  ir::Type p = ptr->type().element();
+  if (!p.is_pointer() || !p.pointee().is_scalar()) return 0;
+  return std::max(1, p.pointee().bits() / 8);
+}
+
+// Vector width the access could use if the layout gave each thread `spt` elements along the last dim.
+int64_t width_for(const AxisAnalysis& axes, const ir::Operation& op, int64_t spt, const LoweringOptions& o) {
+  const ir::Value* ptr = op.operand(0);
+  if (!ptr->type().is_tensor()) return 1;
+  int64_t bytes = pointee_bytes(ptr);
+  if (bytes == 0) return 1;
+  ir::Type elem = ptr->type().element().pointee();
+  if (elem.scalar_kind() == ir::ScalarKind::BF16 || elem.scalar_kind() == ir::ScalarKind::I1) return 1;
+  int dim = static_cast<int>(ptr->type().shape().size()) - 1;
+  AxisInfo p = axes.get(ptr);
+  std::optional<AxisInfo> mask;
+  size_t mask_index = op.is(ir::OpCode::Load) ? 1 : 2;
+  if (op.num_operands() > mask_index) mask = axes.get(op.operand(mask_index));
+  // MSL vectors have at most 4 components (packed_half4 is 8 bytes even where 16 would be preferred).
+  return vector_width(p, mask ? &*mask : nullptr, dim, spt, bytes, std::min<int64_t>(o.preferred_vector_bytes, 4 * bytes));
+}
+}  // namespace
+
+int64_t access_vector_width(const AxisAnalysis& axes, const ir::Operation& op, const LoweringOptions& options) {
+  const BlockedLayout* l = blocked_layout_of(op.operand(0)->type());
+  if (!l) return 1;
+  int dim = l->rank() - 1;
+  if (l->order[0] != dim) return 1;
+  return width_for(axes, op, l->size_per_thread[dim], options);
+}
+
+int assign_layouts(ir::Operation& func, const LoweringOptions& options) {
+  if (options.num_warps < 1 || options.num_warps > 32 || (options.num_warps & (options.num_warps - 1)))
+    throw std::invalid_argument(fmt::format("num_warps must be a power of two between 1 and 32 (got {})", options.num_warps));
+  AxisAnalysis axes(func);
+  // Widest vector each shape's loads/stores allow.
+  std::map<std::vector<int64_t>, int64_t> vec;
+  func.walk([&](ir::Operation* op) {
+    if (!op->is(ir::OpCode::Load) && !op->is(ir::OpCode::Store)) return;
+    const ir::Value* ptr = op->operand(0);
+    if (!ptr->type().is_tensor()) return;
+    int64_t bytes = pointee_bytes(ptr);
+    if (bytes == 0) return;
+    int64_t want = std::clamp<int64_t>(options.preferred_vector_bytes / bytes, 1, 4);
+    want = std::min(want, ptr->type().shape().back());
+    int64_t w = width_for(axes, *op, want, options);
+    auto& slot = vec[ptr->type().shape()];
+    slot = std::max(slot, w);
+  });
+  int count = 0;
+  auto retype = [&](ir::Value* v) {
+    ir::Type t = v->type();
+    if (!t.is_tensor()) return;
+    auto it = vec.find(t.shape());
+    int64_t w = it == vec.end() ? 1 : std::max<int64_t>(1, it->second);
+    BlockedLayout l = default_blocked_layout(t.shape(), options.num_warps, options.simd_width, w);
+    v->set_type(t.with_encoding(std::make_shared<BlockedEncoding>(l)));
+    ++count;
+  };
+  func.walk([&](ir::Operation* op) {
+    for (ir::Value* r : op->results()) retype(r);
+    for (size_t i = 0; i < op->num_regions(); ++i)
+      for (size_t b = 0; b < op->region(i).num_blocks(); ++b)
+        for (ir::Value* a : op->region(i).block(b).arguments()) retype(a);
+  });
+  return count;
+}
+
+}  // namespace tmetal::gpu

@@ -1,0 +1,107 @@
+// Axis analysis: walks a tile-IR function in order and maps each op onto the axis_info.h transfer functions.
+#include "gpu/axis_analysis.h"
+
+namespace tmetal::gpu {
+
+std::vector<int64_t> shape_of(const ir::Value* v) {
+  return v->type().is_tensor() ? v->type().shape() : std::vector<int64_t>{};
+}
+
+namespace {
+int64_t element_bytes(const ir::Type& ptr_type) {
+  ir::Type p = ptr_type.element();
+  if (!p.is_pointer()) return 1;
+  ir::Type e = p.pointee();
+  if (!e.is_scalar()) return 1;
+  return std::max(1, e.bits() / 8);
+}
+}  // namespace
+
+AxisAnalysis::AxisAnalysis(ir::Operation& func) {
+  std::vector<int64_t> div = func.array_attr("tt.divisibility");
+  ir::Block& body = func.body();
+  for (size_t i = 0; i < body.num_arguments(); ++i) {
+    ir::Value* a = body.argument(i);
+    int64_t d = i < div.size() ? std::max<int64_t>(1, div[i]) : 1;
+    info_[a] = AxisInfo::uniform({}, d);
+  }
+  func.walk_pre([this](ir::Operation* op) { visit(*op); });
+}
+
+AxisInfo AxisAnalysis::get(const ir::Value* v) const {
+  auto it = info_.find(v);
+  if (it != info_.end()) return it->second;
+  return AxisInfo::unknown(shape_of(v));
+}
+
+void AxisAnalysis::visit(ir::Operation& op) {
+  using ir::OpCode;
+  if (op.num_results() != 1) return;
+  ir::Value* r = op.result();
+  auto in = [&](size_t i) { return get(op.operand(i)); };
+  if (!r->type().is_tensor() && r->type().is_int() && op.num_operands() == 2 && !op.is(OpCode::CmpI)) {
+    // Scalar integer arithmetic (the transfer functions work per dimension): constants fold, otherwise
+    // divisibility follows (powers of two: sums keep the smaller, products multiply).
+    AxisInfo a = in(0), b = in(1);
+    int64_t da = a.scalar_divisibility, db = b.scalar_divisibility;
+    if (a.constant_value && b.constant_value) {
+      int64_t x = *a.constant_value, y = *b.constant_value;
+      std::optional<int64_t> v;
+      switch (op.code()) {
+        case OpCode::AddI: v = x + y; break;
+        case OpCode::SubI: v = x - y; break;
+        case OpCode::MulI: v = x * y; break;
+        case OpCode::DivSI: if (y != 0) v = x / y; break;
+        case OpCode::RemSI: if (y != 0) v = x % y; break;
+        default: break;
+      }
+      if (v) {
+        info_[r] = AxisInfo::constant({}, *v);
+        return;
+      }
+    }
+    switch (op.code()) {
+      case OpCode::AddI:
+      case OpCode::SubI: info_[r] = AxisInfo::uniform({}, std::min(da, db)); return;
+      case OpCode::MulI: info_[r] = AxisInfo::uniform({}, std::min<int64_t>(da * db, AxisInfo::kMaxDivisibility)); return;
+      default: info_[r] = AxisInfo::uniform({}, 1); return;
+    }
+  }
+  if (!r->type().is_tensor() && op.is(OpCode::AddPtr)) {
+    AxisInfo a = in(0), b = in(1);
+    info_[r] = AxisInfo::uniform({}, std::min(a.scalar_divisibility, std::min<int64_t>(b.scalar_divisibility * element_bytes(r->type()), AxisInfo::kMaxDivisibility)));
+    return;
+  }
+  switch (op.code()) {
+    case OpCode::Constant: {
+      const ir::Attribute* v = op.attr("value");
+      if (v && v->is<ir::IntAttr>()) info_[r] = AxisInfo::constant(shape_of(r), v->get<ir::IntAttr>().value);
+      break;
+    }
+    case OpCode::MakeRange: info_[r] = AxisInfo::range(op.int_attr("start"), op.int_attr("end")); break;
+    case OpCode::ProgramId:
+    case OpCode::NumPrograms: info_[r] = AxisInfo::uniform({}, 1); break;
+    case OpCode::Splat: info_[r] = axis_splat(in(0), shape_of(r)); break;
+    case OpCode::Broadcast: info_[r] = axis_broadcast(in(0), shape_of(op.operand(0)), shape_of(r)); break;
+    case OpCode::ExpandDims: info_[r] = axis_expand_dims(in(0), static_cast<int>(op.int_attr("axis"))); break;
+    case OpCode::AddPtr: info_[r] = axis_addptr(in(0), in(1), element_bytes(r->type())); break;
+    case OpCode::AddI: info_[r] = axis_add(in(0), in(1)); break;
+    case OpCode::SubI: info_[r] = axis_sub(in(0), in(1)); break;
+    case OpCode::MulI: info_[r] = axis_mul(in(0), in(1)); break;
+    case OpCode::DivSI:
+    case OpCode::DivUI: info_[r] = axis_div(in(0), in(1)); break;
+    case OpCode::RemSI:
+    case OpCode::RemUI: info_[r] = axis_rem(in(0), in(1)); break;
+    case OpCode::CmpI: info_[r] = axis_compare(in(0), in(1)); break;
+    case OpCode::AndI:
+    case OpCode::OrI:
+    case OpCode::XOrI: info_[r] = axis_elementwise_join({in(0), in(1)}); break;
+    case OpCode::Select: info_[r] = axis_elementwise_join({in(0), in(1), in(2)}); break;
+    case OpCode::ExtSI:
+    case OpCode::ExtUI:
+    case OpCode::TruncI: info_[r] = in(0); break;
+    default: break;
+  }
+}
+
+}  // namespace tmetal::gpu

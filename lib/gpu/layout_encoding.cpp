@@ -1,0 +1,72 @@
+// The `#gpu.blocked<...>` encoding: printing, parsing and registration with the tile-IR type parser.
+#include "gpu/layout_encoding.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <regex>
+#include <stdexcept>
+#include <string>
+
+namespace tmetal::gpu {
+
+std::string BlockedEncoding::body() const {
+  return fmt::format("spt=[{}], lanes=[{}], simds=[{}], order=[{}]", fmt::join(layout_.size_per_thread, ","),
+                     fmt::join(layout_.lanes_per_simd, ","), fmt::join(layout_.simds_per_group, ","),
+                     fmt::join(layout_.order, ","));
+}
+
+bool BlockedEncoding::equals(const ir::Encoding& other) const {
+  auto* o = dynamic_cast<const BlockedEncoding*>(&other);
+  return o && o->layout_ == layout_;
+}
+
+namespace {
+std::vector<int64_t> parse_list(const std::string& body, const std::string& key) {
+  std::regex re(key + R"(\s*=\s*\[([0-9,\s]*)\])");
+  std::smatch m;
+  if (!std::regex_search(body, m, re)) throw std::runtime_error(fmt::format("#gpu.blocked needs '{}=[...]'", key));
+  std::vector<int64_t> out;
+  std::string items = m[1].str();
+  size_t pos = 0;
+  while (pos < items.size()) {
+    size_t comma = items.find(',', pos);
+    std::string item = items.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    if (item.find_first_not_of(" \t") != std::string::npos) out.push_back(std::stoll(item));
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+}  // namespace
+
+BlockedLayout parse_blocked_body(std::string_view body) {
+  std::string text(body);
+  BlockedLayout l;
+  l.size_per_thread = parse_list(text, "spt");
+  l.lanes_per_simd = parse_list(text, "lanes");
+  l.simds_per_group = parse_list(text, "simds");
+  for (int64_t v : parse_list(text, "order")) l.order.push_back(static_cast<int>(v));
+  size_t r = l.order.size();
+  if (r == 0 || l.size_per_thread.size() != r || l.lanes_per_simd.size() != r || l.simds_per_group.size() != r)
+    throw std::runtime_error("#gpu.blocked lists must all have the tensor's rank");
+  return l;
+}
+
+void register_layout_encodings() {
+  static bool done = [] {
+    ir::register_encoding_parser("gpu.blocked", [](std::string_view body) -> ir::EncodingPtr {
+      return std::make_shared<BlockedEncoding>(parse_blocked_body(body));
+    });
+    return true;
+  }();
+  (void)done;
+}
+
+const BlockedLayout* blocked_layout_of(const ir::Type& type) {
+  if (!type.is_tensor() || !type.encoding()) return nullptr;
+  auto* e = dynamic_cast<const BlockedEncoding*>(type.encoding().get());
+  return e ? &e->layout() : nullptr;
+}
+
+}  // namespace tmetal::gpu

@@ -1,0 +1,36 @@
+// The `#gpu.blocked<...>` tensor-type encoding: a BlockedLayout attached to a tile-IR tensor type, so that
+// GPU IR prints and parses back (register_layout_encodings() installs the parser in lib/ir's hook).
+//
+//   tensor<64x64xf32, #gpu.blocked<spt=[1,4], lanes=[4,8], simds=[4,1], order=[1,0]>>
+#pragma once
+
+#include "gpu/blocked_layout.h"
+#include "ir/type.h"
+
+#include <memory>
+#include <string_view>
+
+namespace tmetal::gpu {
+
+class BlockedEncoding : public ir::Encoding {
+ public:
+  explicit BlockedEncoding(BlockedLayout layout) : layout_(std::move(layout)) {}
+  std::string name() const override { return "gpu.blocked"; }
+  std::string body() const override;
+  bool equals(const ir::Encoding& other) const override;
+  const BlockedLayout& layout() const { return layout_; }
+
+ private:
+  BlockedLayout layout_;
+};
+
+// Parses `spt=[1,4], lanes=[4,8], simds=[4,1], order=[1,0]`; throws std::runtime_error naming the problem.
+BlockedLayout parse_blocked_body(std::string_view body);
+
+// Installs the parser of `#gpu.blocked` (idempotent; call before parsing GPU IR).
+void register_layout_encodings();
+
+// The blocked layout of a tensor type, or null when it has none.
+const BlockedLayout* blocked_layout_of(const ir::Type& type);
+
+}  // namespace tmetal::gpu

@@ -1,0 +1,151 @@
+// Bindings of devices and launches: `_C.Device` wraps a runtime::Device ("emulator") or stands for the
+// float64 tile-IR interpreter ("interpreter"); `_C.launch` binds host arrays (address + size, written in
+// place) and scalars to a CompiledKernel's parameters and runs it over a grid.
+#include "bindings.h"
+#include "interpreter/host_array.h"
+#include "interpreter/tile_interpreter.h"
+#include "ir/operation.h"
+#include "ir/parser.h"
+#include "triton_metal/kernel.h"
+#include "triton_metal/runtime.h"
+
+#include <fmt/format.h>
+#include <pybind11/stl.h>
+
+#include <cstring>
+#include <memory>
+
+namespace py = pybind11;
+
+namespace tmetal::python {
+namespace {
+
+struct PyDevice {
+  std::string kind;                         // "emulator" or "interpreter"
+  std::unique_ptr<runtime::Device> device;  // null for the interpreter
+};
+
+struct ArgView {
+  void* data = nullptr;
+  std::size_t bytes = 0;
+  bool is_array = false;
+  double real = 0;
+  std::int64_t integer = 0;
+  bool is_real = false;
+};
+
+// Reads the Python arguments (GIL held): arrays as (address, nbytes) tuples; scalars as Python ints or floats.
+std::vector<ArgView> read_args(const CompiledKernel& k, const py::sequence& args) {
+  if (py::len(args) != k.params.size())
+    throw std::invalid_argument(fmt::format("kernel '{}' takes {} runtime arguments, {} given", k.name, k.params.size(), py::len(args)));
+  std::vector<ArgView> out(k.params.size());
+  for (std::size_t i = 0; i < k.params.size(); ++i) {
+    const KernelParam& p = k.params[i];
+    py::handle a = args[i];
+    ArgView& v = out[i];
+    if (p.pointer) {
+      // The package passes arrays as (address, nbytes): it resolved the buffer protocol / DLPack, the
+      // writability and the extent of strided views, and keeps the owners alive during the launch.
+      auto t = a.cast<std::pair<std::uintptr_t, std::size_t>>();
+      v.is_array = true;
+      v.data = reinterpret_cast<void*>(t.first);
+      v.bytes = t.second;
+    } else if (py::isinstance<py::bool_>(a) || py::isinstance<py::int_>(a)) {
+      v.integer = a.cast<std::int64_t>();
+    } else if (py::isinstance<py::float_>(a)) {
+      v.real = a.cast<double>();
+      v.is_real = true;
+    } else {
+      throw std::invalid_argument(fmt::format("kernel '{}': argument '{}' must be an int or a float scalar", k.name, p.name));
+    }
+  }
+  return out;
+}
+
+py::dict stats_dict(const runtime::LaunchStats& s) {
+  py::dict d;
+  d["device_bytes_read"] = s.device_bytes_read;
+  d["device_bytes_written"] = s.device_bytes_written;
+  d["barriers"] = s.barriers;
+  d["simd_collectives"] = s.simd_collectives;
+  d["threadgroups"] = s.threadgroups;
+  d["threads"] = s.threads;
+  d["wall_seconds"] = s.wall_seconds;
+  return d;
+}
+
+runtime::LaunchStats interpret(const CompiledKernel& k, std::array<std::uint32_t, 3> grid, const std::vector<ArgView>& args) {
+  std::unique_ptr<ir::Operation> module = ir::parse_ir(k.tile_ir, k.name + ".tir");
+  const ir::Operation* func = nullptr;
+  module->walk([&](ir::Operation* op) {
+    if (op->is(ir::OpCode::Func) && (!func || op->str_attr("sym_name") == k.name)) func = op;
+  });
+  if (!func) throw std::invalid_argument(fmt::format("kernel '{}': no function in its tile IR", k.name));
+  std::vector<interp::HostArray> arrays(args.size());
+  std::vector<interp::InterpArg> iargs(args.size());
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const KernelParam& p = k.params[i];
+    if (p.pointer) {
+      std::size_t elem = static_cast<std::size_t>(interp::dtype_bytes(p.dtype));
+      arrays[i] = interp::HostArray(p.dtype, args[i].bytes / elem);
+      std::memcpy(arrays[i].data(), args[i].data, arrays[i].bytes());
+      iargs[i].array = &arrays[i];
+    } else {
+      iargs[i].scalar = args[i].is_real ? args[i].real : static_cast<double>(args[i].integer);
+    }
+  }
+  interp::interpret(*func, grid, iargs);
+  runtime::LaunchStats s;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const KernelParam& p = k.params[i];
+    if (p.pointer && (p.role == "output" || p.role == "inout")) std::memcpy(args[i].data, arrays[i].data(), arrays[i].bytes());
+  }
+  s.threadgroups = std::uint64_t{grid[0]} * grid[1] * grid[2];
+  return s;
+}
+
+}  // namespace
+
+void bind_launch(py::module_& m) {
+  auto error = py::register_exception<runtime::Error>(m, "DeviceError", PyExc_RuntimeError);
+  py::register_exception<runtime::CompileError>(m, "MslCompileError", error.ptr());
+  py::register_exception<runtime::LaunchError>(m, "LaunchError", error.ptr());
+  py::register_exception<interp::InterpreterError>(m, "InterpreterError", PyExc_RuntimeError);
+
+  py::class_<PyDevice, std::shared_ptr<PyDevice>>(m, "Device")
+      .def_property_readonly("name", [](const PyDevice& d) { return d.device ? d.device->name() : std::string("interpreter"); })
+      .def_readonly("kind", &PyDevice::kind)
+      .def("__repr__", [](const PyDevice& d) { return fmt::format("<triton_metal device {}>", d.kind); });
+
+  m.def(
+      "make_device",
+      [](const std::string& name) {
+        auto d = std::make_shared<PyDevice>();
+        d->kind = name;
+        if (name != "interpreter") d->device = runtime::make_device(name);
+        return d;
+      },
+      py::arg("name"), "A device: 'emulator' (the Metal emulator) or 'interpreter' (the float64 tile-IR interpreter).");
+
+  m.def(
+      "launch",
+      [](const CompiledKernel& k, PyDevice& dev, std::array<std::uint32_t, 3> grid, const py::sequence& args) {
+        std::vector<ArgView> views = read_args(k, args);
+        runtime::LaunchStats s;
+        {
+          py::gil_scoped_release release;
+          if (!dev.device) {
+            s = interpret(k, grid, views);
+          } else {
+            std::vector<KernelArg> kargs;
+            for (const ArgView& v : views) kargs.push_back(KernelArg{v.data, v.bytes, v.is_array, v.real, v.integer, v.is_real});
+            s = launch(k, *dev.device, grid, kargs);
+          }
+        }
+        return stats_dict(s);
+      },
+      py::arg("kernel"), py::arg("device"), py::arg("grid"), py::arg("args"),
+      "Runs a compiled kernel over grid (x, y, z) with args in parameter order; arrays are written in place.");
+}
+
+}  // namespace tmetal::python

@@ -1,0 +1,134 @@
+"""Kernel arguments: host arrays (NumPy, the buffer protocol, DLPack), their Triton signature types, and
+Triton's specializations (pointers 16-byte aligned, integers divisible by 16 or equal to 1)."""
+import ctypes
+
+import numpy as np
+
+from .language import dtypes as _dt
+
+_NP_TO_SIG = {
+    np.dtype(np.float32): "fp32", np.dtype(np.float16): "fp16", np.dtype(np.float64): "fp64",
+    np.dtype(np.int8): "i8", np.dtype(np.int16): "i16", np.dtype(np.int32): "i32", np.dtype(np.int64): "i64",
+    np.dtype(np.uint8): "u8", np.dtype(np.uint16): "u16", np.dtype(np.uint32): "u32", np.dtype(np.uint64): "u64",
+    np.dtype(np.bool_): "i1",
+}
+
+
+class TensorWrapper:
+    """An array whose element type is given explicitly (``triton_metal.reinterpret``): e.g. uint16 data
+    read by a kernel as bfloat16, which NumPy has no type for."""
+
+    def __init__(self, base, dtype):
+        self.base = base
+        self.dtype = dtype
+
+    def __repr__(self):
+        return f"TensorWrapper({self.dtype}, shape={getattr(self.base, 'shape', '?')})"
+
+
+def reinterpret(array, dtype):
+    """View `array` as elements of `dtype` (a tl dtype, e.g. ``tl.bfloat16``) when passed to a kernel."""
+    dtype = _dt.to_dtype(dtype)
+    base = as_host_array(array)
+    if base.dtype.itemsize != dtype.itemsize:
+        raise TypeError(f"reinterpret: elements of {base.dtype} ({base.dtype.itemsize} bytes) cannot be viewed as "
+                        f"{dtype} ({dtype.itemsize} bytes)")
+    return TensorWrapper(base, dtype)
+
+
+def _writable_view(arr, owner):
+    """A writable NumPy view of the memory of a read-only array (DLPack imports are read-only in NumPy < 2)."""
+    if arr.flags.writeable or arr.size == 0:
+        return arr
+    lo, hi = np.byte_bounds(arr)
+    raw = (ctypes.c_char * (hi - lo)).from_address(lo)
+    flat = np.frombuffer(raw, dtype=np.uint8)
+    view = np.lib.stride_tricks.as_strided(
+        flat[arr.__array_interface__["data"][0] - lo:].view(arr.dtype), arr.shape, arr.strides)
+    return view
+
+
+def is_array(obj):
+    if isinstance(obj, (np.ndarray, TensorWrapper)):
+        return True
+    if isinstance(obj, (bool, int, float, np.generic, str, bytes)) or obj is None:
+        return False
+    return hasattr(obj, "__dlpack__") or hasattr(obj, "__array_interface__") or hasattr(obj, "__array__") or \
+        _has_buffer(obj)
+
+
+def _has_buffer(obj):
+    try:
+        memoryview(obj)
+        return True
+    except TypeError:
+        return False
+
+
+def as_host_array(obj):
+    """A NumPy array sharing the memory of `obj` (NumPy array, DLPack producer such as a torch tensor or an
+    MLX array, or any buffer-protocol object)."""
+    if isinstance(obj, TensorWrapper):
+        return obj.base
+    if isinstance(obj, np.ndarray):
+        return obj
+    if hasattr(obj, "__array_interface__") or (hasattr(obj, "__array__") and not hasattr(obj, "__dlpack__")):
+        return np.asarray(obj)
+    if hasattr(obj, "__dlpack__"):
+        try:
+            arr = np.from_dlpack(obj)
+        except (TypeError, RuntimeError, BufferError) as e:
+            raise TypeError(f"cannot use a {type(obj).__name__} as a kernel argument through DLPack: {e} (host "
+                            "memory is needed; for bfloat16 pass triton_metal.reinterpret(x.view(int16), tl.bfloat16))") from None
+        return _writable_view(arr, obj)
+    try:
+        return np.asarray(memoryview(obj))
+    except TypeError:
+        raise TypeError(f"a {type(obj).__name__} is not an array (NumPy, buffer protocol or DLPack)") from None
+
+
+def array_dtype(obj, arr):
+    """Signature element type ('fp32', 'bf16', ...) of an array argument."""
+    if isinstance(obj, TensorWrapper):
+        return obj.dtype.sig
+    sig = _NP_TO_SIG.get(arr.dtype)
+    if sig is None and arr.dtype.name == "bfloat16":  # ml_dtypes / MLX bfloat16
+        sig = "bf16"
+    if sig is None:
+        raise TypeError(f"arrays of {arr.dtype} cannot be passed to a kernel (use float32/float16/int*/uint*/bool, "
+                        "or triton_metal.reinterpret for bfloat16)")
+    return sig
+
+
+def address_and_extent(arr, name):
+    """(address of the first element, bytes from there to the end of the memory the view spans)."""
+    if arr.size == 0:
+        raise ValueError(f"argument '{name}' is an empty array")
+    if any(s < 0 for s in arr.strides):
+        raise ValueError(f"argument '{name}' has negative strides: pass a copy (np.ascontiguousarray)")
+    ptr = arr.__array_interface__["data"][0]
+    _, hi = np.byte_bounds(arr)
+    return ptr, hi - ptr
+
+
+def scalar_type(value, name):
+    """Signature type of a scalar argument (Triton's rules: ints are i32 unless they need 64 bits)."""
+    if isinstance(value, (bool, np.bool_)):
+        return "i1"
+    if isinstance(value, (int, np.integer)):
+        v = int(value)
+        if -2**31 <= v < 2**31:
+            return "i32"
+        if -2**63 <= v < 2**63:
+            return "i64"
+        if v < 2**64:
+            return "u64"
+        raise OverflowError(f"argument '{name}' = {v} does not fit in 64 bits")
+    if isinstance(value, (float, np.floating)):
+        return "fp32"
+    raise TypeError(f"argument '{name}' must be an array, an int, a float or a bool, not {type(value).__name__}")
+
+
+def divisibility(value):
+    """16 when an integer (or an address) is divisible by 16, else 1."""
+    return 16 if int(value) % 16 == 0 else 1

@@ -1,0 +1,66 @@
+# Small kernels exercising constructs the examples do not: argmax/argmin, integer ops and casts, atomics,
+# tl.join, tl.histogram, while loops, reverse scans. Used by ops_test.cpp.
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def arg_extrema(x_ptr, out_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    x = tl.load(x_ptr + offs, mask=offs < n, other=0.0)
+    hi = tl.argmax(tl.where(offs < n, x, -float("inf")), axis=0)
+    lo = tl.argmin(tl.where(offs < n, x, float("inf")), axis=0)
+    tl.store(out_ptr, hi)
+    tl.store(out_ptr + 1, lo)
+
+
+@triton.jit
+def int_ops(x_ptr, y_ptr, bins_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    m = offs < n
+    x = tl.load(x_ptr + offs, mask=m, other=0.0)
+    i = (x * 100.0).to(tl.int32)
+    v = ((i * 7) >> 2) ^ (i & 5)
+    w = (v % 13) + (v // 3)
+    h = w.to(tl.float16).to(tl.float32) + (x % 0.5)
+    tl.store(y_ptr + offs, h, mask=m)
+    tl.atomic_max(bins_ptr + (offs % 4), w, mask=m)
+    tl.atomic_add(bins_ptr + 4 + (offs % 4), 1, mask=m)
+
+
+@triton.jit
+def join_hist(x_ptr, pairs_ptr, hist_ptr):
+    offs = tl.arange(0, 64)
+    x = tl.load(x_ptr + offs)
+    pair = tl.join(x, x * 2)
+    tl.store(pairs_ptr + offs[:, None] * 2 + tl.arange(0, 2)[None, :], pair)
+    tl.store(hist_ptr + tl.arange(0, 16), tl.histogram(x, 16))
+
+
+@triton.jit
+def while_scan(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    x = tl.load(x_ptr + offs, mask=offs < n, other=0.0)
+    acc = tl.cumsum(x, axis=0, reverse=True)
+    i = 0
+    while i < 3:
+        acc = acc * 0.5
+        i += 1
+    tl.store(y_ptr + offs, acc, mask=offs < n)
+
+
+@triton.jit
+def cumsum_1d(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    x = tl.load(x_ptr + offs, mask=offs < n, other=0.0)
+    tl.store(y_ptr + offs, tl.cumsum(x, axis=0), mask=offs < n)
+
+
+@triton.jit
+def reduce_2d(x_ptr, rows_ptr, cols_ptr, M, N, R: tl.constexpr, C: tl.constexpr):
+    r = tl.arange(0, R)
+    c = tl.arange(0, C)
+    m = (r[:, None] < M) & (c[None, :] < N)
+    x = tl.load(x_ptr + r[:, None] * N + c[None, :], mask=m, other=0.0)
+    tl.store(rows_ptr + r, tl.sum(x, axis=1) + tl.max(tl.where(m, x, -1.0e30), axis=1), mask=r < M)
+    tl.store(cols_ptr + c, tl.sum(x, axis=0) - tl.min(tl.where(m, x, 1.0e30), axis=0), mask=c < N)

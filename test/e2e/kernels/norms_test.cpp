@@ -1,0 +1,159 @@
+// layer_norm (forward and backward, with atomics) and rms_norm on the emulator vs float64 C++ references,
+// ragged row lengths.
+#include "kernel_test_support.h"
+
+namespace tmetal::test {
+namespace {
+
+class Norms : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(Norms, LayerNormForwardAndBackward) {
+  std::string target = GetParam();
+  const int rows = 6, cols = 900, stride = 912;
+  auto fwd = compile_example("layer_norm", "layer_norm_fwd",
+                             "x_ptr=*fp32:16, y_ptr=*fp32:16, w_ptr=*fp32:16, b_ptr=*fp32:16, mean_ptr=*fp32:16, rstd_ptr=*fp32:16, row_stride=i32:16, n_cols=i32, eps=fp32",
+                             "BLOCK_SIZE=1024", target);
+  interp::HostArray x("f32", rows * stride), y("f32", rows * stride), w("f32", cols), b("f32", cols), mean("f32", rows), rstd("f32", rows);
+  x.fill_random(31, -3, 3);
+  w.fill_random(32);
+  b.fill_random(33);
+  const double eps = 1e-5;
+  launch(fwd, emulator(), {rows, 1, 1},
+         {arg(x), arg(y), arg(w), arg(b), arg(mean), arg(rstd), KernelArg::scalar(stride), KernelArg::scalar(cols), KernelArg::scalar_real(eps)});
+  std::vector<double> wy(rows * stride), wm(rows), wr(rows);
+  for (int i = 0; i < rows * stride; ++i) wy[i] = y.get(i);  // padding untouched
+  for (int r = 0; r < rows; ++r) {
+    double m = 0, v = 0;
+    for (int c = 0; c < cols; ++c) m += x.get(r * stride + c);
+    m /= cols;
+    for (int c = 0; c < cols; ++c) v += (x.get(r * stride + c) - m) * (x.get(r * stride + c) - m);
+    v /= cols;
+    wm[r] = m;
+    wr[r] = 1 / std::sqrt(v + eps);
+    for (int c = 0; c < cols; ++c) wy[r * stride + c] = (x.get(r * stride + c) - m) * wr[r] * w.get(c) + b.get(c);
+  }
+  EXPECT_TRUE(matches(mean, wm, 1e-5));
+  EXPECT_TRUE(matches(rstd, wr, 1e-5));
+  EXPECT_TRUE(matches(y, wy, 1e-5));
+
+  auto bwd = compile_example("layer_norm", "layer_norm_bwd",
+                             "dy_ptr=*fp32:16, x_ptr=*fp32:16, w_ptr=*fp32:16, mean_ptr=*fp32:16, rstd_ptr=*fp32:16, dx_ptr=*fp32:16, dw_ptr=*fp32:16, db_ptr=*fp32:16, row_stride=i32:16, n_cols=i32",
+                             "BLOCK_SIZE=1024", target);
+  interp::HostArray dy("f32", rows * stride), dx("f32", rows * stride), dw("f32", cols), db("f32", cols);
+  dy.fill_random(34);
+  interp::HostArray dw0 = dw, db0 = db;  // zeros: the kernel accumulates with atomics
+  launch(bwd, emulator(), {rows, 1, 1},
+         {arg(dy), arg(x), arg(w), arg(mean), arg(rstd), arg(dx), arg(dw), arg(db), KernelArg::scalar(stride), KernelArg::scalar(cols)});
+  std::vector<double> wdx(rows * stride, 0), wdw(cols, 0), wdb(cols, 0);
+  interp::HostArray dx0("f32", rows * stride);  // dx starts zero; padding stays zero
+  for (int i = 0; i < rows * stride; ++i) wdx[i] = dx0.get(i);
+  for (int r = 0; r < rows; ++r) {
+    double c1 = 0, c2 = 0;
+    std::vector<double> xhat(cols), wdyv(cols);
+    for (int c = 0; c < cols; ++c) {
+      xhat[c] = (x.get(r * stride + c) - mean.get(r)) * rstd.get(r);
+      wdyv[c] = w.get(c) * dy.get(r * stride + c);
+      c1 += xhat[c] * wdyv[c];
+      c2 += wdyv[c];
+    }
+    c1 /= cols;
+    c2 /= cols;
+    for (int c = 0; c < cols; ++c) {
+      wdx[r * stride + c] = (wdyv[c] - (xhat[c] * c1 + c2)) * rstd.get(r);
+      wdw[c] += dy.get(r * stride + c) * xhat[c];
+      wdb[c] += dy.get(r * stride + c);
+    }
+  }
+  EXPECT_TRUE(matches(dx, wdx, 1e-5));
+  EXPECT_TRUE(matches(dw, wdw, 1e-5));
+  EXPECT_TRUE(matches(db, wdb, 1e-5));
+}
+
+TEST_P(Norms, RmsNormFp16) {
+  std::string target = GetParam();
+  const int rows = 4, cols = 1300, stride = 1312;  // two blocks of 512 plus a ragged one
+  auto k = compile_example("rms_norm", "rms_norm_kernel", "x_ptr=*fp16:16, w_ptr=*fp16:16, y_ptr=*fp16:16, row_stride=i32:16, n_cols=i32, eps=fp32",
+                           "BLOCK_SIZE=512", target);
+  interp::HostArray x("f16", rows * stride), w("f16", cols), y("f16", rows * stride);
+  x.fill_random(41, -2, 2);
+  w.fill_random(42);
+  y.fill_random(43);
+  interp::HostArray y0 = y;
+  const double eps = 1e-6;
+  launch(k, emulator(), {rows, 1, 1}, {arg(x), arg(w), arg(y), KernelArg::scalar(stride), KernelArg::scalar(cols), KernelArg::scalar_real(eps)});
+  std::vector<double> want(rows * stride);
+  for (int i = 0; i < rows * stride; ++i) want[i] = y0.get(i);
+  for (int r = 0; r < rows; ++r) {
+    double ss = 0;
+    for (int c = 0; c < cols; ++c) ss += x.get(r * stride + c) * x.get(r * stride + c);
+    double inv = 1 / std::sqrt(ss / cols + eps);
+    for (int c = 0; c < cols; ++c) want[r * stride + c] = x.get(r * stride + c) * inv * w.get(c);
+  }
+  EXPECT_TRUE(matches(y, want, tolerance("f16", 2)));
+}
+
+INSTANTIATE_TEST_SUITE_P(Targets, Norms, ::testing::Values("m1", "m3", "m4-max"));
+
+}  // namespace
+}  // namespace tmetal::test
+
+namespace tmetal::test {
+namespace {
+
+// layer_norm_fwd and rms_norm with 16-bit data (statistics in f32 inside the kernels), vs float64.
+class NormsLowPrecision : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
+
+TEST_P(NormsLowPrecision, LayerNormForward) {
+  auto [target, dtype] = GetParam();
+  std::string t = dtype == "f16" ? "fp16" : "bf16";
+  const int rows = 3, cols = 700, stride = 720;
+  auto k = compile_example("layer_norm", "layer_norm_fwd",
+                           fmt::format("x_ptr=*{0}:16, y_ptr=*{0}:16, w_ptr=*{0}:16, b_ptr=*{0}:16, mean_ptr=*fp32:16, rstd_ptr=*fp32:16, row_stride=i32:16, n_cols=i32, eps=fp32", t),
+                           "BLOCK_SIZE=1024", target);
+  interp::HostArray x(dtype, rows * stride), y(dtype, rows * stride), w(dtype, cols), b(dtype, cols), mean("f32", rows), rstd("f32", rows);
+  x.fill_random(171, -3, 3);
+  w.fill_random(172);
+  b.fill_random(173);
+  launch(k, emulator(), {rows, 1, 1},
+         {arg(x), arg(y), arg(w), arg(b), arg(mean), arg(rstd), KernelArg::scalar(stride), KernelArg::scalar(cols), KernelArg::scalar_real(1e-5)});
+  std::vector<double> wy(rows * stride, 0), wm(rows), wr(rows);
+  for (int r = 0; r < rows; ++r) {
+    double m = 0, v = 0;
+    for (int c = 0; c < cols; ++c) m += x.get(r * stride + c);
+    m /= cols;
+    for (int c = 0; c < cols; ++c) v += (x.get(r * stride + c) - m) * (x.get(r * stride + c) - m);
+    wm[r] = m;
+    wr[r] = 1 / std::sqrt(v / cols + 1e-5);
+    for (int c = 0; c < cols; ++c) wy[r * stride + c] = (x.get(r * stride + c) - m) * wr[r] * w.get(c) + b.get(c);
+  }
+  EXPECT_TRUE(matches(mean, wm, 1e-5));
+  EXPECT_TRUE(matches(rstd, wr, 1e-5));
+  EXPECT_TRUE(matches(y, wy, tolerance(dtype, 2))) << target << " " << dtype;
+}
+
+TEST_P(NormsLowPrecision, RmsNorm) {
+  auto [target, dtype] = GetParam();
+  std::string t = dtype == "f16" ? "fp16" : "bf16";
+  const int rows = 2, cols = 1100, stride = 1104;
+  auto k = compile_example("rms_norm", "rms_norm_kernel", fmt::format("x_ptr=*{0}:16, w_ptr=*{0}:16, y_ptr=*{0}:16, row_stride=i32:16, n_cols=i32, eps=fp32", t),
+                           "BLOCK_SIZE=512", target);
+  interp::HostArray x(dtype, rows * stride), w(dtype, cols), y(dtype, rows * stride);
+  x.fill_random(181, -2, 2);
+  w.fill_random(182);
+  launch(k, emulator(), {rows, 1, 1}, {arg(x), arg(w), arg(y), KernelArg::scalar(stride), KernelArg::scalar(cols), KernelArg::scalar_real(1e-6)});
+  std::vector<double> want(rows * stride, 0);
+  for (int r = 0; r < rows; ++r) {
+    double ss = 0;
+    for (int c = 0; c < cols; ++c) ss += x.get(r * stride + c) * x.get(r * stride + c);
+    double inv = 1 / std::sqrt(ss / cols + 1e-6);
+    // the kernel rounds to f16 before storing into the (possibly bf16) output
+    for (int c = 0; c < cols; ++c) want[r * stride + c] = interp::round_to_dtype(x.get(r * stride + c) * inv * w.get(c), "f16");
+  }
+  EXPECT_TRUE(matches(y, want, tolerance(dtype, 2))) << target << " " << dtype;
+}
+
+INSTANTIATE_TEST_SUITE_P(Targets, NormsLowPrecision,
+                         ::testing::Combine(::testing::Values("m1", "m4-max"), ::testing::Values("f16", "bf16")));
+
+}  // namespace
+}  // namespace tmetal::test

@@ -1,0 +1,14 @@
+# RUN: not %triton-metal compile %s --kernel k --signature 'x_ptr=*fp32, y_ptr=*fp32, n=i32' --constexpr BLOCK=64 2>&1 | FileCheck %s
+# RUN: %triton-metal compile %s --kernel k --signature 'x_ptr=*fp32, y_ptr=*fp32, n=i32' --constexpr BLOCK=64; test $? -eq 1
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def k(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    a = tl.zeros((16, 32), dtype=tl.float16)
+    b = tl.zeros((16, 16), dtype=tl.float16)
+    c = tl.dot(a, b)
+
+# CHECK: dot-shapes.py:[[@LINE-2]]:9: error: tl.dot: the inner dimensions differ ([16, 32] x [16, 16])

@@ -1,0 +1,12 @@
+# RUN: not %triton-metal compile %s --kernel k --signature 'x_ptr=*fp32, y_ptr=*fp32, n=i32' --constexpr BLOCK=64 2>&1 | FileCheck %s
+# RUN: %triton-metal compile %s --kernel k --signature 'x_ptr=*fp32, y_ptr=*fp32, n=i32' --constexpr BLOCK=64; test $? -eq 1
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def k(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    x = tl.load(x_ptr + offs) * 1e300
+
+# CHECK: f64-literal.py:[[@LINE-2]]:31: error: the float 1e+300 needs fp64, which Metal does not support

@@ -1,0 +1,14 @@
+# RUN: not %triton-metal compile %s --kernel k --signature 'x_ptr=*fp32, y_ptr=*fp32, n=i32' --constexpr BLOCK=64 2>&1 | FileCheck %s
+# RUN: %triton-metal compile %s --kernel k --signature 'x_ptr=*fp32, y_ptr=*fp32, n=i32' --constexpr BLOCK=64; test $? -eq 1
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def k(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    acc = 0
+    for i in range(n):
+        acc = acc + 0.5
+
+# CHECK: loop-type-change.py:[[@LINE-3]]:5: error: loop-carried variable 'acc' has type int32 before the loop but fp32 at the end of its body

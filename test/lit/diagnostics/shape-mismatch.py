@@ -1,0 +1,14 @@
+# RUN: not %triton-metal compile %s --kernel k --signature 'x_ptr=*fp32, y_ptr=*fp32, n=i32' --constexpr BLOCK=64 2>&1 | FileCheck %s
+# RUN: %triton-metal compile %s --kernel k --signature 'x_ptr=*fp32, y_ptr=*fp32, n=i32' --constexpr BLOCK=64; test $? -eq 1
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def k(x_ptr, y_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.arange(0, BLOCK)
+    a = tl.arange(0, 32)
+    b = tl.arange(0, 64)
+    c = a + b
+
+# CHECK: shape-mismatch.py:[[@LINE-2]]:11: error: incompatible shapes [32] and [64]: dimension 0 is 32 and 64
