@@ -93,6 +93,7 @@ class CodeGen {
   bool has_return_values_ = false;
   int loop_depth_ = 0;
   int call_depth_ = 0;
+  int64_t statements_ = 0;  // statements generated, bounded so unrolling cannot run away
   struct Generated {
     std::string symbol;
     std::vector<FType> results;

@@ -50,6 +50,7 @@ void CodeGen::assign(const Expr& target, const TValue& v) {
 
 void CodeGen::stmt(const Stmt& s) {
   S_.pos = s.pos;
+  if (++statements_ > 200000) throw CompileError(s.pos, "the kernel is too large after unrolling static_range loops and inlining (over 200000 statements)");
   switch (s.kind) {
     case Stmt::Kind::Expr:
       if (s.value->kind == Expr::Kind::Str && !s.value->fstring) return;  // docstring

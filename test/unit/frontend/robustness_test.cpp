@@ -65,6 +65,7 @@ TEST(Robustness, MalformedSourceGivesDiagnostics) {
   // constant's type is a float; now only int targets convert, and non-finite values are an error there.
   expect_diagnostic(std::string(kHead) + "    y = tl.full([4], float('inf'), tl.int32)\n");
   expect_diagnostic(std::string(kHead) + "    y = tl.full([4], 1e30, tl.int64)\n");
+  expect_diagnostic(std::string(kHead) + "    for i in tl.static_range(4000):\n        for j in tl.static_range(4000):\n            y = i + j\n");
 }
 
 TEST(Robustness, NonFiniteFloatConstantsCompile) {
