@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -113,8 +114,11 @@ struct GraphTarget {
   int simd_width = 32;
   int max_threads_per_threadgroup = 1024;
   bool has_dynamic_caching = true;
-  bool supports_bfloat = true;
+  bool supports_bfloat = true;       // the MSL bfloat type exists
+  bool has_native_bfloat = false;    // bf16 arithmetic runs natively (else computed in f32)
   bool supports_simdgroup_matrix = true;
+  int register_budget_per_thread = 64;  // 32-bit registers a thread may use without losing occupancy
+  int matmul_block_m = 64, matmul_block_n = 64, matmul_block_k = 32;  // threadgroup tile for dot
 
   static GraphTarget from_name(const std::string& name);  // "m1".."m5", "apple-m3", ...; throws on unknown
   static GraphTarget for_generation(Generation generation);
@@ -124,6 +128,15 @@ struct GraphTarget {
 struct PassLog {
   std::string pass;
   std::vector<std::string> changes;  // one line per rewrite
+};
+
+// A tensor that is a strided view of another tensor's buffer (reshape, slice, or a transpose the
+// consumers read through strides): no kernel, no copy.
+struct TensorView {
+  std::string root;  // the materialized tensor whose buffer holds the elements
+  int64_t offset = 0;
+  Shape shape;
+  std::vector<int64_t> strides;  // in elements
 };
 
 struct LayoutDecision {
@@ -175,7 +188,9 @@ struct TrafficReport {
 
 struct CompileOptions {
   bool fuse = true;
-  bool optimize = true;  // run the graph passes
+  bool optimize = true;              // run the graph passes
+  std::vector<std::string> passes;   // names of the passes to run; empty: the whole pipeline
+  std::function<void(const PassLog&, const Graph&)> after_pass;  // called after each pass (for --dump)
 };
 
 struct Plan {
@@ -183,6 +198,8 @@ struct Plan {
   Graph graph;  // after passes
   std::vector<PassLog> passes;
   std::vector<LayoutDecision> layouts;
+  std::map<std::string, TensorView> views;
+  int layout_conversions = 0;  // transposes that stay kernels (consumers could not read them strided)
   std::vector<FusionDecision> fusions;
   std::vector<FusedGroup> groups;
   MemoryPlan memory;

@@ -1,0 +1,198 @@
+// Fused group -> kernel: picks the Triton-language template in kernels/ (or a generator for elementwise
+// chains and row reductions) and fills its parameters (constexprs, sizes, tile shapes from the target).
+#include "fusion.h"
+
+#include "op_registry.h"
+
+#include <fmt/core.h>
+
+namespace tmetal::graph {
+namespace {
+
+const Node* by_name(const Graph& g, const nlohmann::json& captures, const char* key) {
+  if (!captures.contains(key)) return nullptr;
+  for (const auto& n : g.nodes)
+    if (n.name == captures[key].get<std::string>()) return &n;
+  return nullptr;
+}
+
+int activation_code(const Node* n) {
+  if (!n) return 0;
+  if (n->op == "relu") return 1;
+  if (n->op == "gelu") return n->attrs.value("approximate", "none") == "tanh" ? 3 : 2;
+  if (n->op == "silu") return 4;
+  if (n->op == "sigmoid") return 5;
+  if (n->op == "tanh") return 6;
+  return 0;
+}
+
+const Node* find_node(const Graph& g, const std::string& name) {
+  for (const auto& n : g.nodes)
+    if (n.name == name) return &n;
+  return nullptr;
+}
+
+// Epilogue entries recorded by generic fusion become the template's HAS_BIAS / ACTIVATION / BINARY_OP.
+void epilogue_params(const Graph& g, FusedGroup& grp) {
+  auto& p = grp.params;
+  if (!p.contains("HAS_BIAS")) p["HAS_BIAS"] = false;
+  if (!p.contains("ACTIVATION")) p["ACTIVATION"] = 0;
+  p["BINARY_OP"] = 0;
+  for (const auto& e : p.value("epilogue", nlohmann::json::array())) {
+    if (e["kind"] == "bias") p["HAS_BIAS"] = true;
+    if (e["kind"] == "activation") p["ACTIVATION"] = activation_code(find_node(g, e["node"]));
+    if (e["kind"] == "binary") p["BINARY_OP"] = e["op"] == "add" ? 1 : e["op"] == "mul" ? 2 : 3;
+  }
+}
+
+}  // namespace
+
+void bind_kernel(FusedGroup& grp, const Graph& g, const GraphTarget& t, const LayoutResult&) {
+  auto& p = grp.params;
+  const nlohmann::json captures = p.value("captures", nlohmann::json::object());
+  const Node& first = g.nodes[grp.nodes.front()];
+  const std::string& k = grp.kind;
+  if (k == "flash_attention") {
+    const Node* qk = by_name(g, captures, "qk");
+    const Node* scale = by_name(g, captures, "scale");
+    const Node* mask = by_name(g, captures, "mask");
+    const Tensor& q = g.tensor(qk->inputs[0]);
+    const Tensor& s = g.tensor(qk->outputs[0]);
+    int64_t d = q.shape.back();
+    double sm_scale = qk->attrs.value("alpha", 1.0);
+    if (scale) {
+      double c = (*g.tensor(captures["leaf:scale"].get<std::string>()).data)[0];
+      sm_scale *= scale->op == "div" ? 1.0 / c : c;
+    }
+    int64_t block = 64;
+    while (block > 16 && 3 * block * d * dtype_bytes(q.dtype) > t.threadgroup_memory_bytes) block /= 2;
+    const Node* rope = by_name(g, captures, "rope_q");
+    grp.kernel_template = "flash_attention.py";
+    p["entry"] = "flash_attention_fwd";
+    p["BATCH"] = numel(s.shape) / (s.shape[s.shape.size() - 2] * s.shape.back());
+    p["SEQ_Q"] = s.shape[s.shape.size() - 2];
+    p["SEQ_K"] = s.shape.back();
+    p["HEAD_DIM"] = d;
+    p["BLOCK_M"] = block;
+    p["BLOCK_N"] = block;
+    p["CAUSAL"] = mask && mask->op == "causal_mask";
+    p["HAS_MASK"] = mask && mask->op == "add";
+    p["ROPE"] = rope != nullptr;
+    p["ROPE_BASE"] = rope ? rope->attrs.value("base", 10000.0) : 10000.0;
+    p["TRANSPOSE_K"] = qk->attrs.value("transpose_b", false);
+    p["sm_scale"] = sm_scale;
+  } else if (k == "swiglu") {
+    const Node* mm = by_name(g, captures, "gate_mm");
+    const Tensor& out = g.tensor(mm->outputs[0]);
+    const Tensor& x = g.tensor(mm->inputs[0]);
+    grp.kernel_template = "swiglu.py";
+    p["entry"] = "swiglu_fwd";
+    p["M"] = numel(out.shape) / out.shape.back();
+    p["N"] = out.shape.back();
+    p["K"] = x.shape.back();
+    p["BLOCK_M"] = t.matmul_block_m;
+    p["BLOCK_N"] = t.matmul_block_n / 2;  // two accumulators share the register budget
+    p["BLOCK_K"] = t.matmul_block_k;
+    p["TRANS_B"] = mm->attrs.value("transpose_b", false);
+  } else if (k == "matmul" || k == "matmul_bias_act" || k == "matmul_gelu") {
+    const Node* mm = k == "matmul" ? &first : by_name(g, captures, "mm");
+    const Tensor& out = g.tensor(mm->outputs[0]);
+    const Tensor& a = g.tensor(mm->inputs[0]);
+    grp.kernel_template = "matmul_epilogue.py";
+    p["entry"] = "matmul_epilogue_fwd";
+    p["BATCH"] = numel(out.shape) / (out.shape[out.shape.size() - 2] * out.shape.back());
+    p["M"] = out.shape[out.shape.size() - 2];
+    p["N"] = out.shape.back();
+    p["K"] = mm->attrs.value("transpose_a", false) ? a.shape[a.shape.size() - 2] : a.shape.back();
+    p["TRANS_A"] = mm->attrs.value("transpose_a", false);
+    p["TRANS_B"] = mm->attrs.value("transpose_b", false);
+    p["ALPHA"] = mm->attrs.value("alpha", 1.0);
+    p["BLOCK_M"] = t.matmul_block_m;
+    p["BLOCK_N"] = t.matmul_block_n;
+    p["BLOCK_K"] = t.matmul_block_k;
+    if (k != "matmul") {
+      p["HAS_BIAS"] = k == "matmul_bias_act";
+      p["ACTIVATION"] = activation_code(by_name(g, captures, "act"));
+    }
+    epilogue_params(g, grp);
+  } else if (k == "conv2d" || k == "conv_bn_relu") {
+    const Node* conv = k == "conv2d" ? &first : by_name(g, captures, "conv");
+    const Tensor& x = g.tensor(conv->inputs[0]);
+    const Tensor& w = g.tensor(conv->inputs[1]);
+    const Tensor& out = g.tensor(conv->outputs[0]);
+    bool nhwc = conv->attrs.value("layout", "NCHW") == "NHWC";
+    auto pair = [&](const char* key, int64_t def) {
+      auto v = conv->attrs.value(key, nlohmann::json(def));
+      return v.is_array() ? v : nlohmann::json::array({v, v});
+    };
+    grp.kernel_template = "conv2d_igemm.py";
+    p["entry"] = "conv2d_igemm_fwd";
+    p["N"] = x.shape[0];
+    p["C"] = nhwc ? x.shape[3] : x.shape[1];
+    p["H"] = nhwc ? x.shape[1] : x.shape[2];
+    p["W"] = nhwc ? x.shape[2] : x.shape[3];
+    p["K"] = w.shape[0];
+    p["R"] = w.shape[2];
+    p["S"] = w.shape[3];
+    p["OH"] = nhwc ? out.shape[1] : out.shape[2];
+    p["OW"] = nhwc ? out.shape[2] : out.shape[3];
+    p["stride"] = pair("stride", 1);
+    p["padding"] = pair("padding", 0);
+    p["dilation"] = pair("dilation", 1);
+    p["GROUPS"] = conv->attrs.value("groups", 1);
+    p["NHWC"] = nhwc;
+    p["HAS_BIAS"] = conv->inputs.size() == 3;
+    p["ACTIVATION"] = k == "conv_bn_relu" ? 1 : 0;
+    p["HAS_BN"] = by_name(g, captures, "bn") != nullptr;
+    p["HAS_RESIDUAL"] = by_name(g, captures, "residual_add") != nullptr;
+    p["BLOCK_M"] = t.matmul_block_m;  // output pixels
+    p["BLOCK_N"] = std::min<int64_t>(t.matmul_block_n, std::max<int64_t>(8, w.shape[0]));
+    p["BLOCK_K"] = t.matmul_block_k;
+    epilogue_params(g, grp);
+    if (k == "conv_bn_relu") p["ACTIVATION"] = 1;
+    for (const auto& e : p.value("epilogue", nlohmann::json::array()))
+      if (e["kind"] == "binary" && e["op"] == "add") p["HAS_RESIDUAL"] = true;
+  } else if (k == "elementwise_chain" || k == "row_reduction") {
+    grp.kernel_template = "generated:" + k;
+    p["entry"] = k == "elementwise_chain" ? "fused_elementwise" : "fused_row_reduction";
+    nlohmann::json ops = nlohmann::json::array();
+    for (size_t n : grp.nodes) ops.push_back(g.nodes[n].op);
+    p["ops"] = ops;
+    const Tensor& dom = g.tensor(g.nodes[grp.nodes.front()].outputs[0]);
+    if (k == "elementwise_chain") {
+      p["NUMEL"] = numel(dom.shape);
+      p["BLOCK"] = 1024;
+      p["VEC"] = 16 / dtype_bytes(dom.dtype);
+    } else {
+      int64_t row = 1;
+      for (size_t n : grp.nodes)
+        if (find_op(g.nodes[n].op)->kind == OpKind::RowReduction) {
+          const Tensor& in = g.tensor(g.nodes[n].inputs[0]);
+          row = in.shape.empty() ? 1 : in.shape.back();
+          break;
+        }
+      int64_t block = 1;
+      while (block < row) block *= 2;
+      p["ROW_LEN"] = row;
+      p["ROWS"] = numel(dom.shape) / std::max<int64_t>(1, row);
+      p["BLOCK"] = block;
+    }
+  } else if (k == "view") {
+    grp.kernel_template = "";
+    p["entry"] = "";
+  } else {
+    grp.kernel_template = "data_movement.py";
+    static const std::map<std::string, std::string> entries = {
+        {"rope", "rope_fwd"},         {"embedding", "embedding_fwd"}, {"transpose", "strided_copy_fwd"}, {"slice", "strided_copy_fwd"},
+        {"concat", "strided_copy_fwd"}, {"max_pool2d", "pool2d_fwd"},  {"avg_pool2d", "pool2d_fwd"},       {"constant", "fill_fwd"}};
+    auto it = entries.find(first.op);
+    p["entry"] = it != entries.end() ? it->second : "strided_copy_fwd";
+    p["NUMEL"] = numel(g.tensor(first.outputs[0]).shape);
+    p["BLOCK"] = 1024;
+    if (first.op == "concat") p["launches"] = first.inputs.size();
+    if (first.op == "max_pool2d") p["IS_MAX"] = true;
+    if (first.op == "avg_pool2d") p["IS_MAX"] = false;
+  }
+}
+
+}  // namespace tmetal::graph
