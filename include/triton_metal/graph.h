@@ -220,6 +220,8 @@ struct KernelSource {
   nlohmann::json constexprs = nlohmann::json::object();
 };
 KernelSource kernel_source_for(const Plan& plan, const FusedGroup& group, const std::filesystem::path& kernels_dir);
+// The repository's kernels/ folder (set at build time).
+std::filesystem::path default_kernels_dir();
 
 // ---- executing a plan ------------------------------------------------------------------------------
 // Runs one group. The lead plugs kernel compilation and Device execution in here: an implementation

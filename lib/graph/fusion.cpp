@@ -93,7 +93,7 @@ std::string kind_for(const Node& node) {
     case OpKind::Conv: return "conv2d";
     case OpKind::Pool: return node.op;
     case OpKind::DataMovement: return node.op;
-    case OpKind::View: return "view";
+    case OpKind::View: return "reshape_copy";  // a reshape the layout manager could not make a view
     case OpKind::Constant: return "constant";
   }
   return node.op;

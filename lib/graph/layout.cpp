@@ -88,6 +88,7 @@ std::string strides_str(const std::vector<int64_t>& s) { return shape_str(s); }
 LayoutResult plan_layouts(const Graph& graph, const GraphTarget& target) {
   LayoutResult r;
   auto consumers = graph.consumers();
+  auto producers = graph.producers();
   std::map<std::string, TensorView> views;  // every tensor's view of its root
   auto view = [&](const std::string& name) {
     auto it = views.find(name);
@@ -98,6 +99,29 @@ LayoutResult plan_layouts(const Graph& graph, const GraphTarget& target) {
     const Node& node = graph.nodes[i];
     if (node.op != "reshape" && node.op != "transpose" && node.op != "slice") continue;
     const std::string& out = node.outputs[0];
+    if (node.op == "transpose") {  // producer-side: the kernel writing the input stores it transposed
+      const std::string& in = node.inputs[0];
+      auto p = producers.find(in);
+      bool kernel_output = p != producers.end() && !r.view_nodes.count(p->second) && !views.count(in);
+      if (kernel_output && consumers[in].size() == 1 && !graph.is_output(in) && !graph.is_output(out)) {
+        const Shape& os = graph.tensor(out).shape;
+        auto so = strides_of(os);
+        size_t rank = os.size();
+        std::vector<int64_t> def(rank);
+        for (size_t d = 0; d < rank; ++d) def[d] = static_cast<int64_t>(rank - 1 - d);
+        auto perm = node.attrs.value("perm", def);
+        TensorView v{out, 0, graph.tensor(in).shape, std::vector<int64_t>(rank, 1)};
+        for (size_t d = 0; d < rank; ++d) v.strides[static_cast<size_t>(perm[d] < 0 ? perm[d] + static_cast<int64_t>(rank) : perm[d])] = so[d];
+        views[in] = v;
+        r.views[in] = v;
+        r.view_nodes.insert(i);
+        r.decisions.push_back({in, fmt::format("view of '{}' (offset 0, strides {})", out, strides_str(v.strides)), "transposed store",
+                               fmt::format("transpose '{}' needs no kernel: node '{}' writes '{}' directly in the transposed order of '{}', "
+                                           "which then stays contiguous for its readers",
+                                           node.name, graph.nodes[p->second].name, in, out)});
+        continue;
+      }
+    }
     auto v = view_of(node, view(node.inputs[0]), graph.tensor(out).shape);
     std::string reason;
     bool ok = v.has_value() && !graph.is_output(out) && !graph.is_constant(node.inputs[0]);

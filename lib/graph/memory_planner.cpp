@@ -23,8 +23,8 @@ MemoryPlan plan_memory(const Graph& graph, const std::vector<FusedGroup>& groups
   std::map<std::string, std::pair<size_t, size_t>> live;
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     if (!groups[gi].launches_kernel) continue;
-    for (const auto& out : groups[gi].outputs)
-      if (!io.count(out)) live[out] = {gi, gi};
+    for (const auto& out : groups[gi].outputs)  // a kernel may write its output as a view of a later tensor
+      if (!io.count(out) && !io.count(root(out)) && !live.count(root(out))) live[root(out)] = {gi, gi};
   }
   for (size_t gi = 0; gi < groups.size(); ++gi)
     for (const auto& in : groups[gi].inputs) {
@@ -34,8 +34,11 @@ MemoryPlan plan_memory(const Graph& graph, const std::vector<FusedGroup>& groups
   std::vector<bool> free_buffer;
   std::map<std::string, int> buffer_of;
   for (size_t gi = 0; gi < groups.size(); ++gi) {
-    for (const auto& out : groups[gi].outputs) {
-      if (!live.count(out) || live[out].first != gi) continue;
+    std::vector<std::string> roots;
+    for (const auto& out : groups[gi].outputs)
+      if (!std::count(roots.begin(), roots.end(), root(out))) roots.push_back(root(out));
+    for (const auto& out : roots) {
+      if (!live.count(out) || live[out].first != gi || buffer_of.count(out)) continue;
       int64_t bytes = tensor_bytes(graph.tensor(out));
       int best = -1;
       for (size_t b = 0; b < plan.buffer_bytes.size(); ++b)

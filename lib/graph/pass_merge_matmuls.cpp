@@ -2,13 +2,36 @@
 // constant 2-D weights B1..Bn of the same dtype and inner dimension become one matmul with the weights
 // concatenated along N, followed by a slice per original output (q, k and v projections become one QKV
 // projection). A is then read once instead of n times; the slices are strided views (no kernel).
+// A target pass: two matmuls whose results meet in one elementwise op (directly or through one unary op,
+// as SwiGLU's gate and up projections do) are left apart when the target runs the swiglu fusion, which
+// reads A once already; on targets where swiglu is gated off they are merged like the others.
+#include "fusion_patterns.h"
+#include "op_registry.h"
 #include "passes.h"
 
 #include <fmt/core.h>
 
 namespace tmetal::graph {
 
-PassLog run_merge_parallel_matmuls(Graph& graph) {
+namespace {
+// The tensors a matmul output reaches through at most one unary elementwise op.
+std::vector<std::string> reach(const Graph& g, const std::map<std::string, std::vector<size_t>>& consumers, const std::string& t) {
+  std::vector<std::string> out{t};
+  if (auto it = consumers.find(t); it != consumers.end())
+    for (size_t c : it->second)
+      if (g.nodes[c].inputs.size() == 1 && find_op(g.nodes[c].op)->kind == OpKind::Elementwise) out.push_back(g.nodes[c].outputs[0]);
+  return out;
+}
+bool meet(const Graph& g, const std::map<std::string, std::vector<size_t>>& consumers, const std::string& a, const std::string& b) {
+  for (const auto& x : reach(g, consumers, a))
+    for (const auto& y : reach(g, consumers, b))
+      for (const auto& n : g.nodes)
+        if (n.inputs.size() == 2 && ((n.inputs[0] == x && n.inputs[1] == y) || (n.inputs[0] == y && n.inputs[1] == x))) return true;
+  return false;
+}
+}  // namespace
+
+PassLog run_merge_parallel_matmuls(Graph& graph, const GraphTarget& target) {
   PassLog log{"merge-matmuls", {}};
   std::map<std::string, std::vector<size_t>> by_key;
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
@@ -22,7 +45,25 @@ PassLog run_merge_parallel_matmuls(Graph& graph) {
   }
   std::vector<size_t> erase;
   std::vector<Node> added;
-  for (const auto& [key, members] : by_key) {
+  bool swiglu_fuses = false;
+  for (const auto& p : fusion_patterns())
+    if (p.name == "swiglu") swiglu_fuses = target.generation >= p.min_generation;
+  auto consumers = graph.consumers();
+  for (auto [key, members] : by_key) {
+    if (swiglu_fuses) {
+      std::vector<size_t> keep;
+      for (size_t a : members) {
+        bool pairs = false;
+        for (size_t b : members)
+          if (a != b && meet(graph, consumers, graph.nodes[a].outputs[0], graph.nodes[b].outputs[0])) pairs = true;
+        if (pairs)
+          log.changes.push_back(fmt::format("kept matmul '{}' apart: its result meets another's in one elementwise op, which the swiglu fusion "
+                                            "on {} computes reading the activation once", graph.nodes[a].name, target.name));
+        else
+          keep.push_back(a);
+      }
+      members = keep;
+    }
     if (members.size() < 2) continue;
     const Node& first = graph.nodes[members[0]];
     const Tensor& b0 = graph.tensor(first.inputs[1]);

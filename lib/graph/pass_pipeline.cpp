@@ -12,7 +12,7 @@ const std::vector<PassInfo>& graph_passes() {
       {"cse", [](Graph& g, const GraphTarget&) { return run_cse(g); }},
       {"constant-folding", [](Graph& g, const GraphTarget&) { return run_constant_folding(g); }},
       {"algebraic", [](Graph& g, const GraphTarget&) { return run_algebraic_simplification(g); }},
-      {"merge-matmuls", [](Graph& g, const GraphTarget&) { return run_merge_parallel_matmuls(g); }},
+      {"merge-matmuls", run_merge_parallel_matmuls},
       {"dce", [](Graph& g, const GraphTarget&) { return run_dce(g); }},
       {"target-precision", run_target_precision},
   };

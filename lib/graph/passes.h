@@ -12,7 +12,7 @@ PassLog run_dce(Graph& graph);
 PassLog run_cse(Graph& graph);
 PassLog run_constant_folding(Graph& graph);
 PassLog run_algebraic_simplification(Graph& graph);
-PassLog run_merge_parallel_matmuls(Graph& graph);
+PassLog run_merge_parallel_matmuls(Graph& graph, const GraphTarget& target);
 PassLog run_target_precision(Graph& graph, const GraphTarget& target);
 
 struct PassInfo {

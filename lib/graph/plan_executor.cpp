@@ -57,14 +57,15 @@ Values execute_plan(const Plan& plan, const Values& inputs, GroupRunner& runner)
     }
     runner.run_group(plan, grp, values);
     for (const auto& out : grp.outputs) {
-      auto b = buffer_of.find(out);
-      if (b == buffer_of.end() || b->second < 0 || plan.views.count(out)) continue;
+      const std::string r = root(out);
+      auto b = buffer_of.find(r);
+      if (b == buffer_of.end() || b->second < 0) continue;
       const std::string old = occupant[b->second];
-      if (!old.empty() && old != out) {  // the previous occupant and its views are overwritten
+      if (!old.empty() && old != r) {  // the previous occupant and its views are overwritten
         for (auto it = values.begin(); it != values.end();)
           it = (root(it->first) == old) ? values.erase(it) : std::next(it);
       }
-      occupant[b->second] = out;
+      occupant[b->second] = r;
     }
   }
   Values outputs;
