@@ -185,6 +185,37 @@ void generic_fusion(Partition& part, const LayoutResult& layout) {
   }
 }
 
+// A row-normalization group (rms_norm or layer_norm alone) whose result is read only as the A operand
+// of the matmuls of one GEMM group becomes that group's prologue: the kernel computes each row's
+// statistics in a first pass over K and normalizes A as it loads it, so the normalized rows never go
+// to device memory.
+void fuse_norm_prologues(Partition& part) {
+  const Graph& g = part.g;
+  auto consumers = g.consumers();
+  static const std::set<std::string> gemm = {"matmul", "matmul_bias_act", "matmul_gelu", "swiglu"};
+  for (auto& grp : part.groups) {
+    if (grp.kind != "row_reduction" || grp.nodes.size() != 1) continue;
+    const Node& norm = g.nodes[grp.nodes[0]];
+    if (norm.op != "rms_norm" && norm.op != "layer_norm") continue;
+    const std::string& out = norm.outputs[0];
+    if (g.is_output(out) || consumers[out].empty()) continue;
+    int target = part.group_of[consumers[out][0]];
+    bool ok = gemm.count(part.groups[target].kind) > 0 && !part.groups[target].params.contains("NORM_PROLOGUE");
+    for (size_t c : consumers[out]) {
+      const Node& mm = g.nodes[c];
+      ok = ok && part.group_of[c] == target && mm.op == "matmul" && mm.inputs[0] == out && mm.inputs[1] != out &&
+           !mm.attrs.value("transpose_a", false);
+    }
+    if (!ok) continue;
+    FusedGroup& dst = part.groups[target];
+    dst.nodes.push_back(grp.nodes[0]);
+    part.group_of[grp.nodes[0]] = target;
+    dst.params["NORM_PROLOGUE"] = norm.op == "rms_norm" ? 1 : 2;  // 1 rms_norm, 2 layer_norm
+    dst.params["NORM_EPS"] = norm.attrs.value("eps", norm.op == "rms_norm" ? 1e-6 : 1e-5);
+    grp.nodes.clear();
+  }
+}
+
 // Inputs and outputs of each group, and a topological order of the groups.
 std::vector<FusedGroup> finish(Partition& part) {
   const Graph& g = part.g;
@@ -212,7 +243,13 @@ std::vector<FusedGroup> finish(Partition& part) {
   }
   std::vector<int> order;
   std::vector<bool> done(n, false);
-  while (order.size() < n) {
+  size_t empty = 0;
+  for (size_t gi = 0; gi < n; ++gi)
+    if (part.groups[gi].nodes.empty()) {
+      done[gi] = true;  // merged into another group
+      ++empty;
+    }
+  while (order.size() + empty < n) {
     int pick = -1;  // the ready group whose first node comes earliest in the graph
     for (size_t gi = 0; gi < n; ++gi) {
       if (done[gi]) continue;
@@ -237,6 +274,7 @@ FusionResult fuse_graph(const Graph& graph, const GraphTarget& target, const Lay
   if (enable) {
     apply_patterns(part, target, r.decisions);
     generic_fusion(part, layout);
+    fuse_norm_prologues(part);
   } else {
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
       int gi = part.add_group(layout.view_nodes.count(i) ? "view" : kind_for(graph.nodes[i]), {i});

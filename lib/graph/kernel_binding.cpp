@@ -94,8 +94,11 @@ void bind_kernel(FusedGroup& grp, const Graph& g, const GraphTarget& t, const La
     p["BLOCK_N"] = t.matmul_block_n / 2;  // two accumulators share the register budget
     p["BLOCK_K"] = t.matmul_block_k;
     p["TRANS_B"] = mm->attrs.value("transpose_b", false);
+    if (!p.contains("NORM_PROLOGUE")) p["NORM_PROLOGUE"] = 0;
   } else if (k == "matmul" || k == "matmul_bias_act" || k == "matmul_gelu") {
-    const Node* mm = k == "matmul" ? &first : by_name(g, captures, "mm");
+    const Node* mm = by_name(g, captures, "mm");
+    for (size_t n : grp.nodes)
+      if (!mm && g.nodes[n].op == "matmul") mm = &g.nodes[n];
     const Tensor& out = g.tensor(mm->outputs[0]);
     const Tensor& a = g.tensor(mm->inputs[0]);
     grp.kernel_template = "matmul_epilogue.py";
@@ -115,6 +118,7 @@ void bind_kernel(FusedGroup& grp, const Graph& g, const GraphTarget& t, const La
       p["ACTIVATION"] = activation_code(by_name(g, captures, "act"));
     }
     epilogue_params(g, grp);
+    if (!p.contains("NORM_PROLOGUE")) p["NORM_PROLOGUE"] = 0;
   } else if (k == "conv2d" || k == "conv_bn_relu") {
     const Node* conv = k == "conv2d" ? &first : by_name(g, captures, "conv");
     const Tensor& x = g.tensor(conv->inputs[0]);
