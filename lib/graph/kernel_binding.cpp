@@ -194,6 +194,8 @@ void bind_kernel(FusedGroup& grp, const Graph& g, const GraphTarget& t, const La
     p["NUMEL"] = numel(g.tensor(first.outputs[0]).shape);
     p["BLOCK"] = 1024;
     if (first.op == "concat") p["launches"] = first.inputs.size();
+    if (first.op == "rope" || first.op == "embedding") p["DIM"] = g.tensor(first.outputs[0]).shape.back();
+    if (first.op == "rope") p["BLOCK_R"] = 16;
     if (first.op == "max_pool2d") p["IS_MAX"] = true;
     if (first.op == "avg_pool2d") p["IS_MAX"] = false;
   }

@@ -89,6 +89,8 @@ int run(const Options& o) {
       json["groups"][i]["entry"] = src.entry;
       json["groups"][i]["constexprs"] = src.constexprs;
     }
+    if (std::filesystem::exists(kernels / "epilogue.py"))  // helpers the GEMM templates import
+      std::filesystem::copy_file(kernels / "epilogue.py", dir / "kernels" / "epilogue.py", std::filesystem::copy_options::overwrite_existing);
     std::ofstream(dir / "plan.json") << json.dump(2) << "\n";
     std::ofstream(dir / "graph.optimized.json") << tg::graph_to_json(plan.graph).dump(1) << "\n";
     fmt::print("wrote {} (plan.json, graph.optimized.json, {} kernel sources)\n", dir.string(), plan.traffic.fused_kernels);
