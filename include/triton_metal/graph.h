@@ -101,6 +101,9 @@ Values random_inputs(const Graph& graph, uint64_t seed);
 // Evaluates one node on given input values (used by the executor and by constant folding).
 std::vector<TensorValue> evaluate_node(const Graph& graph, const Node& node, const std::vector<const TensorValue*>& in);
 
+// Writes values as a NumPy .npy file of `dtype` (C order, little-endian, format version 1).
+void write_npy(const std::filesystem::path& path, const Shape& shape, DType dtype, const std::vector<double>& values);
+
 // ---- target ----------------------------------------------------------------------------------------
 enum class Generation { M1 = 1, M2, M3, M4, M5 };
 std::string generation_name(Generation generation);

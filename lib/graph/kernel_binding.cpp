@@ -3,6 +3,7 @@
 #include "fusion.h"
 
 #include "op_registry.h"
+#include "row_view.h"
 
 #include <fmt/core.h>
 
@@ -168,17 +169,15 @@ void bind_kernel(FusedGroup& grp, const Graph& g, const GraphTarget& t, const La
       p["BLOCK"] = 1024;
       p["VEC"] = 16 / dtype_bytes(dom.dtype);
     } else {
-      int64_t row = 1;
+      const Node* red = nullptr;
       for (size_t n : grp.nodes)
-        if (find_op(g.nodes[n].op)->kind == OpKind::RowReduction) {
-          const Tensor& in = g.tensor(g.nodes[n].inputs[0]);
-          row = in.shape.empty() ? 1 : in.shape.back();
-          break;
-        }
+        if (!red && find_op(g.nodes[n].op)->kind == OpKind::RowReduction) red = &g.nodes[n];
+      const Shape& in = g.tensor(red->inputs[0]).shape;
+      RowView rv(in, row_axis(*red, in));
       int64_t block = 1;
-      while (block < row) block *= 2;
-      p["ROW_LEN"] = row;
-      p["ROWS"] = numel(dom.shape) / std::max<int64_t>(1, row);
+      while (block < rv.len) block *= 2;
+      p["ROW_LEN"] = rv.len;
+      p["ROWS"] = rv.rows();
       p["BLOCK"] = block;
     }
   } else if (k == "view") {

@@ -171,14 +171,7 @@ std::string generate_row_reduction(const Plan& plan, const FusedGroup& grp) {
     }
   const Node& r = g.nodes[red];
   Shape domain = g.tensor(r.inputs[0]).shape;
-  int64_t axis = static_cast<int64_t>(domain.size()) - 1;
-  if (r.op == "softmax" || r.op == "log_softmax") axis = r.attrs.value("axis", -1);
-  if (r.op.rfind("reduce_", 0) == 0) {
-    auto axes = r.attrs.value("axes", std::vector<int64_t>{-1});
-    if (axes.size() != 1) throw GraphError(fmt::format("kernel generator: {} '{}' reduces {} axes; the row generator reduces one", r.op, r.name, axes.size()));
-    axis = axes[0];
-  }
-  if (axis < 0) axis += static_cast<int64_t>(domain.size());
+  int64_t axis = row_axis(r, domain);
   RowView rv(domain, axis);
   Emitter e{plan, grp, domain};
   e.body = {"row = tl.program_id(0)", "cols = tl.arange(0, BLOCK)", fmt::format("mask = cols < {}", rv.len),

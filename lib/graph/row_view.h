@@ -20,4 +20,8 @@ struct RowView {
   int64_t index(int64_t r, int64_t i) const { return (r / inner) * len * inner + i * inner + r % inner; }
 };
 
+// The axis a row-wise op works along: softmax/log_softmax `axis`, the one reduced axis of reduce_*,
+// the last axis for the norms. Throws GraphError for a reduction over several axes.
+int64_t row_axis(const Node& node, const Shape& input);
+
 }  // namespace tmetal::graph

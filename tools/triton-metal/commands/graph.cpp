@@ -20,7 +20,7 @@ struct Options {
   std::string target;
   bool report = false, explain = false, dump = false, no_fuse = false, no_optimize = false;
   bool run = false, reference = false, check = false;
-  std::string passes, emit_dir, kernels_dir;
+  std::string passes, emit_dir, kernels_dir, values_dir;
   uint64_t seed = 1;
 };
 
@@ -47,6 +47,7 @@ void print_checksums(const tmetal::graph::Graph& g, const tmetal::graph::Values&
 int run(const Options& o) {
   namespace tg = tmetal::graph;
   if (o.run && o.reference == o.check) throw tmetal::cli::UsageError("--run needs exactly one of --reference or --check");
+  if (!o.run && !o.values_dir.empty()) throw tmetal::cli::UsageError("--values-dir goes with --run --reference");
   if (!o.run && (o.reference || o.check)) throw tmetal::cli::UsageError("--reference and --check go with --run");
   std::string target_name = o.target;
   if (target_name.empty()) {
@@ -104,6 +105,11 @@ int run(const Options& o) {
     auto reference = tg::run_reference(graph, inputs);
     fmt::print("float64 reference, random inputs (seed {}):\n", o.seed);
     print_checksums(graph, reference);
+    if (!o.values_dir.empty()) {  // every tensor of the optimized graph, as f32 .npy files
+      std::filesystem::create_directories(o.values_dir);
+      for (const auto& [name, value] : tg::run_reference(plan.graph, inputs))
+        tg::write_npy(std::filesystem::path(o.values_dir) / (name + ".npy"), value.shape, tg::DType::F32, value.data);
+    }
     tg::ReferenceGroupRunner runner;
     auto planned = tg::execute_plan(plan, inputs, runner);
     // Passes round folded weights to their dtype, so compare with a dtype-fit tolerance relative to the
@@ -146,6 +152,7 @@ tmetal::cli::RunFunction setup(CLI::App& app) {
   app.add_flag("--reference", o->reference, "with --run: float64 reference executor, output checksums, plan check");
   app.add_flag("--check", o->check, "with --run: run fused kernels on the default Device and compare (needs the kernel compiler)");
   app.add_option("--seed", o->seed, "seed of the random inputs");
+  app.add_option("--values-dir", o->values_dir, "with --run --reference: write every tensor of the optimized graph as .npy here");
   return [o] { return run(*o); };
 }
 
