@@ -163,6 +163,8 @@ void generic_fusion(Partition& part, const LayoutResult& layout) {
         FusedGroup& grp = part.groups[gi];
         if (g.tensor(in).shape != (kind == OpKind::Elementwise ? g.tensor(node.outputs[0]).shape : g.tensor(in).shape)) continue;
         if (kind == OpKind::RowReduction && grp.kind != "elementwise_chain") continue;
+        // after a reduction the group's kernel works per row: only ops on its (reduced) result may follow
+        if (grp.kind == "row_reduction" && g.tensor(g.nodes[grp.nodes.back()].outputs[0]).shape != g.tensor(in).shape) continue;
         bool cycle = false;
         for (const auto& other : node.inputs) {
           int h = part.producer_group(other);

@@ -12,7 +12,7 @@
 #include <fmt/ranges.h>
 
 #include <fstream>
-#include <regex>
+#include <cctype>
 #include <set>
 #include <sstream>
 
@@ -241,9 +241,11 @@ KernelSource kernel_source_for(const Plan& plan, const FusedGroup& group, const 
     ks.source = ss.str();
   }
   // The constexprs are the parameters the source declares as `NAME: tl.constexpr`.
-  std::regex constexpr_decl("(\\w+)\\s*:\\s*tl\\.constexpr");
-  for (std::sregex_iterator it(ks.source.begin(), ks.source.end(), constexpr_decl), end; it != end; ++it) {
-    std::string name = (*it)[1];
+  const std::string marker = ": tl.constexpr";
+  for (auto p = ks.source.find(marker); p != std::string::npos; p = ks.source.find(marker, p + 1)) {
+    size_t b = p;
+    while (b > 0 && (std::isalnum(static_cast<unsigned char>(ks.source[b - 1])) || ks.source[b - 1] == '_')) --b;
+    std::string name = ks.source.substr(b, p - b);
     if (group.params.contains(name)) ks.constexprs[name] = group.params[name];
   }
   return ks;

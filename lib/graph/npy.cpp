@@ -8,7 +8,6 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 namespace tmetal::graph {
@@ -101,17 +100,35 @@ NpyArray read_npy(const std::filesystem::path& path) {
   }
   if (bytes.size() < header_start + header_len) fail("truncated header");
   std::string header = bytes.substr(header_start, header_len);
-  std::smatch m;
   NpyArray arr;
-  if (!std::regex_search(header, m, std::regex("'descr'\\s*:\\s*'([^']*)'"))) fail("header has no 'descr'");
-  arr.descr = m[1];
-  if (std::regex_search(header, m, std::regex("'fortran_order'\\s*:\\s*True"))) fail("Fortran order is not supported (save C-order arrays)");
-  if (!std::regex_search(header, m, std::regex("'shape'\\s*:\\s*\\(([^)]*)\\)"))) fail("header has no 'shape'");
-  std::stringstream dims(m[1].str());
+  // value text after 'key': in the header's dict literal ("" when absent)
+  auto field = [&](const std::string& key) -> std::string {
+    auto p = header.find("'" + key + "'");
+    if (p == std::string::npos) return "";
+    p = header.find(':', p);
+    if (p == std::string::npos) return "";
+    p = header.find_first_not_of(" ", p + 1);
+    if (p == std::string::npos) return "";
+    char open = header[p];
+    if (open == '\'' || open == '(') {
+      auto end = header.find(open == '(' ? ')' : '\'', p + 1);
+      return end == std::string::npos ? "" : header.substr(p + 1, end - p - 1);
+    }
+    return header.substr(p, header.find_first_of(",}", p) - p);
+  };
+  arr.descr = field("descr");
+  if (arr.descr.empty()) fail("header has no 'descr'");
+  if (field("fortran_order").rfind("True", 0) == 0) fail("Fortran order is not supported (save C-order arrays)");
+  if (header.find("'shape'") == std::string::npos) fail("header has no 'shape'");
+  std::stringstream dims(field("shape"));
   for (std::string tok; std::getline(dims, tok, ',');) {
     tok.erase(0, tok.find_first_not_of(" \t"));
-    if (tok.empty() || tok.find_first_not_of(" \t") == std::string::npos) continue;
-    arr.shape.push_back(std::stoll(tok));
+    if (tok.empty()) continue;
+    try {
+      arr.shape.push_back(std::stoll(tok));
+    } catch (const std::exception&) {
+      fail("malformed 'shape'");
+    }
   }
   if (arr.descr.size() != 3 || arr.descr[0] == '>') fail(fmt::format("unsupported dtype '{}' (little-endian only)", arr.descr));
   std::optional<DType> dtype;

@@ -109,3 +109,27 @@ TEST(Fusion, GenericElementwiseChainAndReductionPrologue) {
 
 }  // namespace
 }  // namespace tmetal::graph
+
+namespace tmetal::graph {
+namespace {
+
+TEST(Fusion, NoElementwiseOfTheFullDomainAfterAReduction) {
+  const char* json = R"({"inputs": ["x"], "outputs": ["s", "y"],
+    "tensors": {"x": {"shape": [4, 8], "dtype": "f32"}},
+    "nodes": [{"name": "e", "op": "exp", "inputs": ["x"], "outputs": ["t"]},
+              {"name": "r", "op": "reduce_sum", "inputs": ["t"], "outputs": ["s"]},
+              {"name": "n", "op": "neg", "inputs": ["t"], "outputs": ["y"]}]})";
+  Graph g = testing::parse(json);
+  Plan p = compile_graph(g, GraphTarget::from_name("m3"));
+  for (const auto& grp : p.groups)
+    if (grp.kind == "row_reduction") {
+      EXPECT_EQ(grp.nodes.size(), 2u);  // exp + reduce_sum; neg of the full-size t is not appended after the reduction
+    }
+  ReferenceGroupRunner runner;
+  auto inputs = random_inputs(g, 5);
+  auto out = execute_plan(p, inputs, runner);
+  EXPECT_EQ(out.at("y").data, run_reference(g, inputs).at("y").data);
+}
+
+}  // namespace
+}  // namespace tmetal::graph
