@@ -8,6 +8,8 @@
 //   std::puts(tmetal::graph::format_report(plan).c_str());
 #pragma once
 
+#include "triton_metal/target.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -105,11 +107,10 @@ std::vector<TensorValue> evaluate_node(const Graph& graph, const Node& node, con
 void write_npy(const std::filesystem::path& path, const Shape& shape, DType dtype, const std::vector<double>& values);
 
 // ---- target ----------------------------------------------------------------------------------------
-enum class Generation { M1 = 1, M2, M3, M4, M5 };
-std::string generation_name(Generation generation);
+using Generation = tmetal::target::Generation;  // generation_name(g) comes from the hardware model
 
-// The few hardware facts the graph level consults. Built in one place (graph_target.cpp) from the
-// hardware model, so every graph decision traces back to it.
+// The few hardware facts the graph level consults, built in one place (graph_target.cpp) from the
+// hardware model (tmetal::target::Target), so every graph decision traces back to it.
 struct GraphTarget {
   std::string name;  // e.g. "apple-m3"
   Generation generation = Generation::M3;
@@ -123,7 +124,10 @@ struct GraphTarget {
   int register_budget_per_thread = 64;  // 32-bit registers a thread may use without losing occupancy
   int matmul_block_m = 64, matmul_block_n = 64, matmul_block_k = 32;  // threadgroup tile for dot
 
-  static GraphTarget from_name(const std::string& name);  // "m1".."m5", "apple-m3", ...; throws on unknown
+  static GraphTarget from_target(const tmetal::target::Target& target);
+  // Any name the hardware model resolves ("m3", "apple-m3-10c", "M3 Max", ...); GraphError if unknown.
+  static GraphTarget from_name(const std::string& name);
+  // The largest base chip of a generation (what "m1".."m5" resolve to).
   static GraphTarget for_generation(Generation generation);
 };
 

@@ -1,51 +1,39 @@
-// GraphTarget: the hardware facts the graph level consults, built in this one place. Until the
-// hardware model (include/triton_metal/target.h) is merged, the facts come from the small table below,
-// which mirrors that model's values (Apple7+ feature tables: 32 KiB threadgroup memory, 32-wide SIMD
-// groups, simdgroup_matrix on every M-series GPU; dynamic caching on M3 and later; bfloat as a type
-// everywhere but not native arithmetic; register budget 208 KiB / (1024 threads x 4 B) = 52 without
-// dynamic caching, 64 with it). After the merge, from_name() resolves through tmetal::target.
+// GraphTarget: the hardware facts the graph level consults, built in this one place from the hardware
+// model (include/triton_metal/target.h): threadgroup memory, SIMD width, dynamic caching, bfloat support,
+// simdgroup_matrix, the register budget per thread, and the f32 matmul tile the GPU lowering will use.
 #include "triton_metal/graph.h"
-
-#include <fmt/core.h>
-
-#include <algorithm>
-#include <cctype>
 
 namespace tmetal::graph {
 
-std::string generation_name(Generation generation) { return fmt::format("M{}", static_cast<int>(generation)); }
-
-GraphTarget GraphTarget::for_generation(Generation generation) {
-  GraphTarget t;
-  t.generation = generation;
-  t.name = fmt::format("apple-m{}", static_cast<int>(generation));
-  t.threadgroup_memory_bytes = 32768;
-  t.simd_width = 32;
-  t.max_threads_per_threadgroup = 1024;
-  t.supports_bfloat = true;
-  t.has_native_bfloat = false;
-  t.supports_simdgroup_matrix = true;
-  t.has_dynamic_caching = generation >= Generation::M3;
-  t.register_budget_per_thread = t.has_dynamic_caching ? 64 : 52;
-  // 2x2 simdgroups, each the largest 8x8-fragment tile within the register budget; K step 32 (both
-  // A and B slices, double buffered, fit in 32 KiB).
-  int sg = t.register_budget_per_thread >= 64 ? 32 : 16;
-  t.matmul_block_m = 2 * sg;
-  t.matmul_block_n = 2 * sg;
-  t.matmul_block_k = 32;
-  return t;
+GraphTarget GraphTarget::from_target(const tmetal::target::Target& t) {
+  GraphTarget g;
+  g.name = t.name();
+  g.generation = t.generation();
+  g.threadgroup_memory_bytes = t.threadgroup_memory_bytes();
+  g.simd_width = t.simd_width();
+  g.max_threads_per_threadgroup = t.max_threads_per_threadgroup();
+  g.has_dynamic_caching = t.has_dynamic_caching();
+  g.supports_bfloat = t.supports_bfloat();
+  g.has_native_bfloat = t.has_native_bfloat();
+  g.supports_simdgroup_matrix = t.supports_simdgroup_matrix();
+  g.register_budget_per_thread = t.register_budget_per_thread();
+  auto tile = t.matmul_tile(tmetal::DType::f32, tmetal::DType::f32);
+  g.matmul_block_m = tile.block_m;
+  g.matmul_block_n = tile.block_n;
+  g.matmul_block_k = tile.block_k;
+  return g;
 }
 
 GraphTarget GraphTarget::from_name(const std::string& name) {
-  std::string n;
-  for (char c : name) n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (n.rfind("apple-", 0) == 0) n = n.substr(6);
-  if (n.size() >= 2 && n[0] == 'm' && n[1] >= '1' && n[1] <= '5' &&
-      (n.size() == 2 || n[2] == '-' || n[2] == '_' || n[2] == ' ')) {
-    GraphTarget t = for_generation(static_cast<Generation>(n[1] - '0'));
-    return t;
+  try {
+    return from_target(tmetal::target::resolve_target(name));
+  } catch (const tmetal::target::UnknownTargetError& e) {
+    throw GraphError(e.what());
   }
-  throw GraphError(fmt::format("unknown target '{}' (targets: m1, m2, m3, m4, m5, or apple-m3 style names)", name));
+}
+
+GraphTarget GraphTarget::for_generation(Generation generation) {
+  return from_name(std::string(tmetal::target::generation_name(generation)));
 }
 
 }  // namespace tmetal::graph

@@ -55,8 +55,8 @@ TEST(Fusion, DecoderOnM1RefusesGenerationGatedPatterns) {
   EXPECT_TRUE(applied(p).empty());
   const FusionDecision* fa = refused(p, "flash_attention");
   ASSERT_NE(fa, nullptr);
-  EXPECT_NE(fa->reason.find("needs M3+ (target apple-m1 is M1)"), std::string::npos) << fa->reason;
-  EXPECT_NE(fa->reason.find("apple-m1 allows 52"), std::string::npos) << fa->reason;
+  EXPECT_NE(fa->reason.find("needs M3+ (target apple-m1-8c is M1)"), std::string::npos) << fa->reason;
+  EXPECT_NE(fa->reason.find("apple-m1-8c allows 52"), std::string::npos) << fa->reason;
   for (const auto& g : p.groups) EXPECT_NE(g.kind, "flash_attention");
   EXPECT_GT(p.traffic.fused_kernels, 5);
   EXPECT_LT(p.traffic.fused_kernels, p.traffic.unfused_kernels);

@@ -55,8 +55,17 @@ TEST(Layout, TransposeMovingTheContiguousAxisStaysAConversion) {
 }
 
 TEST(Layout, TileSizesComeFromTheTarget) {
-  EXPECT_EQ(GraphTarget::from_name("m3").matmul_block_m, 64);
-  EXPECT_EQ(GraphTarget::from_name("m1").matmul_block_m, 32);  // smaller register budget
+  for (const char* name : {"m1", "m3", "m5"}) {
+    auto tile = tmetal::target::resolve_target(name).matmul_tile(tmetal::DType::f32, tmetal::DType::f32);
+    GraphTarget t = GraphTarget::from_name(name);
+    EXPECT_EQ(t.matmul_block_m, tile.block_m) << name;
+    EXPECT_EQ(t.matmul_block_n, tile.block_n) << name;
+    EXPECT_EQ(t.matmul_block_k, tile.block_k) << name;
+  }
+  EXPECT_LT(GraphTarget::from_name("m1").matmul_block_n, GraphTarget::from_name("m3").matmul_block_n);  // smaller register budget
+  EXPECT_EQ(GraphTarget::from_name("m1").register_budget_per_thread, 52);
+  EXPECT_TRUE(GraphTarget::from_name("m3").has_dynamic_caching);
+  EXPECT_FALSE(GraphTarget::from_name("m2").has_dynamic_caching);
   EXPECT_THROW(GraphTarget::from_name("m9"), GraphError);
   EXPECT_EQ(GraphTarget::from_name("Apple-M4").generation, Generation::M4);
 }

@@ -9,7 +9,6 @@
 #include <fmt/core.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -49,15 +48,12 @@ int run(const Options& o) {
   if (o.run && o.reference == o.check) throw tmetal::cli::UsageError("--run needs exactly one of --reference or --check");
   if (!o.run && !o.values_dir.empty()) throw tmetal::cli::UsageError("--values-dir goes with --run --reference");
   if (!o.run && (o.reference || o.check)) throw tmetal::cli::UsageError("--reference and --check go with --run");
-  std::string target_name = o.target;
-  if (target_name.empty()) {
-    const char* env = std::getenv("TRITON_METAL_TARGET");
-    target_name = env ? env : "m3";
-  }
   tg::GraphTarget target;
-  try {
-    target = tg::GraphTarget::from_name(target_name);
+  try {  // --target, else the hardware model's default ($TRITON_METAL_TARGET, the detected GPU, apple-m3)
+    target = o.target.empty() ? tg::GraphTarget::from_target(tmetal::target::default_target()) : tg::GraphTarget::from_name(o.target);
   } catch (const tg::GraphError& e) {
+    throw tmetal::cli::UsageError(e.what());
+  } catch (const tmetal::target::UnknownTargetError& e) {
     throw tmetal::cli::UsageError(e.what());
   }
   tg::Graph graph = tg::load_graph_file(o.model);
@@ -139,7 +135,7 @@ int run(const Options& o) {
 tmetal::cli::RunFunction setup(CLI::App& app) {
   auto o = std::make_shared<Options>();
   app.add_option("model", o->model, "graph JSON file (docs/graph-format.md)")->required();
-  app.add_option("--target", o->target, "target GPU (m1..m5, apple-m3, ...; default $TRITON_METAL_TARGET or m3)");
+  app.add_option("--target", o->target, "target GPU (m1..m5, apple-m3-10c, \"M3 Max\", ...; see `triton-metal targets`; default $TRITON_METAL_TARGET or the detected GPU, else apple-m3)");
   app.add_flag("--report", o->report, "print passes, fusions applied and refused, layouts, kernels, memory, traffic");
   app.add_flag("--explain", o->explain, "print each layout decision with its reason");
   app.add_flag("--dump", o->dump, "print the graph as loaded and after each pass that changed it");
