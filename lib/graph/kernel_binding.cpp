@@ -46,6 +46,26 @@ void epilogue_params(const Graph& g, FusedGroup& grp) {
   }
 }
 
+const Node* norm_in(const Graph& g, const FusedGroup& grp) {
+  for (size_t n : grp.nodes)
+    if (g.nodes[n].op == "rms_norm" || g.nodes[n].op == "layer_norm") return &g.nodes[n];
+  return nullptr;
+}
+
+// Which tensor each pointer argument of a GEMM template reads: A (or the normalized tensor's source),
+// the norm weights, and the epilogue operands recorded by fusion.
+void gemm_args(const Graph& g, const FusedGroup& grp, const Node& mm, nlohmann::json& args, const char* a, const char* b) {
+  const Node* norm = norm_in(g, grp);
+  args[a] = norm ? norm->inputs[0] : mm.inputs[0];
+  args[b] = mm.inputs[1];
+  if (norm && norm->inputs.size() > 1) args["NormW"] = norm->inputs[1];
+  if (norm && norm->inputs.size() > 2) args["NormB"] = norm->inputs[2];
+  for (const auto& e : grp.params.value("epilogue", nlohmann::json::array())) {
+    if (e["kind"] == "bias") args["Bias"] = e["operand"];
+    if (e["kind"] == "binary") args["Other"] = e["operand"];
+  }
+}
+
 }  // namespace
 
 void bind_kernel(FusedGroup& grp, const Graph& g, const GraphTarget& t, const LayoutResult&) {
@@ -82,6 +102,8 @@ void bind_kernel(FusedGroup& grp, const Graph& g, const GraphTarget& t, const La
     p["ROPE_BASE"] = rope ? rope->attrs.value("base", 10000.0) : 10000.0;
     p["TRANSPOSE_K"] = qk->attrs.value("transpose_b", false);
     p["sm_scale"] = sm_scale;
+    p["args"] = {{"Q", captures["leaf:q"]}, {"K", captures["leaf:k"]}, {"V", captures["leaf:v"]}, {"Out", grp.outputs.at(0)}};
+    if (captures.contains("leaf:mask") && mask && mask->op == "add") p["args"]["Mask"] = captures["leaf:mask"];
   } else if (k == "swiglu") {
     const Node* mm = by_name(g, captures, "gate_mm");
     const Tensor& out = g.tensor(mm->outputs[0]);
@@ -96,6 +118,11 @@ void bind_kernel(FusedGroup& grp, const Graph& g, const GraphTarget& t, const La
     p["BLOCK_K"] = t.matmul_block_k;
     p["TRANS_B"] = mm->attrs.value("transpose_b", false);
     if (!p.contains("NORM_PROLOGUE")) p["NORM_PROLOGUE"] = 0;
+    nlohmann::json args = nlohmann::json::object();
+    gemm_args(g, grp, *mm, args, "X", "W1");
+    args["W3"] = by_name(g, captures, "up_mm")->inputs[1];
+    args["Out"] = grp.outputs.at(0);
+    p["args"] = args;
   } else if (k == "matmul" || k == "matmul_bias_act" || k == "matmul_gelu") {
     const Node* mm = by_name(g, captures, "mm");
     for (size_t n : grp.nodes)
@@ -120,6 +147,11 @@ void bind_kernel(FusedGroup& grp, const Graph& g, const GraphTarget& t, const La
     }
     epilogue_params(g, grp);
     if (!p.contains("NORM_PROLOGUE")) p["NORM_PROLOGUE"] = 0;
+    nlohmann::json args = nlohmann::json::object();
+    gemm_args(g, grp, *mm, args, "A", "B");
+    if (k == "matmul_bias_act") args["Bias"] = captures["leaf:bias"];
+    args["C"] = g.nodes[grp.nodes.back()].outputs[0];
+    p["args"] = args;
   } else if (k == "conv2d" || k == "conv_bn_relu") {
     const Node* conv = k == "conv2d" ? &first : by_name(g, captures, "conv");
     const Tensor& x = g.tensor(conv->inputs[0]);
@@ -155,8 +187,21 @@ void bind_kernel(FusedGroup& grp, const Graph& g, const GraphTarget& t, const La
     p["BLOCK_K"] = t.matmul_block_k;
     epilogue_params(g, grp);
     if (k == "conv_bn_relu") p["ACTIVATION"] = 1;
+    nlohmann::json args = {{"X", conv->inputs[0]}, {"Wt", conv->inputs[1]}, {"Out", g.nodes[grp.nodes.back()].outputs[0]}};
+    if (conv->inputs.size() == 3) args["Bias"] = conv->inputs[2];
+    if (captures.contains("leaf:residual")) args["Residual"] = captures["leaf:residual"];
+    if (const Node* bn = by_name(g, captures, "bn")) {
+      args["BN_scale"] = bn->inputs[1];
+      args["BN_shift"] = bn->inputs[2];
+      args["BN_mean"] = bn->inputs[3];
+      args["BN_var"] = bn->inputs[4];
+    }
     for (const auto& e : p.value("epilogue", nlohmann::json::array()))
-      if (e["kind"] == "binary" && e["op"] == "add") p["HAS_RESIDUAL"] = true;
+      if (e["kind"] == "binary" && e["op"] == "add") {
+        p["HAS_RESIDUAL"] = true;
+        args["Residual"] = e["operand"];
+      }
+    p["args"] = args;
   } else if (k == "elementwise_chain" || k == "row_reduction") {
     grp.kernel_template = "generated:" + k;
     p["entry"] = k == "elementwise_chain" ? "fused_elementwise" : "fused_row_reduction";
@@ -195,6 +240,11 @@ void bind_kernel(FusedGroup& grp, const Graph& g, const GraphTarget& t, const La
     if (first.op == "concat") p["launches"] = first.inputs.size();
     if (first.op == "rope" || first.op == "embedding") p["DIM"] = g.tensor(first.outputs[0]).shape.back();
     if (first.op == "rope") p["BLOCK_R"] = 16;
+    nlohmann::json args = nlohmann::json::object();
+    if (!first.inputs.empty()) args["X"] = first.inputs[0];
+    if (first.op == "embedding") args = {{"Table", first.inputs[0]}, {"Ids", first.inputs[1]}};
+    args["Out"] = first.outputs[0];
+    p["args"] = args;
     if (first.op == "max_pool2d") p["IS_MAX"] = true;
     if (first.op == "avg_pool2d") p["IS_MAX"] = false;
   }

@@ -84,6 +84,30 @@ TEST(Plan, JsonAndKernelSources) {
     EXPECT_NE(src.source.find("def " + src.entry + "("), std::string::npos) << grp.name;
     if (grp.kind == "flash_attention") { EXPECT_EQ(src.constexprs["CAUSAL"], true); }
   }
+  // every pointer argument names a tensor the group reads or writes
+  for (const char* name : {"llama_block_small", "resnet_block_small", "mlp_gelu_small"})
+    for (const char* target : {"m1", "m3"}) {
+      Plan q = compile_graph(testing::example(name), GraphTarget::from_name(target));
+      for (const auto& grp : q.groups) {
+        if (!grp.params.contains("args")) continue;
+        for (const auto& [arg, tensor] : grp.params["args"].items()) {
+          bool known = std::count(grp.inputs.begin(), grp.inputs.end(), tensor.get<std::string>()) ||
+                       std::count(grp.outputs.begin(), grp.outputs.end(), tensor.get<std::string>());
+          EXPECT_TRUE(known) << name << " " << grp.name << " " << arg << " = " << tensor;
+        }
+      }
+    }
+  for (const auto& grp : p.groups) {
+    if (grp.kind == "flash_attention") {
+      EXPECT_EQ(grp.params["args"]["Q"], "q_heads");
+      EXPECT_EQ(grp.params["args"]["K"], "k_heads");
+      EXPECT_EQ(grp.params["args"]["V"], "v_heads");
+    }
+    if (grp.kind == "swiglu") {
+      EXPECT_EQ(grp.params["args"]["X"], "resid_attn");  // the rms_norm prologue reads the residual stream
+      EXPECT_EQ(grp.params["args"]["NormW"], "g_mlp");
+    }
+  }
   FusedGroup bogus = p.groups[0];
   bogus.kernel_template = "missing.py";
   EXPECT_THROW(kernel_source_for(p, bogus, default_kernels_dir()), GraphError);

@@ -7,6 +7,8 @@ import sys
 
 import numpy as np
 
+sys.dont_write_bytecode = True  # keep kernels/ free of __pycache__
+
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import triton_numpy as tn  # noqa: E402
 
