@@ -3,6 +3,8 @@
 #include "fusion_patterns.h"
 #include "test_graphs.h"
 
+#include <cmath>
+
 namespace tmetal::graph {
 namespace {
 
@@ -129,6 +131,46 @@ TEST(Fusion, NoElementwiseOfTheFullDomainAfterAReduction) {
   auto inputs = random_inputs(g, 5);
   auto out = execute_plan(p, inputs, runner);
   EXPECT_EQ(out.at("y").data, run_reference(g, inputs).at("y").data);
+}
+
+}  // namespace
+}  // namespace tmetal::graph
+
+namespace tmetal::graph {
+namespace {
+
+TEST(Fusion, MatmulGeluAndSwigluPredicate) {
+  const char* json = R"({"inputs": ["x", "z"], "outputs": ["y", "s"],
+    "tensors": {"x": {"shape": [4, 8], "dtype": "f32"}, "z": {"shape": [4, 8], "dtype": "f32"},
+                "w": {"shape": [8, 8], "dtype": "f32", "data": [)"
+                     "1,2,3,4,5,6,7,8, 1,2,3,4,5,6,7,8, 1,2,3,4,5,6,7,8, 1,2,3,4,5,6,7,8, 1,2,3,4,5,6,7,8, 1,2,3,4,5,6,7,8,"
+                     R"(1,2,3,4,5,6,7,8, 1,2,3,4,5,6,7,8]}},
+    "nodes": [{"name": "mm", "op": "matmul", "inputs": ["x", "w"], "outputs": ["h"]},
+              {"name": "g", "op": "gelu", "inputs": ["h"], "outputs": ["y"], "attrs": {"approximate": "tanh"}},
+              {"name": "m1", "op": "matmul", "inputs": ["x", "w"], "outputs": ["a"], "attrs": {"alpha": 0.5}},
+              {"name": "act", "op": "silu", "inputs": ["a"], "outputs": ["sa"]},
+              {"name": "m3", "op": "matmul", "inputs": ["z", "w"], "outputs": ["b"]},
+              {"name": "gate", "op": "mul", "inputs": ["sa", "b"], "outputs": ["s"]}]})";
+  Graph g = testing::parse(json);
+  Plan p = compile_graph(g, GraphTarget::from_name("m3"));
+  bool gelu = false, swiglu_refused = false;
+  for (const auto& f : p.fusions) {
+    if (f.pattern == "matmul_gelu" && f.applied) gelu = true;
+    if (f.pattern == "swiglu" && !f.applied) {
+      swiglu_refused = true;
+      EXPECT_NE(f.reason.find("the two matmuls read different activations ('x' and 'z')"), std::string::npos) << f.reason;
+    }
+  }
+  EXPECT_TRUE(gelu);
+  EXPECT_TRUE(swiglu_refused);
+  for (const auto& grp : p.groups)
+    if (grp.kind == "matmul_gelu") { EXPECT_EQ(grp.params["ACTIVATION"], 3); }  // gelu, tanh form
+  ReferenceGroupRunner runner;
+  auto inputs = random_inputs(g, 2);
+  auto out = execute_plan(p, inputs, runner);
+  auto ref = run_reference(g, inputs);
+  for (const char* name : {"y", "s"})
+    for (size_t i = 0; i < ref.at(name).data.size(); ++i) EXPECT_NEAR(out.at(name).data[i], ref.at(name).data[i], 1e-9 * (1 + std::fabs(ref.at(name).data[i])));
 }
 
 }  // namespace
