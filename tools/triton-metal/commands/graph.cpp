@@ -1,0 +1,157 @@
+// `triton-metal graph`: loads an operator graph (docs/graph-format.md), optimizes it for a target,
+// and prints the report (--report), layout reasons (--explain) or the graph around each pass (--dump);
+// writes the execution plan and kernel sources (--emit-dir); runs it (--run --reference on the float64
+// reference; --run --check needs the kernel compiler and a Device).
+#include "command_registry.h"
+
+#include "triton_metal/graph.h"
+
+#include <fmt/core.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+struct Options {
+  std::string model;
+  std::string target;
+  bool report = false, explain = false, dump = false, no_fuse = false, no_optimize = false;
+  bool run = false, reference = false, check = false;
+  std::string passes, emit_dir, kernels_dir, values_dir;
+  uint64_t seed = 1;
+};
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');)
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+void print_checksums(const tmetal::graph::Graph& g, const tmetal::graph::Values& values) {
+  for (const auto& name : g.outputs) {
+    const auto& v = values.at(name);
+    double sum = 0, abs_sum = 0;
+    for (double x : v.data) {
+      sum += x;
+      abs_sum += std::fabs(x);
+    }
+    fmt::print("output {} {}: sum {:.9g} abs_sum {:.9g}\n", name, tmetal::graph::shape_str(v.shape), sum, abs_sum);
+  }
+}
+
+int run(const Options& o) {
+  namespace tg = tmetal::graph;
+  if (o.run && o.reference == o.check) throw tmetal::cli::UsageError("--run needs exactly one of --reference or --check");
+  if (!o.run && !o.values_dir.empty()) throw tmetal::cli::UsageError("--values-dir goes with --run --reference");
+  if (!o.run && (o.reference || o.check)) throw tmetal::cli::UsageError("--reference and --check go with --run");
+  tg::GraphTarget target;
+  try {  // --target, else the hardware model's default ($TRITON_METAL_TARGET, the detected GPU, apple-m3)
+    target = o.target.empty() ? tg::GraphTarget::from_target(tmetal::target::default_target()) : tg::GraphTarget::from_name(o.target);
+  } catch (const tg::GraphError& e) {
+    throw tmetal::cli::UsageError(e.what());
+  } catch (const tmetal::target::UnknownTargetError& e) {
+    throw tmetal::cli::UsageError(e.what());
+  }
+  tg::Graph graph = tg::load_graph_file(o.model);
+  tg::CompileOptions options;
+  options.fuse = !o.no_fuse;
+  options.optimize = !o.no_optimize;
+  options.passes = split(o.passes);
+  if (o.dump) {
+    fmt::print("// graph as loaded\n{}", tg::print_graph(graph));
+    options.after_pass = [](const tg::PassLog& log, const tg::Graph& g) {
+      fmt::print("// after {} ({} change{})\n", log.pass, log.changes.size(), log.changes.size() == 1 ? "" : "s");
+      for (const auto& c : log.changes) fmt::print("//   {}\n", c);
+      if (!log.changes.empty()) fmt::print("{}", tg::print_graph(g));
+    };
+  }
+  tg::Plan plan = tg::compile_graph(graph, target, options);
+  bool any = o.dump || o.explain || !o.emit_dir.empty() || o.run;
+  if (o.report || !any) fmt::print("{}", tg::format_report(plan));
+  if (o.explain) fmt::print("{}", tg::format_layout_explanation(plan));
+  if (!o.emit_dir.empty()) {
+    std::filesystem::path dir(o.emit_dir);
+    std::filesystem::create_directories(dir / "kernels");
+    std::filesystem::path kernels = o.kernels_dir.empty() ? tg::default_kernels_dir() : std::filesystem::path(o.kernels_dir);
+    auto json = tg::plan_to_json(plan);
+    for (size_t i = 0; i < plan.groups.size(); ++i) {
+      if (!plan.groups[i].launches_kernel) continue;
+      auto src = tg::kernel_source_for(plan, plan.groups[i], kernels);
+      std::ofstream(dir / "kernels" / src.file_name) << src.source;
+      json["groups"][i]["source"] = "kernels/" + src.file_name;
+      json["groups"][i]["entry"] = src.entry;
+      json["groups"][i]["constexprs"] = src.constexprs;
+    }
+    if (std::filesystem::exists(kernels / "epilogue.py"))  // helpers the GEMM templates import
+      std::filesystem::copy_file(kernels / "epilogue.py", dir / "kernels" / "epilogue.py", std::filesystem::copy_options::overwrite_existing);
+    std::ofstream(dir / "plan.json") << json.dump(2) << "\n";
+    std::ofstream(dir / "graph.optimized.json") << tg::graph_to_json(plan.graph).dump(1) << "\n";
+    fmt::print("wrote {} (plan.json, graph.optimized.json, {} kernel sources)\n", dir.string(), plan.traffic.fused_kernels);
+  }
+  if (o.run && o.check)
+    throw std::runtime_error(
+        "--run --check needs the kernel compiler (front end, GPU lowering, MSL emission) and a Device, which are not built yet; "
+        "use --run --reference for the float64 reference");
+  if (o.run && o.reference) {
+    auto inputs = tg::random_inputs(plan.graph, o.seed);
+    auto reference = tg::run_reference(graph, inputs);
+    fmt::print("float64 reference, random inputs (seed {}):\n", o.seed);
+    print_checksums(graph, reference);
+    if (!o.values_dir.empty()) {  // every tensor of the optimized graph, as f32 .npy files
+      std::filesystem::create_directories(o.values_dir);
+      for (const auto& [name, value] : tg::run_reference(plan.graph, inputs))
+        tg::write_npy(std::filesystem::path(o.values_dir) / (name + ".npy"), value.shape, tg::DType::F32, value.data);
+    }
+    tg::ReferenceGroupRunner runner;
+    auto planned = tg::execute_plan(plan, inputs, runner);
+    // Passes round folded weights to their dtype, so compare with a dtype-fit tolerance relative to the
+    // output's magnitude.
+    double worst = 0;
+    for (const auto& name : graph.outputs) {
+      const auto& a = reference.at(name).data;
+      const auto& b = planned.at(name).data;
+      double scale = 1e-30, diff = 0;
+      for (size_t i = 0; i < a.size(); ++i) {
+        if (std::isinf(a[i]) && a[i] == b[i]) continue;
+        scale = std::max(scale, std::fabs(a[i]));
+        diff = std::max(diff, std::fabs(a[i] - b[i]));
+      }
+      worst = std::max(worst, diff / scale);
+    }
+    auto dtype = graph.tensor(graph.outputs[0]).dtype;
+    double tol = dtype == tg::DType::F16 ? 2e-3 : dtype == tg::DType::BF16 ? 2e-2 : 1e-5;
+    fmt::print("plan ({} kernels, pooled buffers) run group by group in float64: max difference {:.3g} of the output magnitude "
+               "from the unoptimized graph (tolerance {:.0e})\n",
+               plan.traffic.fused_kernels, worst, tol);
+    if (!(worst <= tol)) throw std::runtime_error(fmt::format("the optimized plan differs from the graph by {:.3g}", worst));
+  }
+  return 0;
+}
+
+tmetal::cli::RunFunction setup(CLI::App& app) {
+  auto o = std::make_shared<Options>();
+  app.add_option("model", o->model, "graph JSON file (docs/graph-format.md)")->required();
+  app.add_option("--target", o->target, "target GPU (m1..m5, apple-m3-10c, \"M3 Max\", ...; see `triton-metal targets`; default $TRITON_METAL_TARGET or the detected GPU, else apple-m3)");
+  app.add_flag("--report", o->report, "print passes, fusions applied and refused, layouts, kernels, memory, traffic");
+  app.add_flag("--explain", o->explain, "print each layout decision with its reason");
+  app.add_flag("--dump", o->dump, "print the graph as loaded and after each pass that changed it");
+  app.add_option("--passes", o->passes, "comma-separated graph passes to run instead of the whole pipeline");
+  app.add_flag("--no-fuse", o->no_fuse, "one kernel per op (the unfused reference mode)");
+  app.add_flag("--no-optimize", o->no_optimize, "skip the graph passes");
+  app.add_option("--emit-dir", o->emit_dir, "write plan.json, the optimized graph and each kernel's Triton source here");
+  app.add_option("--kernels-dir", o->kernels_dir, "folder of the Triton-language kernel templates (default: the repository's kernels/)");
+  app.add_flag("--run", o->run, "run the graph on random inputs (with --reference or --check)");
+  app.add_flag("--reference", o->reference, "with --run: float64 reference executor, output checksums, plan check");
+  app.add_flag("--check", o->check, "with --run: run fused kernels on the default Device and compare (needs the kernel compiler)");
+  app.add_option("--seed", o->seed, "seed of the random inputs");
+  app.add_option("--values-dir", o->values_dir, "with --run --reference: write every tensor of the optimized graph as .npy here");
+  return [o] { return run(*o); };
+}
+
+tmetal::cli::CommandRegistration reg{"graph", "optimize, fuse and plan an operator graph (JSON) for a target", setup};
+
+}  // namespace
