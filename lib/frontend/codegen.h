@@ -47,7 +47,7 @@ class CodeGen {
   void stmt(const Stmt& s);
   void assign(const Expr& target, const TValue& v);
   // `tail`: the else branch is the rest of the function (early-exit form), so returns in it are fine.
-  void gen_if(const Stmt& s, const StmtPtr* then_b, const StmtPtr* then_e, const StmtPtr* else_b, const StmtPtr* else_e, bool tail);
+  void gen_if(const Stmt& s, const TValue& cond, const StmtPtr* then_b, const StmtPtr* then_e, const StmtPtr* else_b, const StmtPtr* else_e, bool tail);
   void gen_for(const Stmt& s);
   void gen_while(const Stmt& s);
   void collect_assigned(const StmtList& body, std::set<std::string>& out);
@@ -93,6 +93,7 @@ class CodeGen {
   bool has_return_values_ = false;
   int loop_depth_ = 0;
   int call_depth_ = 0;
+  int64_t statements_ = 0;  // statements generated, bounded so unrolling cannot run away
   struct Generated {
     std::string symbol;
     std::vector<FType> results;

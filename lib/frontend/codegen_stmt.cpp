@@ -24,7 +24,7 @@ void CodeGen::stmts(const StmtPtr* begin, const StmtPtr* end) {
         }
         continue;
       }
-      gen_if(s, s.body.data(), s.body.data() + s.body.size() - 1, it + 1, end, true);
+      gen_if(s, c, s.body.data(), s.body.data() + s.body.size() - 1, it + 1, end, true);
       returned_ = true;
       return;
     }
@@ -50,6 +50,7 @@ void CodeGen::assign(const Expr& target, const TValue& v) {
 
 void CodeGen::stmt(const Stmt& s) {
   S_.pos = s.pos;
+  if (++statements_ > 200000) throw CompileError(s.pos, "the kernel is too large after unrolling static_range loops and inlining (over 200000 statements)");
   switch (s.kind) {
     case Stmt::Kind::Expr:
       if (s.value->kind == Expr::Kind::Str && !s.value->fstring) return;  // docstring
@@ -86,7 +87,7 @@ void CodeGen::stmt(const Stmt& s) {
         stmts(taken.data(), taken.data() + taken.size());
         return;
       }
-      gen_if(s, s.body.data(), s.body.data() + s.body.size(), s.orelse.data(), s.orelse.data() + s.orelse.size(), false);
+      gen_if(s, c, s.body.data(), s.body.data() + s.body.size(), s.orelse.data(), s.orelse.data() + s.orelse.size(), false);
       return;
     }
     case Stmt::Kind::For: return gen_for(s);
@@ -166,9 +167,9 @@ static bool same_value(const TValue& a, const TValue& b) {
   }
 }
 
-void CodeGen::gen_if(const Stmt& s, const StmtPtr* then_b, const StmtPtr* then_e, const StmtPtr* else_b, const StmtPtr* else_e, bool tail) {
+void CodeGen::gen_if(const Stmt& s, const TValue& cond, const StmtPtr* then_b, const StmtPtr* then_e, const StmtPtr* else_b, const StmtPtr* else_e, bool tail) {
   S_.pos = s.test->pos;
-  TValue c = S_.to_bool(expr(*s.test));
+  TValue c = S_.to_bool(cond);
   if (c.type.is_tensor()) throw CompileError(s.test->pos, "the condition of an 'if' must be a scalar, not a tensor (use tl.where for elementwise choices)");
   S_.locate();
   ir::Location loc = b_.loc();

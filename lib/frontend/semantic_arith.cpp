@@ -83,9 +83,16 @@ TValue Semantic::constant(const TValue& number, FType type) {
   FType e = type.element();
   if (!e.is_scalar_kind()) fail("cannot make a pointer constant");
   double fv = number.kind == TValue::Kind::Float ? number.f : number.kind == TValue::Kind::Bool ? number.b : static_cast<double>(number.i);
-  int64_t iv = number.kind == TValue::Kind::Float ? static_cast<int64_t>(number.f) : number.kind == TValue::Kind::Bool ? number.b : number.i;
+  int64_t iv = number.kind == TValue::Kind::Bool ? number.b : number.i;
   if (number.kind == TValue::Kind::Float && e.is_int()) {
-    if (!std::isfinite(number.f)) fail("cannot convert a non-finite float to an integer");
+    if (!std::isfinite(number.f) || std::fabs(number.f) >= 9.2e18) fail(fmt::format("cannot convert the float {} to {}", number.f, dt_name(e.dt)));
+    iv = static_cast<int64_t>(number.f);
+  }
+  if (e.is_int() && e.dt != DT::I1 && dt_bits(e.dt) < 64) {  // store the value wrapped to the type's width
+    int bits = dt_bits(e.dt);
+    uint64_t u = static_cast<uint64_t>(iv) & ((uint64_t{1} << bits) - 1);
+    uint64_t sign = uint64_t{1} << (bits - 1);
+    iv = static_cast<int64_t>((u ^ sign) - sign);
   }
   ir::Value* v = e.is_float() ? b_.constant_float(fv, type.ir_type()) : b_.constant_int(e.dt == DT::I1 ? (iv != 0) : iv, type.ir_type());
   return TValue::tensor(v, std::move(type));

@@ -61,6 +61,17 @@ TEST(Robustness, MalformedSourceGivesDiagnostics) {
   expect_diagnostic(std::string(kHead) + "    y = *x\n");
   expect_diagnostic(std::string(kHead) + "    y = tl.make_block_ptr(x, (4,), (1,), (0,), (6,), (0,))\n");
   expect_diagnostic(std::string(kHead) + "    tl.atomic_and(x, 1.0)\n");
+  // Found by fuzz_frontend: a non-finite float constant was converted to an integer (UB) even when the
+  // constant's type is a float; now only int targets convert, and non-finite values are an error there.
+  expect_diagnostic(std::string(kHead) + "    y = tl.full([4], float('inf'), tl.int32)\n");
+  expect_diagnostic(std::string(kHead) + "    y = tl.full([4], 1e30, tl.int64)\n");
+  expect_diagnostic(std::string(kHead) + "    for i in tl.static_range(4000):\n        for j in tl.static_range(4000):\n            y = i + j\n");
+}
+
+TEST(Robustness, NonFiniteFloatConstantsCompile) {
+  Specialization spec;
+  spec.args["x"] = ArgSpec{"*fp32", 1};
+  EXPECT_NO_THROW(compile_tile_ir(std::string(kHead) + "    tl.store(x + tl.arange(0, 4), tl.full([4], -float('inf'), tl.float32))\n", "f.py", "k", spec));
 }
 
 TEST(Robustness, UnknownKernelAndBadSpecialization) {

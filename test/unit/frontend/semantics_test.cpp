@@ -113,3 +113,12 @@ TEST(Semantics, ImportSpellingsAreEquivalent) {
   spec.parse_signature("x_ptr=*fp32");
   EXPECT_NO_THROW(compile_tile_ir(src, "j.py", "k", spec));
 }
+
+TEST(Semantics, IfConditionIsEvaluatedOnceAndUnchangedValuesFlowThrough) {
+  std::string ir = compile("    y = tl.load(x_ptr)\n    if tl.atomic_add(x_ptr, 1) > 3:\n        y = y * 2\n        w = 5\n    tl.store(x_ptr, y)\n", "x_ptr=*i32, n=i32", "x_ptr, n", false);
+  size_t first = ir.find("tt.atomic_rmw");
+  ASSERT_NE(first, std::string::npos) << ir;
+  EXPECT_EQ(ir.find("tt.atomic_rmw", first + 1), std::string::npos) << ir;  // the condition's side effect happens once
+  EXPECT_TRUE(has(ir, "= scf.if %")) << ir;
+  EXPECT_TRUE(has(ir, "scf.yield %0")) << ir;  // else branch yields the unchanged value
+}
