@@ -93,8 +93,12 @@ void Emitter::emit_relayout(ir::Operation& op) {
   if (local) {
     bool identity = true;
     for (int64_t k = 0; k < rr; ++k) identity = identity && map[k] == k;
+    bool constant = true;
+    for (int64_t k = 0; k < rr; ++k) constant = constant && map[k] == map[0];
     if (identity) {
       line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[k];  // same registers", rr, name, name_of(src)));
+    } else if (constant) {
+      line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[{}];  // one register broadcast in each thread", rr, name, name_of(src), map[0]));
     } else {
       std::vector<std::string> parts;
       for (int64_t k = 0; k < rr; ++k) parts.push_back(fmt::format("{}[{}] = {}[{}];", name, k, name_of(src), map[k]));
