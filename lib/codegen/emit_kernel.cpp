@@ -299,8 +299,13 @@ void Emitter::emit_for(ir::Operation& op) {
   }
   std::string iv = define(body.argument(0), "iter");
   std::string ty = reg_type(body.argument(0)->type());
-  open(fmt::format("for ({} {} = {}; {} < {}; {} += {})", ty, iv, name_of(op.operand(0)), iv, name_of(op.operand(1)), iv,
-                   name_of(op.operand(2))));
+  // range(lb, ub, step) with a step of either sign (a step known positive keeps the plain bound test).
+  const ir::Operation* step_def = op.operand(2)->defining_op();
+  bool positive = step_def && step_def->is(ir::OpCode::Constant) && step_def->attr("value") &&
+                  step_def->attr("value")->is<ir::IntAttr>() && step_def->attr("value")->get<ir::IntAttr>().value > 0;
+  std::string ub = name_of(op.operand(1)), st = name_of(op.operand(2));
+  std::string cond = positive ? fmt::format("{} < {}", iv, ub) : fmt::format("({0} > 0 ? {1} < {2} : {1} > {2})", st, iv, ub);
+  open(fmt::format("for ({} {} = {}; {}; {} += {})", ty, iv, name_of(op.operand(0)), cond, iv, st));
   for (auto& inner : body.ops()) {
     if (inner->is(ir::OpCode::Yield)) {
       for (size_t i = 0; i < n; ++i)

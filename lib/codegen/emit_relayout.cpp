@@ -62,17 +62,30 @@ void Emitter::emit_relayout(ir::Operation& op) {
   int64_t threads = static_cast<int64_t>(options_.lowering.num_warps) * options_.lowering.simd_width;
   int64_t rr = regs(r), sr = regs(src);
   // Does every thread hold what it needs, at a register index that is the same function of k everywhere?
-  std::vector<int64_t> map(rr, -1);
+  // Register offsets do not depend on the thread: computed once; a flat table maps source elements to registers.
+  auto offsets = [](const gpu::BlockedLayout& l, const std::vector<int64_t>& shape, int64_t n) {
+    std::vector<std::vector<int64_t>> out;
+    for (int64_t k = 0; k < n; ++k) out.push_back(l.register_offset(shape, k));
+    return out;
+  };
+  auto soff = offsets(sl, sshape, sr), roff = offsets(rl, rshape, rr);
+  std::vector<int64_t> map(rr, -1), have(src->type().num_elements(), -1), slin(sr);
+  std::vector<int64_t> c(rshape.size()), scoord(sshape.size());
   bool local = true;
   for (int64_t t = 0; t < threads && local; ++t) {
     int64_t lane = t % options_.lowering.simd_width, simd = t / options_.lowering.simd_width;
-    std::unordered_map<int64_t, int64_t> have;
-    for (int64_t k = 0; k < sr; ++k) have.emplace(linear_index(sshape, sl.coordinates(sshape, lane, simd, k)), k);
-    for (int64_t k = 0; k < rr && local; ++k) {
-      auto it = have.find(linear_index(sshape, source_coords(op, rl.coordinates(rshape, lane, simd, k))));
-      if (it == have.end() || (map[k] >= 0 && map[k] != it->second)) local = false;
-      else map[k] = it->second;
+    for (int64_t k = 0; k < sr; ++k) {
+      for (size_t d = 0; d < sshape.size(); ++d) scoord[d] = sl.thread_base(static_cast<int>(d), lane, simd) % sshape[d] + soff[k][d];
+      slin[k] = linear_index(sshape, scoord);
+      if (have[slin[k]] < 0) have[slin[k]] = k;
     }
+    for (int64_t k = 0; k < rr && local; ++k) {
+      for (size_t d = 0; d < rshape.size(); ++d) c[d] = rl.thread_base(static_cast<int>(d), lane, simd) % rshape[d] + roff[k][d];
+      int64_t want = have[linear_index(sshape, source_coords(op, c))];
+      if (want < 0 || (map[k] >= 0 && map[k] != want)) local = false;
+      else map[k] = want;
+    }
+    for (int64_t k = 0; k < sr; ++k) have[slin[k]] = -1;
   }
   if (ptr_base_.count(src)) set_base(op, r, ptr_base_[src]);
   std::string name = define(r);
@@ -80,8 +93,12 @@ void Emitter::emit_relayout(ir::Operation& op) {
   if (local) {
     bool identity = true;
     for (int64_t k = 0; k < rr; ++k) identity = identity && map[k] == k;
+    bool constant = true;
+    for (int64_t k = 0; k < rr; ++k) constant = constant && map[k] == map[0];
     if (identity) {
       line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[k];  // same registers", rr, name, name_of(src)));
+    } else if (constant) {
+      line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[{}];  // one register broadcast in each thread", rr, name, name_of(src), map[0]));
     } else {
       std::vector<std::string> parts;
       for (int64_t k = 0; k < rr; ++k) parts.push_back(fmt::format("{}[{}] = {}[{}];", name, k, name_of(src), map[k]));

@@ -377,8 +377,8 @@ class Interp {
         std::vector<TV> carried;
         for (size_t i = 0; i < n; ++i) carried.push_back(get(op.operand(3 + i)));
         const ir::Block& body = op.body();
-        if (step <= 0) fail(op, "loop step must be positive");
-        for (double iv = lb; iv < ub; iv += step) {
+        if (step == 0) fail(op, "loop step is zero");
+        for (double iv = lb; step > 0 ? iv < ub : iv > ub; iv += step) {
           TV t;
           t.v = {iv};
           env_[body.argument(0)] = t;

@@ -126,6 +126,19 @@ TEST_P(Ops, RowAndColumnReductionsOnTheShufflePath) {
   }
 }
 
+TEST_P(Ops, LoopWithARuntimeNegativeStep) {
+  auto k = compile_ops("countdown", "x_ptr=*fp32, y_ptr=*fp32, n=i32, step=i32", "", GetParam());
+  interp::HostArray x("f32", 640), y("f32", 64);
+  x.fill_random(191);
+  for (int step : {-1, -3, 2}) {
+    launch(k, emulator(), {1, 1, 1}, {arg(x), arg(y), KernelArg::scalar(9), KernelArg::scalar(step)});
+    std::vector<double> want(64, 0);
+    for (int i = 9; step > 0 ? i < 0 : i > 0; i += step)
+      for (int e = 0; e < 64; ++e) want[e] = want[e] * 0.5 + x.get(i * 64 + e);
+    EXPECT_TRUE(matches(y, want, 1e-6)) << "step " << step;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Targets, Ops, ::testing::Values("m1", "m3"));
 
 }  // namespace

@@ -64,3 +64,12 @@ def reduce_2d(x_ptr, rows_ptr, cols_ptr, M, N, R: tl.constexpr, C: tl.constexpr)
     x = tl.load(x_ptr + r[:, None] * N + c[None, :], mask=m, other=0.0)
     tl.store(rows_ptr + r, tl.sum(x, axis=1) + tl.max(tl.where(m, x, -1.0e30), axis=1), mask=r < M)
     tl.store(cols_ptr + c, tl.sum(x, axis=0) - tl.min(tl.where(m, x, 1.0e30), axis=0), mask=c < N)
+
+
+@triton.jit
+def countdown(x_ptr, y_ptr, n, step):
+    offs = tl.arange(0, 64)
+    acc = tl.zeros([64], dtype=tl.float32)
+    for i in range(n, 0, step):
+        acc = acc * 0.5 + tl.load(x_ptr + i * 64 + offs)
+    tl.store(y_ptr + offs, acc)
