@@ -71,12 +71,19 @@ void Emitter::emit_store(ir::Operation& op) {
     if (!bf16) return fmt::format("{}({})", st, x);
     return target_.supports_bfloat() ? fmt::format("bfloat({})", x) : fmt::format("tm_bf16_bits({})", x);
   };
+  // Every thread of the program holds scalars, and replicated threads hold copies of tensor elements: only one
+  // thread stores each element (thread 0 for scalars, the owner of the element otherwise), as Triton does, so a
+  // load-modify-store of the same address is not applied once per replica.
   if (!ptr_v->type().is_tensor()) {
     std::string s = fmt::format("*{} = {};", name_of(ptr_v), conv(name_of(val)));
-    line(mask ? fmt::format("if ({}) {}", name_of(mask), s) : s);
+    line(mask ? fmt::format("if ((tm_tid == 0) && {}) {}", name_of(mask), s) : fmt::format("if (tm_tid == 0) {}", s));
     return;
   }
   if (val->type().is_tensor() && !(layout(val) == layout(ptr_v))) fail(op, "store of a value whose layout differs from its pointers'");
+  const std::string own = owner(ptr_v);
+  auto guarded = [&](const std::string& stmt, const std::string& k) {
+    return mask ? fmt::format("if ({} && {}) {}", own, elem(mask, k), stmt) : fmt::format("if ({}) {}", own, stmt);
+  };
   int64_t R = regs(ptr_v);
   int64_t v = gpu::access_vector_width(axes_, op, options_.lowering);
   if (v > 1 && R % v == 0) {
@@ -85,15 +92,15 @@ void Emitter::emit_store(ir::Operation& op) {
     std::vector<std::string> parts;
     for (int64_t i = 0; i < v; ++i) parts.push_back(conv(elem(val, fmt::format("k + {}", i))));
     std::string s = fmt::format("*reinterpret_cast<device {}*>({}) = {}({});", vt, ptr(ptr_v, "k"), vt, fmt::join(parts, ", "));
-    line(mask ? fmt::format("if ({}) {}", elem(mask, "k"), s) : s);
+    line(guarded(s, "k"));
     close();
     return;
   }
   std::string s = fmt::format("*{} = {};", ptr(ptr_v, "k"), conv(elem(val, "k")));
   if (mask)
-    line(fmt::format("for (int k = 0; k < {}; ++k) if ({}) {}", R, elem(mask, "k"), s));
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}", R, guarded(s, "k")));
   else
-    line(fmt::format("for (int k = 0; k < {}; ++k) {}", R, s));
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}", R, guarded(s, "k")));
 }
 
 void Emitter::emit_block_ptr(ir::Operation& op) {
@@ -144,7 +151,9 @@ void Emitter::emit_block_access(ir::Operation& op) {
     line(cond.empty() ? fmt::format("{}[k] = {};", name, read) : fmt::format("{}[k] = ({}) ? {} : {};", name, cond, read, pad));
   } else {
     std::string v = !bf16 ? fmt::format("{}({}[k])", st, name) : target_.supports_bfloat() ? fmt::format("bfloat({}[k])", name) : fmt::format("tm_bf16_bits({}[k])", name);
-    line(cond.empty() ? fmt::format("*{} = {};", p, v) : fmt::format("if ({}) *{} = {};", cond, p, v));
+    // Replicated threads hold copies: only the owner of each element stores it.
+    std::string guard = cond.empty() ? owner(t) : fmt::format("{} && {}", owner(t), cond);
+    line(fmt::format("if ({}) *{} = {};", guard, p, v));
   }
   close();
 }
