@@ -15,6 +15,10 @@
 #include <variant>
 #include <vector>
 
+namespace tmetal::target {
+class Target;
+}
+
 namespace tmetal::runtime {
 
 // Hardware limits a device enforces. Defaults are Apple GPUs' (every Apple GPU family): 1024 threads per
@@ -136,5 +140,9 @@ class Device {
 
 // "emulator" (the only device on this host for now). Throws Error for an unknown name.
 std::unique_ptr<Device> make_device(std::string_view name, const DeviceLimits& limits = {});
+
+// The limits an Apple GPU of `target` enforces (threads per threadgroup, threadgroup memory, SIMD width), from
+// the hardware model: a device made with them refuses what that chip would refuse.
+DeviceLimits limits_of(const target::Target& target);
 
 }  // namespace tmetal::runtime

@@ -66,10 +66,10 @@ double tolerance(const std::string& dtype) {
 }
 
 int run(const RunArgs& a) {
-  if (a.device != "emulator" && a.device != "interpreter")
-    throw tmetal::cli::UsageError(fmt::format("unknown --device '{}' (choose emulator or interpreter)", a.device));
+  if (a.device != "emulator" && a.device != "interpreter" && a.device != "cuda")
+    throw tmetal::cli::UsageError(fmt::format("unknown --device '{}' (choose emulator, cuda or interpreter)", a.device));
   if (a.check && a.device == "interpreter")
-    throw tmetal::cli::UsageError("--check compares a device with the interpreter: use it with --device emulator");
+    throw tmetal::cli::UsageError("--check compares a device with the interpreter: use it with --device emulator or cuda");
   tmetal::Specialization spec;
   std::map<std::string, std::string> sizes;
   try {
@@ -144,8 +144,9 @@ int run(const RunArgs& a) {
     for (size_t i = 0; i < k.params.size(); ++i) args.push_back({k.params[i].pointer ? &data[i] : nullptr, scalars[i]});
     tmetal::interp::interpret(*func, grid, args);
   };
-  if (a.device == "emulator") {
-    auto device = tmetal::runtime::make_device("emulator");
+  if (a.device != "interpreter") {
+    // The device enforces the limits of the chip the kernel was compiled for.
+    auto device = tmetal::runtime::make_device(a.device, tmetal::runtime::limits_of(tmetal::target::resolve_target(k.target)));
     std::vector<tmetal::KernelArg> args;
     for (size_t i = 0; i < k.params.size(); ++i)
       args.push_back(k.params[i].pointer ? tmetal::KernelArg::array(arrays[i].data(), arrays[i].bytes())
@@ -206,7 +207,7 @@ tmetal::cli::CommandRegistration reg{
       cmd.add_option("--num-warps", a->num_warps, "simdgroups per threadgroup (default 4)");
       cmd.add_option("--size", a->sizes, "NAME=N: element count of array NAME, or value of scalar NAME (repeatable, comma lists)");
       cmd.add_option("--target,-t", a->target, "hardware-model target (default TRITON_METAL_TARGET or apple-m3)");
-      cmd.add_option("--device", a->device, "emulator (default) or interpreter");
+      cmd.add_option("--device", a->device, "emulator (default), cuda (the CUDA proxy, where built) or interpreter");
       cmd.add_option("--seed", a->seed, "random seed of the input data");
       cmd.add_flag("--check", a->check, "compare every output element with the float64 interpreter; exit 1 on mismatch");
       return [a] { return run(*a); };
