@@ -87,5 +87,26 @@ TEST(SimdgroupGemm, Float32) { run_gemm<float>("gemm_f32", f32_identity, f32_dec
 TEST(SimdgroupGemm, Half) { run_gemm<std::uint16_t>("gemm_f16", to_f16, from_f16, 1e-5); }
 TEST(SimdgroupGemm, Bfloat) { run_gemm<std::uint16_t>("gemm_bf16", to_bf16, from_bf16, 1e-5); }
 
+// simdgroup_load / simdgroup_store are simdgroup-wide: a tile loaded, updated and stored back in place must be
+// updated once per step, not once per lane.
+TEST(SimdgroupMatrix, InPlaceThreadgroupAccumulatorUpdatesOncePerStep) {
+  auto p = pipeline("simdgroup_inplace.metal", "accumulate_in_tile");
+  const std::uint32_t steps = 3;
+  auto a = random_floats(steps * 64, 41), b = random_floats(steps * 64, 43);
+  std::vector<double> want(64, 0.0);
+  for (std::uint32_t s = 0; s < steps; ++s)
+    for (int i = 0; i < 8; ++i)
+      for (int k = 0; k < 8; ++k)
+        for (int j = 0; j < 8; ++j) want[i * 8 + j] += double(a[s * 64 + i * 8 + k]) * b[s * 64 + k * 8 + j];
+  auto ba = upload(a), bb = upload(b), bc = upload(std::vector<float>(64, 0.0f));
+  auto c = config({1, 1, 1}, {32, 1, 1});
+  c.buffers[0] = runtime::Binding::of(ba);
+  c.buffers[1] = runtime::Binding::of(bb);
+  c.buffers[2] = runtime::Binding::of(bc);
+  c.buffers[3] = runtime::Binding::value(steps);
+  device().launch(*p, c);
+  ASSERT_TRUE(near(download<float>(bc, 64), want, 1e-5, 1e-5));
+}
+
 }  // namespace
 }  // namespace tmetal::test

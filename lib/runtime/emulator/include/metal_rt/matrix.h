@@ -3,9 +3,13 @@
 // full result gives the same values). A product is computed once per simdgroup and reused by the other
 // lanes when their inputs are bitwise equal (MatrixMemo). Products accumulate in float and round to the result type.
 // Loads and stores are bounds-checked per element; their traffic is counted once per simdgroup.
+// simdgroup_load and simdgroup_store are simdgroup-wide operations: every lane finishes a load before any
+// lane goes on (a rendezvous), so a tile loaded, updated and stored back in place is read by all lanes before
+// one of them overwrites it, as on the GPU where the simdgroup performs the load once.
 #pragma once
 
 #include "metal_rt/pointers.h"
+#include "metal_rt/simd.h"
 
 namespace metal {
 
@@ -60,10 +64,20 @@ template <class T> T* tile_base(const ptr<T>& p, unsigned long stride, metal::ve
 
 }  // namespace metal_rt
 
+namespace metal_rt {
+
+// All live lanes of the simdgroup reach this point before any goes on (see the top comment).
+inline void simdgroup_rendezvous(int line, int col, const char* what) {
+  if (ThreadCtx* c = g_hooks->current()) g_hooks->sync(c, kSimdgroupBarrier, line, col, what);
+}
+
+}  // namespace metal_rt
+
 namespace metal {
 
 template <class T, class P>
-void simdgroup_load(simdgroup_matrix<T, 8, 8>& d, P&& src, ulong elements_per_row = 8, vec<ulong, 2> matrix_origin = vec<ulong, 2>(0), bool transpose_matrix = false) {
+void simdgroup_load(simdgroup_matrix<T, 8, 8>& d, P&& src, ulong elements_per_row = 8, vec<ulong, 2> matrix_origin = vec<ulong, 2>(0), bool transpose_matrix = false,
+                    int line = __builtin_LINE(), int col = TM_COLUMN()) {
   metal_rt::ptr<const T> s(src);
   const T* __restrict b = metal_rt::tile_base(s, elements_per_row, matrix_origin, false);
   const unsigned long n = elements_per_row;
@@ -73,6 +87,7 @@ void simdgroup_load(simdgroup_matrix<T, 8, 8>& d, P&& src, ulong elements_per_ro
   } else {
     for (unsigned long r = 0; r < 8; ++r) __builtin_memcpy(d.e[r], b + r * n, sizeof d.e[r]);
   }
+  metal_rt::simdgroup_rendezvous(line, col, "simdgroup_load");
 }
 
 template <class T, class P>
