@@ -26,7 +26,7 @@ python3 -c "import torch, triton, numpy; print('torch', torch.__version__, 'trit
 echo "== build triton_proxy"
 srcs=(lib/runtime/msl/tokenizer.cpp lib/runtime/msl/module.cpp lib/runtime/emulator/compiler.cpp lib/runtime/cuda/translate.cpp
       lib/runtime/cuda/nvrtc_compiler.cpp lib/runtime/cuda/driver_api.cpp lib/runtime/cuda/cuda_device.cpp bench/cuda_proxy/triton_proxy.cpp)
-flags=(-std=c++20 -O2 -DFMT_HEADER_ONLY -DTM_HAVE_CUDA=1 "-DTM_CUDA_STDLIB_DIR=\"$ROOT/lib/runtime/cuda/include\""
+flags=(-std=c++20 -O2 -DFMT_HEADER_ONLY -DTM_HAVE_CUDA=1 -DTM_PROXY_CUDA_ONLY=1 "-DTM_CUDA_STDLIB_DIR=\"$ROOT/lib/runtime/cuda/include\""
        "-DTM_CUDA_TOOLKIT_INCLUDE_DIR=\"$CUDA/include\"" "-DTM_EMULATOR_INCLUDE_DIR=\"$ROOT/lib/runtime/emulator/include\""
        -I"$ROOT/include" -I"$ROOT/lib" -isystem "$CUDA/include" ${DEPS:+-isystem "$DEPS"})
 pids=()

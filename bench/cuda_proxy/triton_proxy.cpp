@@ -156,10 +156,11 @@ int main(int argc, char** argv) {
       d.cuda = c.get();
       d.dev = std::move(c);
     }
-    if (!d.dev) throw std::runtime_error("this build has only --device cuda");
-#else
-    d.dev = rt::make_device(device);
 #endif
+#if !TM_PROXY_CUDA_ONLY  // run_triton_on_gpu.sh builds without the emulator
+    if (!d.dev) d.dev = rt::make_device(device);
+#endif
+    if (!d.dev) throw std::runtime_error("this build has only --device cuda");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;
