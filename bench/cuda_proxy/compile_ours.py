@@ -1,0 +1,45 @@
+"""Compiles every case of triton_cases.py with OUR compiler (triton-metal compile, MSL + metadata JSON) into
+OUTDIR/NAME/ and times it: median of 5 runs of the CLI, process start included. Run here (no GPU needed):
+  /usr/bin/python3 bench/cuda_proxy/compile_ours.py TRITON_METAL_BINARY TARGET OUTDIR
+Writes OUTDIR/compile_ours.json {name: {"ms": median, "target": ..., "num_warps": ...}}."""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from triton_cases import CASES  # noqa: E402
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+
+
+def main(binary, target, outdir):
+    res = {}
+    for name, (file, kernel, sig, consts, warps, _) in CASES.items():
+        d = os.path.join(outdir, name)
+        os.makedirs(d, exist_ok=True)
+        cmd = [binary, "compile", os.path.join(ROOT, "examples", file), "-k", kernel, "-s", sig, "--target", target,
+               "--num-warps", str(warps), "-o", d]
+        for k, v in consts.items():
+            cmd += ["-c", f"{k}={v}"]
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            p = subprocess.run(cmd, capture_output=True, text=True)
+            times.append((time.perf_counter() - t0) * 1e3)
+            if p.returncode:
+                break
+        ok = p.returncode == 0
+        res[name] = {"ms": statistics.median(times), "ok": ok, "target": target, "num_warps": warps,
+                     "error": "" if ok else (p.stderr or p.stdout)[-2000:]}
+        print(f"{name:20s} {'ok' if ok else 'FAIL'} {statistics.median(times):8.1f} ms", flush=True)
+        if not ok:
+            print(p.stderr[-2000:])
+    with open(os.path.join(outdir, "compile_ours.json"), "w") as f:
+        json.dump(res, f, indent=1)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])

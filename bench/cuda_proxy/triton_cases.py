@@ -1,0 +1,247 @@
+"""The examples/*.py Triton kernels benchmarked on the CUDA proxy beside real Triton and PyTorch: for each,
+the kernel, its signature and constexprs (what our compiler specialises on), num_warps, and per size
+("check": small odd shapes for correctness and compute-sanitizer; "bench": shapes that fill the GPU) the
+arguments (numpy arrays or scalars), the Triton grid, which buffers are outputs, a float64 reference of the
+outputs, the tolerance, and the bytes moved or FLOPs done. numpy only, so the same file drives the C++ proxy
+driver (through files), real Triton and PyTorch."""
+import numpy as np
+
+
+def _rng(seed):
+    return np.random.default_rng(seed)
+
+
+def cdiv(a, b):
+    return (a + b - 1) // b
+
+
+def f32(x):
+    return np.float32(x)
+
+
+def i32(x):
+    return np.int32(x)
+
+
+# ---- references (float64, from the inputs actually given) ----
+def ref_softmax(x):
+    x = x.astype(np.float64)
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def ref_layer_norm(x, w, b, eps):
+    x = x.astype(np.float64)
+    mean = x.mean(axis=1)
+    var = ((x - mean[:, None]) ** 2).mean(axis=1)
+    rstd = 1.0 / np.sqrt(var + eps)
+    y = (x - mean[:, None]) * rstd[:, None] * w.astype(np.float64) + b.astype(np.float64)
+    return y, mean, rstd
+
+
+def ref_attention(q, k, v, scale, causal):
+    q, k, v = (t.astype(np.float64) for t in (q, k, v))
+    out = np.empty_like(q)
+    s = q.shape[1]
+    for h in range(q.shape[0]):
+        sc = q[h] @ k[h].T * scale
+        if causal:
+            sc = np.where(np.tril(np.ones((s, s), dtype=bool)), sc, -np.inf)
+        p = np.exp(sc - sc.max(axis=1, keepdims=True))
+        out[h] = (p / p.sum(axis=1, keepdims=True)) @ v[h]
+    return out
+
+
+# ---- cases ----
+def vector_add(size):
+    n = 1000003 if size == "check" else 1 << 26
+    g = _rng(1)
+    x, y = g.standard_normal(n, dtype=np.float32), g.standard_normal(n, dtype=np.float32)
+    return dict(args=dict(x_ptr=x, y_ptr=y, out_ptr=np.zeros(n, np.float32), n_elements=i32(n)),
+                grid=(cdiv(n, 1024),), outputs=["out_ptr"], shape=f"{n}",
+                ref=lambda a: {"out_ptr": a["x_ptr"].astype(np.float64) + a["y_ptr"]},
+                tol=(1e-6, 1e-6), bytes=12.0 * n)
+
+
+def fused_softmax(size):
+    r, c = (37, 1000) if size == "check" else (65536, 1024)
+    x = _rng(2).uniform(-4, 4, (r, c)).astype(np.float32)
+    return dict(args=dict(out_ptr=np.zeros((r, c), np.float32), in_ptr=x, in_row_stride=i32(c), out_row_stride=i32(c),
+                          n_rows=i32(r), n_cols=i32(c)),
+                grid=(r,), outputs=["out_ptr"], shape=f"{r}x{c}",
+                ref=lambda a: {"out_ptr": ref_softmax(a["in_ptr"])}, tol=(1e-7, 1e-5), bytes=8.0 * r * c)
+
+
+def layer_norm_fwd(size):
+    r, c = (37, 1000) if size == "check" else (65536, 1024)
+    g = _rng(3)
+    x = g.standard_normal((r, c), dtype=np.float32) * 2 + 0.5
+    w, b = g.standard_normal(c, dtype=np.float32), g.standard_normal(c, dtype=np.float32)
+
+    def ref(a):
+        y, m, s = ref_layer_norm(a["x_ptr"], a["w_ptr"], a["b_ptr"], 1e-5)
+        return {"y_ptr": y, "mean_ptr": m, "rstd_ptr": s}
+    return dict(args=dict(x_ptr=x, y_ptr=np.zeros((r, c), np.float32), w_ptr=w, b_ptr=b, mean_ptr=np.zeros(r, np.float32),
+                          rstd_ptr=np.zeros(r, np.float32), row_stride=i32(c), n_cols=i32(c), eps=f32(1e-5)),
+                grid=(r,), outputs=["y_ptr", "mean_ptr", "rstd_ptr"], shape=f"{r}x{c}", ref=ref,
+                tol=(1e-5, 1e-5), bytes=4.0 * (2 * r * c + 2 * r + 2 * c))
+
+
+def layer_norm_bwd(size):
+    r, c = (37, 1000) if size == "check" else (16384, 1024)
+    g = _rng(4)
+    x = g.standard_normal((r, c), dtype=np.float32)
+    dy = g.standard_normal((r, c), dtype=np.float32)
+    w = g.standard_normal(c, dtype=np.float32)
+    _, mean, rstd = ref_layer_norm(x, w, w, 1e-5)
+
+    def ref(a):
+        xh = (a["x_ptr"].astype(np.float64) - a["mean_ptr"].astype(np.float64)[:, None]) * a["rstd_ptr"].astype(np.float64)[:, None]
+        wdy = a["w_ptr"].astype(np.float64) * a["dy_ptr"]
+        c1 = (xh * wdy).sum(axis=1, keepdims=True) / c
+        c2 = wdy.sum(axis=1, keepdims=True) / c
+        dx = (wdy - (xh * c1 + c2)) * a["rstd_ptr"].astype(np.float64)[:, None]
+        return {"dx_ptr": dx, "dw_ptr": (a["dy_ptr"] * xh).sum(axis=0), "db_ptr": a["dy_ptr"].astype(np.float64).sum(axis=0)}
+    return dict(args=dict(dy_ptr=dy, x_ptr=x, w_ptr=w, mean_ptr=mean.astype(np.float32), rstd_ptr=rstd.astype(np.float32),
+                          dx_ptr=np.zeros((r, c), np.float32), dw_ptr=np.zeros(c, np.float32), db_ptr=np.zeros(c, np.float32),
+                          row_stride=i32(c), n_cols=i32(c)),
+                grid=(r,), outputs=["dx_ptr", "dw_ptr", "db_ptr"], shape=f"{r}x{c}", ref=ref,
+                # dw, db: sums of r float32 atomics in any order
+                tol=(1e-5 * np.sqrt(r) * 4, 1e-4), bytes=4.0 * (3 * r * c + 2 * r + 3 * c))
+
+
+def rms_norm(size):
+    r, c = (37, 1300) if size == "check" else (16384, 4096)
+    g = _rng(5)
+    x = g.standard_normal((r, c)).astype(np.float16)
+    w = g.standard_normal(c).astype(np.float16)
+
+    def ref(a):
+        x64 = a["x_ptr"].astype(np.float64)
+        return {"y_ptr": x64 / np.sqrt((x64 ** 2).mean(axis=1, keepdims=True) + 1e-6) * a["w_ptr"].astype(np.float64)}
+    return dict(args=dict(x_ptr=x, w_ptr=w, y_ptr=np.zeros((r, c), np.float16), row_stride=i32(c), n_cols=i32(c), eps=f32(1e-6)),
+                grid=(r,), outputs=["y_ptr"], shape=f"{r}x{c}", ref=ref, tol=(2e-3, 2e-3), bytes=2.0 * (2 * r * c + c))
+
+
+def _mm_args(size, seed, out_dtype, big):
+    m, n, k = (131, 77, 100) if size == "check" else (big, big, big)
+    g = _rng(seed)
+    a = (g.standard_normal((m, k)) / 4).astype(np.float16)
+    b = (g.standard_normal((k, n)) / 4).astype(np.float16)
+    args = dict(a_ptr=a, b_ptr=b, c_ptr=np.zeros((m, n), out_dtype), M=i32(m), N=i32(n), K=i32(k),
+                stride_am=i32(k), stride_ak=i32(1), stride_bk=i32(n), stride_bn=i32(1), stride_cm=i32(n), stride_cn=i32(1))
+    return m, n, k, args
+
+
+def matmul(size):
+    m, n, k, args = _mm_args(size, 6, np.float16, 4096)
+    return dict(args=args, grid=(cdiv(m, 64) * cdiv(n, 64),), outputs=["c_ptr"], shape=f"{m}x{n}x{k}",
+                ref=lambda a: {"c_ptr": a["a_ptr"].astype(np.float64) @ a["b_ptr"].astype(np.float64)},
+                tol=(2e-3, 2e-3), flops=2.0 * m * n * k)
+
+
+def matmul_bias_act(size):
+    m, n, k, args = _mm_args(size, 7, np.float16, 2048)
+    bias = _rng(8).standard_normal(n).astype(np.float32)
+    args = dict(a_ptr=args["a_ptr"], b_ptr=args["b_ptr"], bias_ptr=bias, **{kk: v for kk, v in args.items() if kk not in ("a_ptr", "b_ptr")})
+
+    def ref(a):
+        c = a["a_ptr"].astype(np.float64) @ a["b_ptr"].astype(np.float64) + a["bias_ptr"].astype(np.float64)
+        return {"c_ptr": np.where(c >= 0, c, 0.01 * c)}
+    return dict(args=args, grid=(cdiv(m, 64) * cdiv(n, 64),), outputs=["c_ptr"], shape=f"{m}x{n}x{k}", ref=ref,
+                tol=(2e-3, 2e-3), flops=2.0 * m * n * k)
+
+
+def matmul_block_ptr(size):
+    m, n, k, args = _mm_args(size, 9, np.float32, 2048)
+    return dict(args=args, grid=(cdiv(m, 64), cdiv(n, 64)), outputs=["c_ptr"], shape=f"{m}x{n}x{k}",
+                ref=lambda a: {"c_ptr": a["a_ptr"].astype(np.float64) @ a["b_ptr"].astype(np.float64)},
+                tol=(1e-4, 1e-4), flops=2.0 * m * n * k)
+
+
+def _attention(size, causal):
+    bh, s, d = (3, 200, 64) if size == "check" else (32, 4096, 64)
+    g = _rng(10 + causal)
+    q, k, v = ((g.standard_normal((bh, s, d))).astype(np.float16) for _ in range(3))
+    scale = 1.0 / np.sqrt(d)
+    return dict(args=dict(q_ptr=q, k_ptr=k, v_ptr=v, o_ptr=np.zeros((bh, s, d), np.float16), sm_scale=f32(scale),
+                          seq_len=i32(s), stride_bh=i32(s * d), stride_s=i32(d)),
+                grid=(cdiv(s, 64), bh), outputs=["o_ptr"], shape=f"{bh}x{s}x{d}",
+                ref=lambda a: {"o_ptr": ref_attention(a["q_ptr"], a["k_ptr"], a["v_ptr"], float(a["sm_scale"]), causal)},
+                tol=(4e-3, 4e-3), flops=4.0 * bh * s * s * d * (0.5 if causal else 1.0))
+
+
+def attention_causal(size):
+    return _attention(size, True)
+
+
+def attention(size):
+    return _attention(size, False)
+
+
+def transpose(size):
+    m, n = (100, 77) if size == "check" else (8192, 8192)
+    x = _rng(12).standard_normal((m, n), dtype=np.float32)
+    return dict(args=dict(in_ptr=x, out_ptr=np.zeros((n, m), np.float32), M=i32(m), N=i32(n), stride_in=i32(n), stride_out=i32(m)),
+                grid=(cdiv(m, 32), cdiv(n, 32)), outputs=["out_ptr"], shape=f"{m}x{n}",
+                ref=lambda a: {"out_ptr": a["in_ptr"].T.astype(np.float64)}, tol=(0, 0), bytes=8.0 * m * n)
+
+
+def histogram(size):
+    n, bins = (100003, 100) if size == "check" else (1 << 26, 1024)
+    v = _rng(13).integers(-5, bins + 5, n).astype(np.int32)
+    return dict(args=dict(values_ptr=v, bins_ptr=np.zeros(bins, np.int32), n_values=i32(n), n_bins=i32(bins)),
+                grid=(cdiv(n, 1024),), outputs=["bins_ptr"], shape=f"{n} into {bins}",
+                ref=lambda a: {"bins_ptr": np.bincount(a["values_ptr"][(a["values_ptr"] >= 0) & (a["values_ptr"] < bins)],
+                                                       minlength=bins).astype(np.float64)},
+                tol=(0, 0), bytes=4.0 * n)
+
+
+def cumsum_rows(size):
+    r, c = (37, 200) if size == "check" else (1 << 18, 256)
+    x = _rng(14).standard_normal((r, c), dtype=np.float32)
+    return dict(args=dict(x_ptr=x, y_ptr=np.zeros((r, c), np.float32), n_rows=i32(r), n_cols=i32(c), row_stride=i32(c)),
+                grid=(cdiv(r, 16),), outputs=["y_ptr"], shape=f"{r}x{c}",
+                ref=lambda a: {"y_ptr": np.cumsum(a["x_ptr"].astype(np.float64), axis=1)},
+                # float32 prefix sums in any order (sequential or tree): |err_j| <= j u sum_{i<=j} |x_i|, u = 2^-24
+                tol=lambda a: (np.arange(1, c + 1) * 2.0 ** -24 * np.cumsum(np.abs(a["x_ptr"].astype(np.float64)), axis=1) + 1e-30, 0.0),
+                bytes=8.0 * r * c)
+
+
+# name -> (example file, kernel, signature, constexprs, num_warps, case function)
+CASES = {
+    "vector_add": ("vector_add.py", "add_kernel", "x_ptr=*fp32:16, y_ptr=*fp32:16, out_ptr=*fp32:16, n_elements=i32",
+                   {"BLOCK_SIZE": 1024}, 4, vector_add),
+    "fused_softmax": ("fused_softmax.py", "softmax_kernel",
+                      "out_ptr=*fp32:16, in_ptr=*fp32:16, in_row_stride=i32, out_row_stride=i32, n_rows=i32, n_cols=i32",
+                      {"BLOCK_SIZE": 1024}, 4, fused_softmax),
+    "layer_norm_fwd": ("layer_norm.py", "layer_norm_fwd",
+                       "x_ptr=*fp32:16, y_ptr=*fp32:16, w_ptr=*fp32:16, b_ptr=*fp32:16, mean_ptr=*fp32:16, rstd_ptr=*fp32:16, row_stride=i32:16, n_cols=i32, eps=fp32",
+                       {"BLOCK_SIZE": 1024}, 4, layer_norm_fwd),
+    "layer_norm_bwd": ("layer_norm.py", "layer_norm_bwd",
+                       "dy_ptr=*fp32:16, x_ptr=*fp32:16, w_ptr=*fp32:16, mean_ptr=*fp32:16, rstd_ptr=*fp32:16, dx_ptr=*fp32:16, dw_ptr=*fp32:16, db_ptr=*fp32:16, row_stride=i32:16, n_cols=i32",
+                       {"BLOCK_SIZE": 1024}, 4, layer_norm_bwd),
+    "rms_norm": ("rms_norm.py", "rms_norm_kernel", "x_ptr=*fp16:16, w_ptr=*fp16:16, y_ptr=*fp16:16, row_stride=i32:16, n_cols=i32, eps=fp32",
+                 {"BLOCK_SIZE": 512}, 4, rms_norm),
+    "matmul": ("matmul.py", "matmul_kernel",
+               "a_ptr=*fp16:16, b_ptr=*fp16:16, c_ptr=*fp16:16, M=i32, N=i32, K=i32, stride_am=i32:16, stride_ak=i32, stride_bk=i32:16, stride_bn=i32, stride_cm=i32:16, stride_cn=i32",
+               {"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32, "GROUP_M": 8}, 4, matmul),
+    "matmul_bias_act": ("matmul_bias_act.py", "matmul_bias_act_kernel",
+                        "a_ptr=*fp16:16, b_ptr=*fp16:16, bias_ptr=*fp32:16, c_ptr=*fp16:16, M=i32, N=i32, K=i32, stride_am=i32:16, stride_ak=i32, stride_bk=i32:16, stride_bn=i32, stride_cm=i32:16, stride_cn=i32",
+                        {"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32, "GROUP_M": 8, "ACTIVATION": "leaky_relu"}, 4, matmul_bias_act),
+    "matmul_block_ptr": ("matmul_block_ptr.py", "matmul_block_ptr_kernel",
+                         "a_ptr=*fp16:16, b_ptr=*fp16:16, c_ptr=*fp32:16, M=i32, N=i32, K=i32, stride_am=i32:16, stride_ak=i32, stride_bk=i32:16, stride_bn=i32, stride_cm=i32:16, stride_cn=i32",
+                         {"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32}, 4, matmul_block_ptr),
+    "attention_causal": ("flash_attention.py", "attn_fwd",
+                         "q_ptr=*fp16:16, k_ptr=*fp16:16, v_ptr=*fp16:16, o_ptr=*fp16:16, sm_scale=fp32, seq_len=i32, stride_bh=i32:16, stride_s=i32:16",
+                         {"BLOCK_M": 64, "BLOCK_N": 64, "HEAD_DIM": 64, "CAUSAL": True}, 4, attention_causal),
+    "attention": ("flash_attention.py", "attn_fwd",
+                  "q_ptr=*fp16:16, k_ptr=*fp16:16, v_ptr=*fp16:16, o_ptr=*fp16:16, sm_scale=fp32, seq_len=i32, stride_bh=i32:16, stride_s=i32:16",
+                  {"BLOCK_M": 64, "BLOCK_N": 64, "HEAD_DIM": 64, "CAUSAL": False}, 4, attention),
+    "transpose": ("transpose.py", "transpose_kernel", "in_ptr=*fp32:16, out_ptr=*fp32:16, M=i32, N=i32, stride_in=i32:16, stride_out=i32:16",
+                  {"BLOCK": 32}, 4, transpose),
+    "histogram": ("histogram.py", "histogram_kernel", "values_ptr=*i32:16, bins_ptr=*i32:16, n_values=i32, n_bins=i32",
+                  {"BLOCK_SIZE": 1024}, 4, histogram),
+    "cumsum_rows": ("cumsum_rows.py", "cumsum_rows_kernel", "x_ptr=*fp32:16, y_ptr=*fp32:16, n_rows=i32, n_cols=i32, row_stride=i32:16",
+                    {"BLOCK_ROWS": 16, "BLOCK_COLS": 256}, 4, cumsum_rows),
+}
