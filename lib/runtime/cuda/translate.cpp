@@ -16,6 +16,8 @@
 // arguments, carves [[threadgroup(i)]] buffers out of dynamic shared memory, and calls the kernel function.
 #include "runtime/cuda/translate.h"
 
+#include "runtime/msl/token_writer.h"
+
 #include <fmt/core.h>
 
 #include <set>
@@ -56,36 +58,20 @@ const std::set<std::string>& metal_function_names() {
   return names;
 }
 
-// "xy" -> {0,1}; empty when the identifier is not a swizzle of two or more components.
-std::vector<int> swizzle_of(const std::string& s) {
-  if (s.size() < 2 || s.size() > 4) return {};
-  static const std::string xyzw = "xyzw", rgba = "rgba";
-  for (const std::string* set : {&xyzw, &rgba}) {
-    std::vector<int> idx;
-    for (char c : s) {
-      auto p = set->find(c);
-      if (p == std::string::npos) break;
-      idx.push_back(static_cast<int>(p));
-    }
-    if (idx.size() == s.size()) return idx;
-  }
-  return {};
-}
-
 bool after_member_access(const std::vector<Token>& t, size_t i) {
   return i > 0 && (t[i - 1].is(".") || t[i - 1].is("->") || t[i - 1].is("::"));
 }
 
 class Emitter {
  public:
-  Emitter(const msl::Module& m, const std::map<std::string, std::string>& fcs) : m_(m), t_(m.tokens), fcs_(fcs) {}
+  Emitter(const msl::Module& m, const std::map<std::string, std::string>& fcs) : m_(m), t_(m.tokens), fcs_(fcs), w_(m.file_name) {}
 
   Translation run() {
-    collect_struct_fields();
+    fields_ = msl::struct_field_names(t_);
     collect_user_functions();
     raw("#include <metal_cuda/all.h>\n");
     raw(fmt::format("#line 1 \"{}\"\n", m_.file_name));
-    line_ = 1;
+    w_.reset_line();
     for (size_t i = 0; i + 1 < t_.size();) i = step(i);
     raw("\n#line 1 \"<cuda entry glue>\"\n");
     Translation tr;
@@ -97,36 +83,15 @@ class Emitter {
       while (!used.insert(sym).second) sym += "_";
       tr.entries[e.name] = glue(e, sym);
     }
-    tr.cuda = std::move(out_);
+    tr.cuda = w_.take();
     return tr;
   }
 
  private:
-  void raw(const std::string& s) {
-    out_ += s;
-    for (char c : s)
-      if (c == '\n') ++line_;
-  }
-
-  // Emits the token's leading trivia (or a #line resync) and then `text` in its place.
-  void tok(const Token& t, const std::string& text) {
-    if (t.directive && !t.directive_start) {
-      raw(t.lead);
-    } else {
-      int nl = 0;
-      for (char c : t.lead) nl += c == '\n';
-      if (line_ + nl == t.line) {
-        raw(t.lead);
-      } else {
-        raw(fmt::format("\n#line {} \"{}\"\n{}", t.line, m_.file_name, std::string(static_cast<size_t>(t.col - 1), ' ')));
-        line_ = t.line;
-      }
-    }
-    raw(text);
-    last_ = text;
-  }
-  void tok(const Token& t) { tok(t, t.text); }
-  void drop(const Token& t) { tok(t, ""); }
+  void raw(const std::string& s) { w_.raw(s); }
+  void tok(const Token& t, const std::string& text) { w_.tok(t, text); }
+  void tok(const Token& t) { w_.tok(t); }
+  void drop(const Token& t) { w_.drop(t); }
 
   std::string text_of(size_t b, size_t e) {
     std::string s;
@@ -142,24 +107,6 @@ class Emitter {
     const Token& t = t_[i];
     if (t.ident() && !t.directive && !after_member_access(t_, i) && metal_type_names().count(t.text)) return "::metal::" + t.text;
     return t.text;
-  }
-
-  void collect_struct_fields() {
-    for (size_t i = 0; i + 2 < t_.size(); ++i) {
-      if (!(t_[i].is("struct") || t_[i].is("class"))) continue;
-      size_t j = i + 1;
-      while (j < t_.size() && !t_[j].is("{") && !t_[j].is(";")) ++j;
-      if (j >= t_.size() || !t_[j].is("{")) continue;
-      size_t close = msl::matching_close(t_, j);
-      int depth = 0;
-      for (size_t k = j + 1; k < close; ++k) {
-        if (t_[k].is("{") || t_[k].is("(")) ++depth;
-        if (t_[k].is("}") || t_[k].is(")")) --depth;
-        if (depth == 0 && t_[k].ident() && k + 1 < close &&
-            (t_[k + 1].is(";") || t_[k + 1].is("[") || t_[k + 1].is(",") || t_[k + 1].is("=") || t_[k + 1].is(":")))
-          fields_.insert(t_[k].text);
-      }
-    }
   }
 
   // Names the source declares as functions (`TYPE name(`): those keep their unqualified spelling.
@@ -214,7 +161,7 @@ class Emitter {
       return i + 1;
     }
     if (t.is(".") && t_[i + 1].ident() && !t_[i + 1].directive) {
-      auto idx = swizzle_of(t_[i + 1].text);
+      auto idx = msl::swizzle_components(t_[i + 1].text);
       if (!idx.empty() && !fields_.count(t_[i + 1].text)) {
         std::string s = ".template sw<";
         for (size_t k = 0; k < idx.size(); ++k) s += (k ? ", " : "") + std::to_string(idx[k]);
@@ -238,7 +185,7 @@ class Emitter {
     const std::string space = t_[i].text;
     size_t j = i + 1;
     int angle = 0;
-    bool has_const = last_ == "const";
+    bool has_const = w_.last() == "const";
     for (; j + 1 < t_.size(); ++j) {
       const Token& u = t_[j];
       if (u.is("<")) ++angle;
@@ -369,9 +316,8 @@ class Emitter {
   const msl::Module& m_;
   const std::vector<Token>& t_;
   const std::map<std::string, std::string>& fcs_;
+  msl::TokenWriter w_;
   std::set<std::string> fields_, user_functions_;
-  std::string out_, last_;
-  int line_ = 1;
   int depth_ = 0;
 };
 

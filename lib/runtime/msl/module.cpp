@@ -285,4 +285,39 @@ Module parse_module(const std::string& source, const std::string& file_name) {
   return m;
 }
 
+std::set<std::string> struct_field_names(const std::vector<Token>& t) {
+  std::set<std::string> fields;
+  for (size_t i = 0; i + 2 < t.size(); ++i) {
+    if (!(t[i].is("struct") || t[i].is("class"))) continue;
+    size_t j = i + 1;
+    while (j < t.size() && !t[j].is("{") && !t[j].is(";")) ++j;
+    if (j >= t.size() || !t[j].is("{")) continue;
+    size_t close = matching_close(t, j);
+    int depth = 0;
+    for (size_t k = j + 1; k < close; ++k) {
+      if (t[k].is("{") || t[k].is("(")) ++depth;
+      if (t[k].is("}") || t[k].is(")")) --depth;
+      if (depth == 0 && t[k].ident() && k + 1 < close &&
+          (t[k + 1].is(";") || t[k + 1].is("[") || t[k + 1].is(",") || t[k + 1].is("=") || t[k + 1].is(":")))
+        fields.insert(t[k].text);
+    }
+  }
+  return fields;
+}
+
+std::vector<int> swizzle_components(const std::string& name) {
+  if (name.size() < 2 || name.size() > 4) return {};
+  static const std::string xyzw = "xyzw", rgba = "rgba";
+  for (const std::string* set : {&xyzw, &rgba}) {
+    std::vector<int> idx;
+    for (char c : name) {
+      auto p = set->find(c);
+      if (p == std::string::npos) break;
+      idx.push_back(static_cast<int>(p));
+    }
+    if (idx.size() == name.size()) return idx;
+  }
+  return {};
+}
+
 }  // namespace tmetal::msl

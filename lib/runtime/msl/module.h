@@ -7,6 +7,7 @@
 #include "runtime/msl/token.h"
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -78,5 +79,13 @@ Module parse_module(const std::string& source, const std::string& file_name = "k
 
 // Index of the token that closes the bracket opened at tokens[open] ('(' '[' '{'); tokens.size()-1 if none.
 size_t matching_close(const std::vector<Token>& tokens, size_t open);
+
+// Names of the data members that the source's structs and classes declare (a member spelled like a swizzle,
+// `xy`, must not be rewritten as one).
+std::set<std::string> struct_field_names(const std::vector<Token>& tokens);
+
+// Component indices of a vector swizzle of two to four components ("zyx" -> {2,1,0}, "rg" -> {0,1}); empty
+// when `name` is not one.
+std::vector<int> swizzle_components(const std::string& name);
 
 }  // namespace tmetal::msl
