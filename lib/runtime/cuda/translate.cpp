@@ -221,19 +221,9 @@ class Emitter {
   size_t function_constant(size_t i, size_t j) {
     std::string name = t_[j - 1].text;
     std::string type = text_of(i + 1, j - 1);
-    const msl::FunctionConstantDecl* decl = nullptr;
-    for (const auto& fc : m_.function_constants)
-      if (fc.name == name) decl = &fc;
-    std::string value;
-    bool defined = false;
-    if (decl) {
-      auto it = fcs_.find(std::to_string(decl->index));
-      if (it == fcs_.end()) it = fcs_.find(name);
-      if (it != fcs_.end()) {
-        value = it->second;
-        defined = true;
-      }
-    }
+    std::optional<std::string> given = msl::function_constant_value(m_, fcs_, name);
+    const bool defined = given.has_value();
+    const std::string value = given.value_or("");
     size_t end = j;
     while (end + 1 < t_.size() && !t_[end].is(";")) ++end;
     tok(t_[i], fmt::format("constexpr {0} {1} = {0}({2}); constexpr bool {1}__tm_defined = {3};", type, name,

@@ -285,6 +285,17 @@ Module parse_module(const std::string& source, const std::string& file_name) {
   return m;
 }
 
+std::optional<std::string> function_constant_value(const Module& module, const std::map<std::string, std::string>& values,
+                                                   const std::string& name) {
+  for (const auto& fc : module.function_constants) {
+    if (fc.name != name) continue;
+    auto it = values.find(std::to_string(fc.index));
+    if (it == values.end()) it = values.find(name);
+    if (it != values.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
 std::set<std::string> struct_field_names(const std::vector<Token>& t) {
   std::set<std::string> fields;
   for (size_t i = 0; i + 2 < t.size(); ++i) {

@@ -7,6 +7,7 @@
 #include "runtime/msl/token.h"
 
 #include <optional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -79,6 +80,11 @@ Module parse_module(const std::string& source, const std::string& file_name = "k
 
 // Index of the token that closes the bracket opened at tokens[open] ('(' '[' '{'); tokens.size()-1 if none.
 size_t matching_close(const std::vector<Token>& tokens, size_t open);
+
+// The value given for the function constant declared as `name`, looked up in `values` by its index ("0") and
+// then by its name; nullopt when the launch leaves it undefined.
+std::optional<std::string> function_constant_value(const Module& module, const std::map<std::string, std::string>& values,
+                                                   const std::string& name);
 
 // Names of the data members that the source's structs and classes declare (a member spelled like a swizzle,
 // `xy`, must not be rewritten as one).
