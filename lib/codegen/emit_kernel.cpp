@@ -272,6 +272,7 @@ std::string Emitter::place_threadgroup_buffers(const std::string& text) {
   try {
     plan = gpu::plan_threadgroup_memory(kernel_, tg_buffers_, target_.threadgroup_memory_bytes());
   } catch (const gpu::ThreadgroupMemoryOverflow& e) {
+    if (options_.double_buffer && !loop_buffers_.empty()) throw DoubleBufferOverflow{};  // emit_msl retries with one stage
     throw LoweringError(fmt::format("{} (target {})", e.what(), target_.name()));
   }
   scratch_bytes_ = plan.peak_bytes;
@@ -383,6 +384,9 @@ void Emitter::emit_for(ir::Operation& op) {
       emit_op(*inner);
     }
   }
+  // Double-buffered tl.dot stages stay live for the whole loop (no other buffer may share their bytes).
+  if (auto it = loop_buffers_.find(&op); it != loop_buffers_.end())
+    for (int id : it->second) tg_buffers_[id].live_end = point_ + 1;
   close();
 }
 
@@ -633,8 +637,15 @@ EmitResult Emitter::run() {
 }
 
 EmitResult emit_msl(ir::Operation& func, const target::Target& target, const EmitOptions& options) {
-  Emitter e(func, target, options);
-  return e.run();
+  try {
+    Emitter e(func, target, options);
+    return e.run();
+  } catch (const DoubleBufferOverflow&) {
+    EmitOptions single = options;
+    single.double_buffer = false;
+    Emitter e(func, target, single);
+    return e.run();
+  }
 }
 
 }  // namespace tmetal::codegen

@@ -50,7 +50,11 @@ struct EmitResult {
 struct EmitOptions {
   std::string kernel_source;  // the Python source, for names and source-line comments
   gpu::LoweringOptions lowering;
+  bool double_buffer = true;  // K-loop tl.dot stages alternate when the target allows (emit_dot.cpp)
 };
+
+// Thrown when double-buffered dot stages and the other threadgroup buffers do not fit together.
+struct DoubleBufferOverflow {};
 
 EmitResult emit_msl(ir::Operation& func, const target::Target& target, const EmitOptions& options);
 
@@ -130,6 +134,7 @@ class Emitter {
   int64_t scratch_bytes_ = 0;  // the planned peak
   std::vector<gpu::ThreadgroupBuffer> tg_buffers_;
   int current_buffer_ = -1;
+  std::map<const ir::Operation*, std::vector<int>> loop_buffers_;  // buffers live until the end of that scf.for
   int64_t point_ = 0;  // program point: ops emitted so far
   int tmp_ = 0;
   bool uses_bf16_ = false;
