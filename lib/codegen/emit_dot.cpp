@@ -6,6 +6,7 @@
 // f16 inputs use half fragments, f32 inputs float fragments, bf16 inputs bfloat fragments where the target
 // has native bfloat and float fragments (exact products of bf16 values, f32 sums) where it does not.
 #include "codegen/msl_emitter.h"
+#include "gpu/convert_layout_op.h"
 
 #include <fmt/format.h>
 
@@ -58,7 +59,20 @@ void Emitter::emit_dot(ir::Operation& op) {
   int64_t c_bytes = M * N * bytes(tc);
   ir::Operation* loop = op.parent_op();
   bool in_loop = loop && loop->is(ir::OpCode::For);
-  bool double_buffer = options_.double_buffer && in_loop && target_.pipeline_stages(stage) == 2 && 2 * stage + c_bytes <= target_.threadgroup_memory_bytes();
+  // Room left by the loop's other threadgroup users (an upper bound of 8 bytes per element each), so that
+  // emission rarely has to be redone with one stage.
+  int64_t others = 0;
+  if (in_loop)
+    loop->walk([&](ir::Operation* o) {
+      if (o == &op || o->num_results() == 0) return;
+      bool user = gpu::is_convert_layout(*o) || o->is(ir::OpCode::Reshape) || o->is(ir::OpCode::Join) || o->is(ir::OpCode::Split) ||
+                  o->is(ir::OpCode::Histogram) || o->is(ir::OpCode::Reduce) || o->is(ir::OpCode::Scan) || o->is(ir::OpCode::Dot);
+      if (!user) return;
+      for (const ir::Value* v : o->operands())
+        if (v->type().is_tensor()) others += v->type().num_elements() * 8;
+    });
+  bool double_buffer = options_.double_buffer && in_loop && target_.pipeline_stages(stage) == 2 &&
+                       2 * stage + c_bytes + others <= target_.threadgroup_memory_bytes();
   int stages = double_buffer ? 2 : 1;
   int64_t off_c = stages * stage;
   need_scratch(op, off_c + c_bytes);
