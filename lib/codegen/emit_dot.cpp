@@ -6,6 +6,7 @@
 // f16 inputs use half fragments, f32 inputs float fragments, bf16 inputs bfloat fragments where the target
 // has native bfloat and float fragments (exact products of bf16 values, f32 sums) where it does not.
 #include "codegen/msl_emitter.h"
+#include "gpu/convert_layout_op.h"
 
 #include <fmt/format.h>
 
@@ -49,10 +50,36 @@ void Emitter::emit_dot(ir::Operation& op) {
   if (ak == ir::ScalarKind::BF16 || bk == ir::ScalarKind::BF16) uses_bf16_ = true;
   std::string tc = ck == ir::ScalarKind::F16 ? "half" : "float";
   auto bytes = [](const std::string& t) { return t == "float" ? 4 : 2; };
-  int64_t off_a = 0, off_b = M * K * bytes(ta), off_c = off_b + K * N * bytes(tb);
-  off_c = (off_c + 15) / 16 * 16;
-  int64_t total = off_c + M * N * bytes(tc);
-  need_scratch(op, total);
+  // Layout [A | B] (one stage) then C. Inside a K loop, when the target's pipeline_stages allows two stages and
+  // both fit with C, the stages alternate between iterations: iteration i+1 writes the stage iteration i did not
+  // read, so the barrier before staging is not needed (readers of that stage, two iterations back, are behind
+  // the barriers of the iteration in between). The buffer then lives from the kernel's start to the loop's end.
+  int64_t off_b = M * K * bytes(ta);
+  int64_t stage = (off_b + K * N * bytes(tb) + 15) / 16 * 16;
+  int64_t c_bytes = M * N * bytes(tc);
+  ir::Operation* loop = op.parent_op();
+  bool in_loop = loop && loop->is(ir::OpCode::For);
+  // Room left by the loop's other threadgroup users (an upper bound of 8 bytes per element each), so that
+  // emission rarely has to be redone with one stage.
+  int64_t others = 0;
+  if (in_loop)
+    loop->walk([&](ir::Operation* o) {
+      if (o == &op || o->num_results() == 0) return;
+      bool user = gpu::is_convert_layout(*o) || o->is(ir::OpCode::Reshape) || o->is(ir::OpCode::Join) || o->is(ir::OpCode::Split) ||
+                  o->is(ir::OpCode::Histogram) || o->is(ir::OpCode::Reduce) || o->is(ir::OpCode::Scan) || o->is(ir::OpCode::Dot);
+      if (!user) return;
+      for (const ir::Value* v : o->operands())
+        if (v->type().is_tensor()) others += v->type().num_elements() * 8;
+    });
+  bool double_buffer = options_.double_buffer && in_loop && target_.pipeline_stages(stage) == 2 &&
+                       2 * stage + c_bytes + others <= target_.threadgroup_memory_bytes();
+  int stages = double_buffer ? 2 : 1;
+  int64_t off_c = stages * stage;
+  need_scratch(op, off_c + c_bytes);
+  if (double_buffer) {
+    tg_buffers_.back().live_begin = 0;
+    loop_buffers_[loop].push_back(current_buffer_);
+  }
 
   target::MatmulTile tile = target_.matmul_tile(dtype_of(ak), ck == ir::ScalarKind::F16 ? DType::f16 : DType::f32);
   int64_t fm = std::max<int64_t>(1, std::min<int64_t>(tile.sg_m / 8, M / 8));
@@ -62,10 +89,21 @@ void Emitter::emit_dot(ir::Operation& op) {
 
   std::string name = define(r);
   declare(r);
-  std::string sa = scratch(ta, off_a), sb = scratch(tb, off_b), sc = scratch(tc, off_c);
-  line(fmt::format("// tl.dot {}x{}x{}: staged in threadgroup memory, {}x{} simdgroup_matrix<{}, 8, 8> fragments per simdgroup",
-                   M, N, K, fm, fn, ta));
-  barrier();
+  std::string sa = scratch(ta, 0), sb = scratch(tb, off_b), sc = scratch(tc, off_c);
+  line(fmt::format("// tl.dot {}x{}x{}: staged in threadgroup memory, {}x{} simdgroup_matrix<{}, 8, 8> fragments per simdgroup{}",
+                   M, N, K, fm, fn, ta, double_buffer ? "; K loop double-buffered (2 stages of A and B)" : ""));
+  std::string stage_var;
+  if (double_buffer) {
+    stage_var = fmt::format("tm_stage{}", tmp_++);
+    prologue_ << fmt::format("  uint {} = 0;  // which of the two A/B stages the next tl.dot writes\n", stage_var);
+    std::string pa = fmt::format("tm_sa{}", tmp_), pb = fmt::format("tm_sb{}", tmp_++);
+    line(fmt::format("threadgroup {}* {} = {} ? {} : {};", ta, pa, stage_var, scratch(ta, stage), sa));
+    line(fmt::format("threadgroup {}* {} = {} ? {} : {};", tb, pb, stage_var, scratch(tb, stage + off_b), sb));
+    sa = pa;
+    sb = pb;
+  } else {
+    barrier();
+  }
   line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}({}[k]);", regs(a), sa, linear(a, "k"), ta, name_of(a)));
   line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}({}[k]);", regs(b), sb, linear(b, "k"), tb, name_of(b)));
   barrier();
@@ -90,6 +128,7 @@ void Emitter::emit_dot(ir::Operation& op) {
   // The accumulator operand is added in registers (it never goes through threadgroup memory).
   if (!(layout(c) == layout(r))) fail(op, "internal error: dot accumulator layout differs from the result's");
   line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[k] + {}[{}];", regs(r), name, name_of(c), sc, linear(r, "k")));
+  if (double_buffer) line(fmt::format("{0} ^= 1u;", stage_var));
 }
 
 }  // namespace tmetal::codegen

@@ -1,6 +1,7 @@
 // MSL emission driver: kernel signature, prelude helpers, naming after the source, the per-layout thread
 // coordinates, dispatch of ops, and structured control flow (scf.for, scf.if).
 #include "codegen/msl_emitter.h"
+#include "gpu/convert_layout_op.h"
 
 #include "gpu/layout_encoding.h"
 
@@ -244,8 +245,10 @@ void Emitter::close(const std::string& text) {
 }
 void Emitter::barrier() { line("threadgroup_barrier(mem_flags::mem_threadgroup);"); }
 
+// The buffer's planned offset is not known until every buffer is: a placeholder `@tm_tg<id>+<offset>@` that
+// run() replaces with the planned byte offset.
 std::string Emitter::scratch(const std::string& type, int64_t byte_offset) {
-  return fmt::format("((threadgroup {}*)(tm_scratch + {}))", type, byte_offset);
+  return fmt::format("((threadgroup {}*)(tm_scratch + @tm_tg{}+{}@))", type, current_buffer_, byte_offset);
 }
 
 void Emitter::need_scratch(const ir::Operation& op, int64_t bytes) {
@@ -253,7 +256,40 @@ void Emitter::need_scratch(const ir::Operation& op, int64_t bytes) {
   if (bytes > limit)
     fail(op, fmt::format("needs {} bytes of threadgroup memory, more than the {} bytes of target {} (use smaller blocks)",
                          bytes, limit, target_.name()));
-  scratch_bytes_ = std::max(scratch_bytes_, bytes);
+  // Live while its op is emitted: each use starts and ends with a barrier, so buffers of different ops may share.
+  gpu::ThreadgroupBuffer b;
+  b.name = fmt::format("{} at line {}", op.name(), op.loc().line);
+  b.bytes = bytes;
+  b.live_begin = point_;
+  b.live_end = point_ + 1;
+  current_buffer_ = static_cast<int>(tg_buffers_.size());
+  tg_buffers_.push_back(b);
+}
+
+// Plans every threadgroup buffer by liveness (gpu/threadgroup_allocator.h) and resolves the offsets in `text`.
+std::string Emitter::place_threadgroup_buffers(const std::string& text) {
+  gpu::ThreadgroupPlan plan;
+  try {
+    plan = gpu::plan_threadgroup_memory(kernel_, tg_buffers_, target_.threadgroup_memory_bytes());
+  } catch (const gpu::ThreadgroupMemoryOverflow& e) {
+    if (options_.double_buffer && !loop_buffers_.empty()) throw DoubleBufferOverflow{};  // emit_msl retries with one stage
+    throw LoweringError(fmt::format("{} (target {})", e.what(), target_.name()));
+  }
+  scratch_bytes_ = plan.peak_bytes;
+  static const std::regex placeholder(R"(@tm_tg(-?[0-9]+)\+([0-9]+)@)");
+  std::string out;
+  auto begin = std::sregex_iterator(text.begin(), text.end(), placeholder);
+  size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    int id = std::stoi(m[1].str());
+    int64_t base = id >= 0 && id < static_cast<int>(plan.offsets.size()) ? plan.offsets[id] : 0;
+    out += text.substr(last, m.position(0) - last);
+    out += std::to_string(base + std::stoll(m[2].str()));
+    last = m.position(0) + m.length(0);
+  }
+  out += text.substr(last);
+  return out;
 }
 
 void Emitter::source_comment(const ir::Operation& op) {
@@ -348,6 +384,9 @@ void Emitter::emit_for(ir::Operation& op) {
       emit_op(*inner);
     }
   }
+  // Double-buffered tl.dot stages stay live for the whole loop (no other buffer may share their bytes).
+  if (auto it = loop_buffers_.find(&op); it != loop_buffers_.end())
+    for (int id : it->second) tg_buffers_[id].live_end = point_ + 1;
   close();
 }
 
@@ -433,6 +472,7 @@ void Emitter::emit_while(ir::Operation& op) {
 
 void Emitter::emit_op(ir::Operation& op) {
   using ir::OpCode;
+  ++point_;
   source_comment(op);
   switch (op.code()) {
     case OpCode::Return: line("return;"); return;
@@ -458,6 +498,10 @@ void Emitter::emit_op(ir::Operation& op) {
     case OpCode::Assert: line("// tl.device_assert: not checked on the device (as Triton without debug)"); return;
     case OpCode::Barrier: barrier(); return;
     default: break;
+  }
+  if (gpu::is_convert_layout(op)) {
+    emit_relayout(op);
+    return;
   }
   if (emit_elementwise(op)) return;
   fail(op, fmt::format("operation '{}' is not lowered to Metal yet", op.name()));
@@ -542,7 +586,8 @@ EmitResult Emitter::run() {
         }
     }
     if ((op->is(OpCode::AddPtr) || op->is(OpCode::Splat) || op->is(OpCode::Broadcast) || op->is(OpCode::ExpandDims) ||
-         op->is(OpCode::Reshape) || op->is(OpCode::Trans) || op->is(OpCode::Advance) || op->is(OpCode::MakeTensorPtr)) &&
+         op->is(OpCode::Reshape) || op->is(OpCode::Trans) || op->is(OpCode::Advance) || op->is(OpCode::MakeTensorPtr) ||
+         gpu::is_convert_layout(*op)) &&
         op->num_operands() > 0)
       if (int r = from(op->operand(0)); r >= 0) root[op->result()] = r;
     if (op->is(OpCode::Select))
@@ -575,14 +620,15 @@ EmitResult Emitter::run() {
                      "    uint3 tm_npid [[threadgroups_per_grid]],\n    uint tm_tid [[thread_index_in_threadgroup]],\n"
                      "    uint tm_lane [[thread_index_in_simdgroup]],\n    uint tm_simd [[simdgroup_index_in_threadgroup]]) {{\n",
                      kernel_, fmt::join(sig, ",\n    "));
+  std::string placed = place_threadgroup_buffers(body_.str());
   if (scratch_bytes_ > 0) {
     int64_t words = (scratch_bytes_ + 15) / 16;
-    out << fmt::format("  threadgroup float4 tm_scratch_storage[{}];  // {} bytes, shared by every conversion in turn\n",
-                       words, words * 16);
+    out << fmt::format("  threadgroup float4 tm_scratch_storage[{}];  // {} bytes: {} buffers placed by liveness\n", words,
+                       words * 16, tg_buffers_.size());
     out << "  threadgroup char* tm_scratch = reinterpret_cast<threadgroup char*>(&tm_scratch_storage[0]);\n";
     res.threadgroup_bytes = words * 16;
   }
-  out << prologue_.str() << body_.str() << "}\n";
+  out << prologue_.str() << placed << "}\n";
   res.msl = out.str();
   res.args = args_;
   res.bf16_mode = uses_bf16_ ? (target_.has_native_bfloat() ? "native" : "emulated-f32") : "";
@@ -591,8 +637,15 @@ EmitResult Emitter::run() {
 }
 
 EmitResult emit_msl(ir::Operation& func, const target::Target& target, const EmitOptions& options) {
-  Emitter e(func, target, options);
-  return e.run();
+  try {
+    Emitter e(func, target, options);
+    return e.run();
+  } catch (const DoubleBufferOverflow&) {
+    EmitOptions single = options;
+    single.double_buffer = false;
+    Emitter e(func, target, single);
+    return e.run();
+  }
 }
 
 }  // namespace tmetal::codegen

@@ -1,92 +1,28 @@
-// MSL emission of shape-changing ops (tt.broadcast, tt.expand_dims, tt.reshape, tt.trans): when every thread
-// already holds the source elements it needs (checked at compile time for every thread and register), a
-// register copy; otherwise a layout conversion through threadgroup memory (write, barrier, gather, barrier).
+// MSL emission of layout-changing ops (gpu.convert_layout, tt.broadcast, tt.expand_dims, tt.reshape, tt.trans):
+// when every thread already holds the source elements it needs (gpu/register_relayout.h, checked at compile
+// time for every thread and register), a register copy; otherwise through threadgroup memory (write, barrier,
+// gather, barrier). The layout passes leave only gpu.convert_layout and tt.reshape needing the second path.
 #include "codegen/msl_emitter.h"
+#include "gpu/convert_layout_op.h"
+#include "gpu/register_relayout.h"
 
 #include <fmt/format.h>
 
-#include <unordered_map>
+#include <optional>
 
 namespace tmetal::codegen {
-
-namespace {
-// Source coordinates of result coordinates `c` for op.
-std::vector<int64_t> source_coords(const ir::Operation& op, const std::vector<int64_t>& c) {
-  const auto& src = op.operand(0)->type().shape();
-  const auto& dst = op.result()->type().shape();
-  std::vector<int64_t> s;
-  switch (op.code()) {
-    case ir::OpCode::Broadcast:
-      for (size_t d = 0; d < src.size(); ++d) s.push_back(src[d] == 1 ? 0 : c[d]);
-      return s;
-    case ir::OpCode::ExpandDims: {
-      int64_t axis = op.int_attr("axis");
-      for (size_t d = 0; d < dst.size(); ++d)
-        if (static_cast<int64_t>(d) != axis) s.push_back(c[d]);
-      return s;
-    }
-    case ir::OpCode::Trans: {
-      auto order = op.array_attr("order");
-      s.assign(src.size(), 0);
-      for (size_t i = 0; i < order.size(); ++i) s[order[i]] = c[i];
-      return s;
-    }
-    default: {  // reshape: same row-major linear index
-      int64_t lin = 0;
-      for (size_t d = 0; d < dst.size(); ++d) lin = lin * dst[d] + c[d];
-      s.assign(src.size(), 0);
-      for (int d = static_cast<int>(src.size()) - 1; d >= 0; --d) {
-        s[d] = lin % src[d];
-        lin /= src[d];
-      }
-      return s;
-    }
-  }
-}
-
-int64_t linear_index(const std::vector<int64_t>& shape, const std::vector<int64_t>& c) {
-  int64_t lin = 0;
-  for (size_t d = 0; d < shape.size(); ++d) lin = lin * shape[d] + c[d];
-  return lin;
-}
-}  // namespace
 
 void Emitter::emit_relayout(ir::Operation& op) {
   ir::Value* src = op.operand(0);
   ir::Value* r = op.result();
   if (!src->type().is_tensor()) fail(op, "shape op on a scalar");
-  const auto& sl = layout(src);
-  const auto& rl = layout(r);
   const auto& sshape = src->type().shape();
   const auto& rshape = r->type().shape();
   int64_t threads = static_cast<int64_t>(options_.lowering.num_warps) * options_.lowering.simd_width;
   int64_t rr = regs(r), sr = regs(src);
-  // Does every thread hold what it needs, at a register index that is the same function of k everywhere?
-  // Register offsets do not depend on the thread: computed once; a flat table maps source elements to registers.
-  auto offsets = [](const gpu::BlockedLayout& l, const std::vector<int64_t>& shape, int64_t n) {
-    std::vector<std::vector<int64_t>> out;
-    for (int64_t k = 0; k < n; ++k) out.push_back(l.register_offset(shape, k));
-    return out;
-  };
-  auto soff = offsets(sl, sshape, sr), roff = offsets(rl, rshape, rr);
-  std::vector<int64_t> map(rr, -1), have(src->type().num_elements(), -1), slin(sr);
-  std::vector<int64_t> c(rshape.size()), scoord(sshape.size());
-  bool local = true;
-  for (int64_t t = 0; t < threads && local; ++t) {
-    int64_t lane = t % options_.lowering.simd_width, simd = t / options_.lowering.simd_width;
-    for (int64_t k = 0; k < sr; ++k) {
-      for (size_t d = 0; d < sshape.size(); ++d) scoord[d] = sl.thread_base(static_cast<int>(d), lane, simd) % sshape[d] + soff[k][d];
-      slin[k] = linear_index(sshape, scoord);
-      if (have[slin[k]] < 0) have[slin[k]] = k;
-    }
-    for (int64_t k = 0; k < rr && local; ++k) {
-      for (size_t d = 0; d < rshape.size(); ++d) c[d] = rl.thread_base(static_cast<int>(d), lane, simd) % rshape[d] + roff[k][d];
-      int64_t want = have[linear_index(sshape, source_coords(op, c))];
-      if (want < 0 || (map[k] >= 0 && map[k] != want)) local = false;
-      else map[k] = want;
-    }
-    for (int64_t k = 0; k < sr; ++k) have[slin[k]] = -1;
-  }
+  std::optional<std::vector<int64_t>> checked = gpu::register_relayout_map(op, threads, options_.lowering.simd_width);
+  bool local = checked.has_value();
+  std::vector<int64_t> map = local ? *checked : std::vector<int64_t>{};
   if (ptr_base_.count(src)) set_base(op, r, ptr_base_[src]);
   std::string name = define(r);
   declare(r);
@@ -125,9 +61,10 @@ void Emitter::emit_relayout(ir::Operation& op) {
   std::vector<std::string> rc;
   for (int d = 0; d < static_cast<int>(rshape.size()); ++d) rc.push_back(coord(r, d, "k"));
   std::string idx;
-  switch (op.code()) {
-    case ir::OpCode::Reshape: idx = linear(r, "k"); break;
-    default: {
+  if (op.is(ir::OpCode::Reshape) || gpu::is_convert_layout(op)) {
+    idx = linear(r, "k");
+  } else {
+    {
       std::vector<std::string> sc;
       if (op.is(ir::OpCode::Broadcast)) {
         for (size_t d = 0; d < sshape.size(); ++d) sc.push_back(sshape[d] == 1 ? "0" : rc[d]);

@@ -3,12 +3,16 @@
 #include "codegen/launch_metadata.h"
 #include "codegen/msl_emitter.h"
 #include "gpu/assign_layouts.h"
+#include "gpu/insert_layout_conversions.h"
 #include "gpu/layout_encoding.h"
+#include "gpu/remove_layout_conversions.h"
 #include "ir/printer.h"
 #include "triton_metal/kernel.h"
 #include "triton_metal/target.h"
 
 #include <fmt/format.h>
+
+#include <set>
 
 namespace tmetal {
 
@@ -22,8 +26,10 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
                                             tgt.simd_width(), tgt.max_threads_per_threadgroup(), tgt.name()));
   CompileOptions tile_opts = options.tile;
   tile_opts.run_passes = true;
-  // assign-layouts is this stage's pass: the tile pipeline must not see its name.
-  bool print_layouts = tile_opts.print_after_all || tile_opts.print_after.erase("assign-layouts") > 0;
+  // The GPU passes are this stage's: the tile pipeline must not see their names.
+  std::set<std::string> print_gpu;
+  for (const char* pass : {"assign-layouts", "insert-layout-conversions", "remove-layout-conversions"})
+    if (tile_opts.print_after_all || tile_opts.print_after.erase(pass) > 0) print_gpu.insert(pass);
   TileIrResult tir = compile_tile_ir(source, filename, kernel, spec, tile_opts);
   CompiledKernel out;
   out.name = kernel;
@@ -43,18 +49,23 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
   lo.num_warps = options.num_warps;
   lo.simd_width = tgt.simd_width();
   lo.preferred_vector_bytes = tgt.preferred_vector_bytes();
+  ir::PrintOptions po;
+  po.locations = tile_opts.locations;
+  auto after = [&](const char* pass) {
+    if (print_gpu.count(pass) && tile_opts.dump)
+      tile_opts.dump(fmt::format("// -----// IR Dump After {} //----- //\n{}", pass, ir::print_op(*tir.module, po)));
+  };
   try {
     gpu::assign_layouts(*func, lo);
   } catch (const std::invalid_argument& e) {
     throw CompileFailure(fmt::format("{}: error: kernel '{}': cannot assign layouts: {}", filename, kernel, e.what()));
   }
-  ir::PrintOptions po;
-  po.locations = tile_opts.locations;
+  after("assign-layouts");
+  gpu::insert_layout_conversions(*func, lo.num_warps, lo.simd_width);
+  after("insert-layout-conversions");
+  gpu::remove_layout_conversions(*func);
+  after("remove-layout-conversions");
   out.gpu_ir = ir::print_op(*tir.module, po);
-  if (print_layouts) {
-    std::string dump = fmt::format("// -----// IR Dump After assign-layouts //----- //\n{}", out.gpu_ir);
-    if (tile_opts.dump) tile_opts.dump(dump);
-  }
   codegen::EmitOptions eo;
   eo.kernel_source = source;
   eo.lowering = lo;

@@ -7,6 +7,7 @@
 #include "gpu/assign_layouts.h"
 #include "gpu/axis_analysis.h"
 #include "gpu/blocked_layout.h"
+#include "gpu/threadgroup_allocator.h"
 #include "ir/operation.h"
 #include "triton_metal/target.h"
 
@@ -49,7 +50,11 @@ struct EmitResult {
 struct EmitOptions {
   std::string kernel_source;  // the Python source, for names and source-line comments
   gpu::LoweringOptions lowering;
+  bool double_buffer = true;  // K-loop tl.dot stages alternate when the target allows (emit_dot.cpp)
 };
+
+// Thrown when double-buffered dot stages and the other threadgroup buffers do not fit together.
+struct DoubleBufferOverflow {};
 
 EmitResult emit_msl(ir::Operation& func, const target::Target& target, const EmitOptions& options);
 
@@ -85,7 +90,8 @@ class Emitter {
   void source_comment(const ir::Operation& op);
   void barrier();
   std::string scratch(const std::string& type, int64_t byte_offset);  // pointer into threadgroup scratch
-  void need_scratch(const ir::Operation& op, int64_t bytes);
+  void need_scratch(const ir::Operation& op, int64_t bytes);  // a new threadgroup buffer, live during `op`
+  std::string place_threadgroup_buffers(const std::string& text);
   void declare(const ir::Value* v);  // `T name[R];` or `T name;`
 
   // Ops (emit_*.cpp).
@@ -125,7 +131,11 @@ class Emitter {
   std::ostringstream body_;
   int indent_ = 1;
   int last_line_ = -1;
-  int64_t scratch_bytes_ = 0;
+  int64_t scratch_bytes_ = 0;  // the planned peak
+  std::vector<gpu::ThreadgroupBuffer> tg_buffers_;
+  int current_buffer_ = -1;
+  std::map<const ir::Operation*, std::vector<int>> loop_buffers_;  // buffers live until the end of that scf.for
+  int64_t point_ = 0;  // program point: ops emitted so far
   int tmp_ = 0;
   bool uses_bf16_ = false;
   std::vector<BufferArg> args_;

@@ -1,6 +1,8 @@
 // Axis analysis: walks a tile-IR function in order and maps each op onto the axis_info.h transfer functions.
 #include "gpu/axis_analysis.h"
 
+#include "gpu/convert_layout_op.h"
+
 namespace tmetal::gpu {
 
 std::vector<int64_t> shape_of(const ir::Value* v) {
@@ -100,7 +102,9 @@ void AxisAnalysis::visit(ir::Operation& op) {
     case OpCode::ExtSI:
     case OpCode::ExtUI:
     case OpCode::TruncI: info_[r] = in(0); break;
-    default: break;
+    default:
+      if (is_convert_layout(op)) info_[r] = in(0);  // a layout change keeps every element's value
+      break;
   }
 }
 

@@ -1,6 +1,8 @@
 // The `#gpu.blocked<...>` encoding: printing, parsing and registration with the tile-IR type parser.
 #include "gpu/layout_encoding.h"
 
+#include "gpu/convert_layout_op.h"
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -61,6 +63,7 @@ void register_layout_encodings() {
     return true;
   }();
   (void)done;
+  register_gpu_ops();  // GPU IR also holds gpu.convert_layout
 }
 
 const BlockedLayout* blocked_layout_of(const ir::Type& type) {

@@ -1,0 +1,40 @@
+// Registration, verifier and builder of `gpu.convert_layout` (see convert_layout_op.h).
+#include "gpu/convert_layout_op.h"
+
+#include "gpu/layout_encoding.h"
+
+#include <mutex>
+
+namespace tmetal::gpu {
+
+namespace {
+std::string verify_convert(const ir::Operation& op) {
+  if (op.num_operands() != 1 || op.num_results() != 1) return "gpu.convert_layout takes one operand and has one result";
+  const ir::Type& a = op.operand(0)->type();
+  const ir::Type& b = op.result()->type();
+  if (!a.is_tensor() || !b.is_tensor()) return "gpu.convert_layout converts tensors only";
+  if (a.shape() != b.shape() || !(a.element() == b.element()))
+    return "gpu.convert_layout must keep the shape and element type (" + a.str() + " -> " + b.str() + ")";
+  if (!blocked_layout_of(a) || !blocked_layout_of(b)) return "gpu.convert_layout needs #gpu.blocked layouts on both sides";
+  return "";
+}
+
+const ir::OpInfo* convert_info() {
+  static const ir::OpInfo* info = [] {
+    const ir::OpInfo* existing = ir::find_op(kConvertLayout);
+    return existing ? existing : ir::register_op(kConvertLayout, ir::trait::P, verify_convert);
+  }();
+  return info;
+}
+}  // namespace
+
+void register_gpu_ops() { convert_info(); }
+
+bool is_convert_layout(const ir::Operation& op) { return op.code() == ir::OpCode::Custom && op.name() == kConvertLayout; }
+
+ir::Value* create_convert_layout(ir::Value* src, const ir::Type& to, ir::Operation* before) {
+  auto op = ir::Operation::create(convert_info(), before->loc(), {src}, {to});
+  return before->parent_block()->insert(before->position(), std::move(op))->result();
+}
+
+}  // namespace tmetal::gpu
