@@ -28,7 +28,20 @@ int64_t mixed_radix_digit(int64_t linear, const std::vector<int64_t>& extent, co
   return 0;
 }
 
+// Product of the extents of the dimensions before `dim` in `order`.
+int64_t stride_in_order(const std::vector<int64_t>& extent, const std::vector<int>& order, int dim) {
+  int64_t stride = 1;
+  for (int d : order) {
+    if (d == dim) break;
+    stride *= extent[d];
+  }
+  return stride;
+}
+
 }  // namespace
+
+int64_t BlockedLayout::lane_stride(int dim) const { return stride_in_order(lanes_per_simd, order, dim); }
+int64_t BlockedLayout::simd_stride(int dim) const { return stride_in_order(simds_per_group, order, dim); }
 
 int64_t BlockedLayout::num_simds() const { return product(simds_per_group); }
 int64_t BlockedLayout::num_lanes() const { return product(lanes_per_simd); }

@@ -35,6 +35,10 @@ struct BlockedLayout {
   Shape group_tile() const;
   // Registers each thread holds for a tensor of `shape` (repetitions included, replication not removed).
   int64_t registers_per_thread(const Shape& shape) const;
+  // Step in the lane (simdgroup) index between neighbouring lanes (simdgroups) along dimension `dim`: the
+  // product of the extents of the dimensions that come before it in `order`.
+  int64_t lane_stride(int dim) const;
+  int64_t simd_stride(int dim) const;
   // Per-thread base coordinate of dimension `dim` (before wrapping by the shape), from lane and simdgroup index.
   int64_t thread_base(int dim, int64_t lane, int64_t simd) const;
   // Compile-time offset of register `reg` along every dimension (to be added to the wrapped base).

@@ -5,19 +5,6 @@
 #include <stdexcept>
 
 namespace tmetal::gpu {
-namespace {
-
-int64_t prefix_product(const std::vector<int64_t>& extent, const std::vector<int>& order, int dim) {
-  int64_t stride = 1;
-  for (int d : order) {
-    if (d == dim) break;
-    stride *= extent[d];
-  }
-  return stride;
-}
-
-}  // namespace
-
 ReductionPlan plan_reduction(const BlockedLayout& layout, const Shape& shape, int axis) {
   if (axis < 0 || axis >= layout.rank()) throw std::invalid_argument("reduction axis out of range");
   ReductionPlan plan;
@@ -46,13 +33,13 @@ ReductionPlan plan_reduction(const BlockedLayout& layout, const Shape& shape, in
   const int64_t per_thread = layout.size_per_thread[axis];
   const int64_t lanes = layout.lanes_per_simd[axis];
   const int64_t distinct_lanes = std::min(lanes, std::max<int64_t>(1, shape[axis] / per_thread));
-  const int64_t lane_stride = prefix_product(layout.lanes_per_simd, layout.order, axis);
+  const int64_t lane_stride = layout.lane_stride(axis);
   for (int64_t step = 1; step < distinct_lanes; step *= 2) plan.lane_xor_masks.push_back(step * lane_stride);
 
   // 3. Simdgroups along the axis that hold distinct data.
   const int64_t simds = layout.simds_per_group[axis];
   plan.cross_simd_count = std::min(simds, std::max<int64_t>(1, shape[axis] / (per_thread * lanes)));
-  plan.cross_simd_stride = prefix_product(layout.simds_per_group, layout.order, axis);
+  plan.cross_simd_stride = layout.simd_stride(axis);
   if (plan.cross_simd_count > 1) {
     int64_t result_elements = 1;
     for (int64_t s : result_shape) result_elements *= s;

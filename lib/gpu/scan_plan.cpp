@@ -9,19 +9,6 @@
 #include <stdexcept>
 
 namespace tmetal::gpu {
-namespace {
-
-int64_t prefix_product(const std::vector<int64_t>& extent, const std::vector<int>& order, int dim) {
-  int64_t stride = 1;
-  for (int d : order) {
-    if (d == dim) break;
-    stride *= extent[d];
-  }
-  return stride;
-}
-
-}  // namespace
-
 BlockedLayout scan_layout(const BlockedLayout& layout, const Shape& shape, int axis) {
   BlockedLayout out = layout;
   const int64_t tile = layout.group_tile()[axis];
@@ -52,11 +39,11 @@ ScanPlan plan_scan(const BlockedLayout& layout, const Shape& shape, int axis) {
   }
   const int64_t per_thread = layout.size_per_thread[axis];
   plan.lane_digit_extent = std::min(layout.lanes_per_simd[axis], std::max<int64_t>(1, shape[axis] / per_thread));
-  plan.lane_digit_stride = prefix_product(layout.lanes_per_simd, layout.order, axis);
+  plan.lane_digit_stride = layout.lane_stride(axis);
   for (int64_t step = 1; step < plan.lane_digit_extent; step *= 2) plan.lane_up_steps.push_back(step);
   plan.cross_simd_count = std::min(layout.simds_per_group[axis],
                                    std::max<int64_t>(1, shape[axis] / (per_thread * layout.lanes_per_simd[axis])));
-  plan.cross_simd_stride = prefix_product(layout.simds_per_group, layout.order, axis);
+  plan.cross_simd_stride = layout.simd_stride(axis);
   return plan;
 }
 
