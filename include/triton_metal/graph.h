@@ -16,11 +16,19 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace tmetal {
+struct CompiledKernel;
+namespace runtime {
+class Device;
+}
+}  // namespace tmetal
 
 namespace tmetal::graph {
 
@@ -245,6 +253,28 @@ class ReferenceGroupRunner : public GroupRunner {
  public:
   void run_group(const Plan& plan, const FusedGroup& group, Values& buffers) override;
 };
+// Runs each group as a compiled Metal kernel: kernel_source_for(group) (helpers imported from other
+// kernels/ modules inlined) through the front end, GPU lowering and MSL emission for the plan's target,
+// launched on `device`. Pointers bind by the group's `args` (templates) or inputs then outputs
+// (generated kernels); a view is its root buffer plus the view's offset and strides. Compiled kernels
+// are cached per source and specialization. Throws GraphError naming the group when a kernel does not
+// compile or launch.
+class DeviceGroupRunner : public GroupRunner {
+ public:
+  explicit DeviceGroupRunner(runtime::Device& device, std::filesystem::path kernels_dir = default_kernels_dir());
+  void run_group(const Plan& plan, const FusedGroup& group, Values& buffers) override;
+  // The compiled kernel of a group (compiles it on first use).
+  const CompiledKernel& compile_group(const Plan& plan, const FusedGroup& group);
+  int64_t launches() const { return launches_; }
+
+ private:
+  struct Cache;
+  runtime::Device& device_;
+  std::filesystem::path kernels_dir_;
+  std::shared_ptr<Cache> cache_;
+  int64_t launches_ = 0;
+};
+
 // Executes the plan group by group, storing intermediates in the memory plan's pooled buffers (a buffer
 // reused too early corrupts results, so running this checks the planner too). Returns graph outputs.
 Values execute_plan(const Plan& plan, const Values& inputs, GroupRunner& runner);
