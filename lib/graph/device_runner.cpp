@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <regex>
@@ -243,7 +244,8 @@ LaunchSpec bind(const Plan& plan, const FusedGroup& grp) {
   } else if (entry == "flash_attention_fwd") {
     auto q = strides3(plan, arg("Q"), grp.name), k = strides3(plan, arg("K"), grp.name), v = strides3(plan, arg("V"), grp.name);
     auto o = strides3(plan, arg("Out"), grp.name);
-    if (p.value("TRANSPOSE_K", false)) std::swap(k[1], k[2]);
+    // The template reads K as [B, SEQ_K, HEAD_DIM]; without transpose_b the graph gives K^T [B, HEAD_DIM, SEQ_K].
+    if (!p.value("TRANSPOSE_K", false)) std::swap(k[1], k[2]);
     std::array<int64_t, 3> m{0, 0, 0};
     if (!arg("Mask").empty()) {
       m = strides3(plan, arg("Mask"), grp.name);
@@ -403,6 +405,13 @@ void DeviceGroupRunner::run_group(const Plan& plan, const FusedGroup& group, Val
     // Generated kernels index views through the root buffer themselves; templates get a shifted pointer.
     size_t off = generated ? 0 : static_cast<size_t>(view.offset * dtype_bytes(g.tensor(view.root).dtype));
     args.push_back(KernelArg::array(bytes.data() + off, bytes.size() - off));
+  }
+  if (std::getenv("TM_GRAPH_TRACE")) {
+    fmt::print(stderr, "launch {} ({}) grid {}x{}x{}:", group.name, k.name, s.grid[0], s.grid[1], s.grid[2]);
+    for (const auto& [n, v] : s.ints) fmt::print(stderr, " {}={}", n, v);
+    for (const auto& [n, v] : s.reals) fmt::print(stderr, " {}={}", n, v);
+    for (const auto& [n, v] : s.tensor_of) fmt::print(stderr, " {}:{}", n, v);
+    fmt::print(stderr, "\n");
   }
   try {
     tmetal::launch(k, device_, s.grid, args);
