@@ -266,6 +266,8 @@ class DeviceGroupRunner : public GroupRunner {
   // The compiled kernel of a group (compiles it on first use).
   const CompiledKernel& compile_group(const Plan& plan, const FusedGroup& group);
   int64_t launches() const { return launches_; }
+  // Device-memory bytes the launched kernels read and wrote, as the Device measured them.
+  int64_t device_bytes() const { return device_bytes_; }
 
  private:
   struct Cache;
@@ -273,6 +275,7 @@ class DeviceGroupRunner : public GroupRunner {
   std::filesystem::path kernels_dir_;
   std::shared_ptr<Cache> cache_;
   int64_t launches_ = 0;
+  int64_t device_bytes_ = 0;
 };
 
 // Executes the plan group by group, storing intermediates in the memory plan's pooled buffers (a buffer

@@ -414,7 +414,8 @@ void DeviceGroupRunner::run_group(const Plan& plan, const FusedGroup& group, Val
     fmt::print(stderr, "\n");
   }
   try {
-    tmetal::launch(k, device_, s.grid, args);
+    runtime::LaunchStats stats = tmetal::launch(k, device_, s.grid, args);
+    device_bytes_ += static_cast<int64_t>(stats.device_bytes_read + stats.device_bytes_written);
   } catch (const std::exception& e) {
     throw GraphError(fmt::format("group {} ({}): launching {} failed: {}", group.name, group.kind, k.name, e.what()));
   }

@@ -73,8 +73,9 @@ int run_check(const Options& o, const tmetal::graph::Graph& graph, const tmetal:
   tg::DeviceGroupRunner fused_runner(*device, kernels), unfused_runner(*device, kernels);
   auto fused = tg::execute_plan(plan, inputs, fused_runner);
   auto plain = tg::execute_plan(unfused, inputs, unfused_runner);
-  fmt::print("ran on {} for {} (random inputs, seed {}): fused plan {} kernel launches, unfused plan {}\n", device->name(),
-             target.name, o.seed, fused_runner.launches(), unfused_runner.launches());
+  fmt::print("ran on {} for {} (random inputs, seed {}): fused plan {} kernel launches, {} device bytes; unfused plan {}, {} device bytes\n",
+             device->name(), target.name, o.seed, fused_runner.launches(), fused_runner.device_bytes(), unfused_runner.launches(),
+             unfused_runner.device_bytes());
   bool ok = true;
   for (const auto& name : graph.outputs) {
     auto dtype = graph.tensor(name).dtype;
