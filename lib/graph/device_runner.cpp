@@ -195,8 +195,7 @@ std::array<int64_t, 3> strides3(const Plan& plan, const std::string& tensor, con
   return {batch_stride, v.strides[r - 2], v.strides[r - 1]};
 }
 
-// Offset of a template pointer's first element (views of a larger buffer): applied by binding a
-// pointer into the root buffer.
+// Pointer parameters, scalars and grid of a group's kernel, per the template's header comment.
 LaunchSpec bind(const Plan& plan, const FusedGroup& grp) {
   const auto& p = grp.params;
   const Graph& g = plan.graph;
@@ -247,10 +246,7 @@ LaunchSpec bind(const Plan& plan, const FusedGroup& grp) {
     // The template reads K as [B, SEQ_K, HEAD_DIM]; without transpose_b the graph gives K^T [B, HEAD_DIM, SEQ_K].
     if (!p.value("TRANSPOSE_K", false)) std::swap(k[1], k[2]);
     std::array<int64_t, 3> m{0, 0, 0};
-    if (!arg("Mask").empty()) {
-      m = strides3(plan, arg("Mask"), grp.name);
-      if (numel(g.tensor(arg("Mask")).shape) * 1 == p["SEQ_Q"].get<int64_t>() * p["SEQ_K"].get<int64_t>()) m[0] = 0;
-    }
+    if (!arg("Mask").empty()) m = strides3(plan, arg("Mask"), grp.name);  // one mask for all batches: stride 0
     const char* names[5] = {"q", "k", "v", "o", "m"};
     const char* axes[5][3] = {{"b", "m", "d"}, {"b", "n", "d"}, {"b", "n", "d"}, {"b", "m", "d"}, {"b", "m", "n"}};
     std::array<int64_t, 3>* all[5] = {&q, &k, &v, &o, &m};
