@@ -1,6 +1,7 @@
 // Public API of triton-metal's graph level: operator graphs loaded from JSON (docs/graph-format.md),
 // validated and shape-inferred, optimized by graph passes, laid out and fused into kernel groups for one
-// Apple GPU target, memory-planned, and executed (today by the float64 reference; later on a Device).
+// Apple GPU target, memory-planned, and executed: by the float64 reference, or as compiled Metal kernels
+// on a runtime::Device (DeviceGroupRunner).
 //
 // Typical use:
 //   auto g = tmetal::graph::load_graph_file("model.json");          // throws GraphError on bad graphs
@@ -239,10 +240,8 @@ KernelSource kernel_source_for(const Plan& plan, const FusedGroup& group, const 
 std::filesystem::path default_kernels_dir();
 
 // ---- executing a plan ------------------------------------------------------------------------------
-// Runs one group. The lead plugs kernel compilation and Device execution in here: an implementation
-// compiles kernel_source_for(group) through the front end, lowers and emits MSL, and launches it on a
-// Device with the group's input and output buffers. ReferenceGroupRunner evaluates the group's nodes
-// in float64 instead.
+// Runs one group: DeviceGroupRunner compiles and launches its kernel on a Device; ReferenceGroupRunner
+// evaluates the group's nodes in float64.
 class GroupRunner {
  public:
   virtual ~GroupRunner() = default;
