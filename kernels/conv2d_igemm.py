@@ -8,8 +8,10 @@ Entry: conv2d_igemm_fwd
   X [N, C, H, W_in] (strides sxn, sxc, sxh, sxw), Wt [K, C/G, R, S] contiguous, Out [N, K, OH, OW]
   (strides son, sok, soh, sow), Bias [K], Residual (Out's shape and strides), BN_* [K] (scale, shift,
   mean, var of an unfolded inference batch norm)
-  N, C, H, W_in, K, R, S, OH, OW, stride/padding/dilation per axis, bn_eps
+  sx*, so*, bn_eps                 X and Out strides (n, c, h, w), batch-norm epsilon
 Constexprs:
+  N, C, H, W_in, K, R, S, OH, OW, stride/padding/dilation per axis   the geometry (constexprs so the
+                             kernel's arguments fit Metal's 31 buffer slots)
   GROUPS                     convolution groups
   BLOCK_M, BLOCK_N, BLOCK_K  output pixels, output channels, reduction step per program
   HAS_BIAS, HAS_BN, HAS_RESIDUAL, ACTIVATION (0 none, 1 relu, ... as in epilogue.py)
@@ -23,8 +25,10 @@ from epilogue import activation
 
 @triton.jit
 def conv2d_igemm_fwd(X, Wt, Out, Bias, Residual, BN_scale, BN_shift, BN_mean, BN_var,
-                     N, C, H, W_in, K, R, S, OH, OW,
-                     stride_h, stride_w, pad_h, pad_w, dil_h, dil_w,
+                     N: tl.constexpr, C: tl.constexpr, H: tl.constexpr, W_in: tl.constexpr, K: tl.constexpr,
+                     R: tl.constexpr, S: tl.constexpr, OH: tl.constexpr, OW: tl.constexpr,
+                     stride_h: tl.constexpr, stride_w: tl.constexpr, pad_h: tl.constexpr, pad_w: tl.constexpr,
+                     dil_h: tl.constexpr, dil_w: tl.constexpr,
                      sxn, sxc, sxh, sxw, son, sok, soh, sow, bn_eps,
                      GROUPS: tl.constexpr, BLOCK_M: tl.constexpr, BLOCK_N: tl.constexpr, BLOCK_K: tl.constexpr,
                      HAS_BIAS: tl.constexpr, HAS_BN: tl.constexpr, HAS_RESIDUAL: tl.constexpr,

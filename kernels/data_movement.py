@@ -3,8 +3,9 @@ layout manager cannot absorb them (RoPE outside attention, embedding gathers, co
 slices, concat pieces and reshapes that are not views, pooling, constant fills).
 
 Entries (all 1-D grids of cdiv(NUMEL, BLOCK) programs unless noted; BLOCK is a constexpr everywhere):
-  rope_fwd(X, Out, ROWS, SEQ, base, offset, DIM: constexpr, BLOCK_R: constexpr)
-      rotate-half RoPE of contiguous rows of DIM; position = row % SEQ + offset; grid cdiv(ROWS, BLOCK_R)
+  rope_fwd(X, Out, ROWS, SEQ, H, sx0, sx1, sxs, sxd, base, offset, DIM: constexpr, BLOCK_R: constexpr)
+      rotate-half RoPE of the ROWS rows of DIM of X [ROWS/(H*SEQ), H, SEQ, DIM] read through strides
+      (a view such as a head transpose); Out contiguous; position = row % SEQ + offset; grid cdiv(ROWS, BLOCK_R)
   embedding_fwd(Table, Ids, Out, NUM_IDS, VOCAB, DIM: constexpr)
       Out[i, :] = Table[Ids[i], :]; ids outside [0, VOCAB) write zeros; grid NUM_IDS
   strided_copy_fwd(X, Out, NUMEL, offset, d1, d2, d3, s0, s1, s2, s3, BLOCK: constexpr)
@@ -19,15 +20,17 @@ import triton.language as tl
 
 
 @triton.jit
-def rope_fwd(X, Out, ROWS, SEQ, base, offset, DIM: tl.constexpr, BLOCK_R: tl.constexpr):
+def rope_fwd(X, Out, ROWS, SEQ, H, sx0, sx1, sxs, sxd, base, offset, DIM: tl.constexpr, BLOCK_R: tl.constexpr):
     rows = tl.program_id(0) * BLOCK_R + tl.arange(0, BLOCK_R)
     offs_d = tl.arange(0, DIM)
     half = DIM // 2
     partner_d = (offs_d + half) % DIM
     ok = rows[:, None] < ROWS
-    x = tl.load(X + rows[:, None] * DIM + offs_d[None, :], mask=ok, other=0.0).to(tl.float32)
-    partner = tl.load(X + rows[:, None] * DIM + partner_d[None, :], mask=ok, other=0.0).to(tl.float32)
-    pos = (rows % SEQ + offset).to(tl.float32)
+    seq = rows % SEQ
+    row_off = (rows // (SEQ * H)) * sx0 + ((rows // SEQ) % H) * sx1 + seq * sxs
+    x = tl.load(X + row_off[:, None] + offs_d[None, :] * sxd, mask=ok, other=0.0).to(tl.float32)
+    partner = tl.load(X + row_off[:, None] + partner_d[None, :] * sxd, mask=ok, other=0.0).to(tl.float32)
+    pos = (seq + offset).to(tl.float32)
     inv_freq = tl.exp(-2.0 * (offs_d % half).to(tl.float32) / DIM * tl.log(base))
     theta = pos[:, None] * inv_freq[None, :]
     sign = tl.where(offs_d < half, -1.0, 1.0)

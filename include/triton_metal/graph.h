@@ -1,6 +1,7 @@
 // Public API of triton-metal's graph level: operator graphs loaded from JSON (docs/graph-format.md),
 // validated and shape-inferred, optimized by graph passes, laid out and fused into kernel groups for one
-// Apple GPU target, memory-planned, and executed (today by the float64 reference; later on a Device).
+// Apple GPU target, memory-planned, and executed: by the float64 reference, or as compiled Metal kernels
+// on a runtime::Device (DeviceGroupRunner).
 //
 // Typical use:
 //   auto g = tmetal::graph::load_graph_file("model.json");          // throws GraphError on bad graphs
@@ -16,11 +17,19 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace tmetal {
+struct CompiledKernel;
+namespace runtime {
+class Device;
+}
+}  // namespace tmetal
 
 namespace tmetal::graph {
 
@@ -231,10 +240,8 @@ KernelSource kernel_source_for(const Plan& plan, const FusedGroup& group, const 
 std::filesystem::path default_kernels_dir();
 
 // ---- executing a plan ------------------------------------------------------------------------------
-// Runs one group. The lead plugs kernel compilation and Device execution in here: an implementation
-// compiles kernel_source_for(group) through the front end, lowers and emits MSL, and launches it on a
-// Device with the group's input and output buffers. ReferenceGroupRunner evaluates the group's nodes
-// in float64 instead.
+// Runs one group: DeviceGroupRunner compiles and launches its kernel on a Device; ReferenceGroupRunner
+// evaluates the group's nodes in float64.
 class GroupRunner {
  public:
   virtual ~GroupRunner() = default;
@@ -245,6 +252,31 @@ class ReferenceGroupRunner : public GroupRunner {
  public:
   void run_group(const Plan& plan, const FusedGroup& group, Values& buffers) override;
 };
+// Runs each group as a compiled Metal kernel: kernel_source_for(group) (helpers imported from other
+// kernels/ modules inlined) through the front end, GPU lowering and MSL emission for the plan's target,
+// launched on `device`. Pointers bind by the group's `args` (templates) or inputs then outputs
+// (generated kernels); a view is its root buffer plus the view's offset and strides. Compiled kernels
+// are cached per source and specialization. Throws GraphError naming the group when a kernel does not
+// compile or launch.
+class DeviceGroupRunner : public GroupRunner {
+ public:
+  explicit DeviceGroupRunner(runtime::Device& device, std::filesystem::path kernels_dir = default_kernels_dir());
+  void run_group(const Plan& plan, const FusedGroup& group, Values& buffers) override;
+  // The compiled kernel of a group (compiles it on first use).
+  const CompiledKernel& compile_group(const Plan& plan, const FusedGroup& group);
+  int64_t launches() const { return launches_; }
+  // Device-memory bytes the launched kernels read and wrote, as the Device measured them.
+  int64_t device_bytes() const { return device_bytes_; }
+
+ private:
+  struct Cache;
+  runtime::Device& device_;
+  std::filesystem::path kernels_dir_;
+  std::shared_ptr<Cache> cache_;
+  int64_t launches_ = 0;
+  int64_t device_bytes_ = 0;
+};
+
 // Executes the plan group by group, storing intermediates in the memory plan's pooled buffers (a buffer
 // reused too early corrupts results, so running this checks the planner too). Returns graph outputs.
 Values execute_plan(const Plan& plan, const Values& inputs, GroupRunner& runner);

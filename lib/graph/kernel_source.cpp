@@ -75,7 +75,7 @@ struct Emitter {
     if (vars.count(tensor)) return vars[tensor];
     std::string key = tensor + "@" + std::to_string(axis);
     if (loads.count(key)) return loads[key];
-    std::string var = fmt::format("x{}", counter++);
+    std::string var = fmt::format("ld{}", counter++);  // not tN: the MSL emitter names its temporaries so
     if (numel(g().tensor(tensor).shape) == 1)
       body.push_back(fmt::format("{} = tl.load({}).to(tl.float32)", var, ptr(tensor)));
     else
@@ -84,7 +84,7 @@ struct Emitter {
     return var;
   }
   void define(const Node& node, const std::string& expr) {
-    std::string var = fmt::format("t{}", counter++);
+    std::string var = fmt::format("val{}", counter++);
     body.push_back(fmt::format("{} = {}  # {} ({})", var, expr, node.name, node.op));
     vars[node.outputs[0]] = var;
   }

@@ -1,10 +1,13 @@
 // `triton-metal graph`: loads an operator graph (docs/graph-format.md), optimizes it for a target,
 // and prints the report (--report), layout reasons (--explain) or the graph around each pass (--dump);
-// writes the execution plan and kernel sources (--emit-dir); runs it (--run --reference on the float64
-// reference; --run --check needs the kernel compiler and a Device).
+// writes the execution plan, kernel sources and each kernel's MSL and metadata (--emit-dir); runs it
+// (--run --reference on the float64 reference; --run --check compiles every kernel, runs fused and
+// unfused plans on the default Device and compares both with the float64 reference).
 #include "command_registry.h"
 
 #include "triton_metal/graph.h"
+#include "triton_metal/kernel.h"
+#include "triton_metal/runtime.h"
 
 #include <fmt/core.h>
 
@@ -43,6 +46,54 @@ void print_checksums(const tmetal::graph::Graph& g, const tmetal::graph::Values&
   }
 }
 
+// Largest |a - b| relative to the largest |reference| (equal infinities match).
+double relative_error(const std::vector<double>& ref, const std::vector<double>& got) {
+  double scale = 1e-30, diff = 0;
+  for (size_t i = 0; i < ref.size(); ++i) {
+    if (std::isinf(ref[i]) && ref[i] == got[i]) continue;
+    scale = std::max(scale, std::fabs(ref[i]));
+    double d = std::fabs(ref[i] - got[i]);
+    diff = std::isnan(d) ? INFINITY : std::max(diff, d);
+  }
+  return diff / scale;
+}
+
+// --run --check: fused plan and unfused plan as compiled kernels on the default device, both compared
+// with the float64 reference of the graph as written; one verdict line per graph output.
+int run_check(const Options& o, const tmetal::graph::Graph& graph, const tmetal::graph::Plan& plan,
+              const tmetal::graph::GraphTarget& target, tmetal::graph::CompileOptions options) {
+  namespace tg = tmetal::graph;
+  options.fuse = false;
+  options.after_pass = nullptr;
+  tg::Plan unfused = tg::compile_graph(graph, target, options);
+  auto inputs = tg::random_inputs(plan.graph, o.seed);
+  auto reference = tg::run_reference(graph, inputs);
+  auto device = tmetal::runtime::make_device("emulator");
+  std::filesystem::path kernels = o.kernels_dir.empty() ? tg::default_kernels_dir() : std::filesystem::path(o.kernels_dir);
+  tg::DeviceGroupRunner fused_runner(*device, kernels), unfused_runner(*device, kernels);
+  auto fused = tg::execute_plan(plan, inputs, fused_runner);
+  auto plain = tg::execute_plan(unfused, inputs, unfused_runner);
+  fmt::print("ran on {} for {} (random inputs, seed {}): fused plan {} kernel launches, {} device bytes; unfused plan {}, {} device bytes\n",
+             device->name(), target.name, o.seed, fused_runner.launches(), fused_runner.device_bytes(), unfused_runner.launches(),
+             unfused_runner.device_bytes());
+  bool ok = true;
+  for (const auto& name : graph.outputs) {
+    auto dtype = graph.tensor(name).dtype;
+    // Kernels compute in f32 and store in the output dtype; passes round folded weights to their dtype.
+    double tol = dtype == tg::DType::F16 ? 5e-3 : dtype == tg::DType::BF16 ? 3e-2 : 1e-4;
+    double e_ref = relative_error(reference.at(name).data, fused.at(name).data);
+    double e_unfused = relative_error(plain.at(name).data, fused.at(name).data);
+    double e_unfused_ref = relative_error(reference.at(name).data, plain.at(name).data);
+    bool pass = e_ref <= tol && e_unfused <= tol && e_unfused_ref <= tol;
+    ok = ok && pass;
+    fmt::print("check {} {} {}: fused vs float64 {:.3g}, fused vs unfused {:.3g}, unfused vs float64 {:.3g} (max error relative to "
+               "the largest magnitude; tolerance {:.0e}): {}\n",
+               name, tg::shape_str(graph.tensor(name).shape), tg::dtype_name(dtype), e_ref, e_unfused, e_unfused_ref, tol, pass ? "PASS" : "FAIL");
+  }
+  if (!ok) throw std::runtime_error("the fused kernels' results do not match");
+  return 0;
+}
+
 int run(const Options& o) {
   namespace tg = tmetal::graph;
   if (o.run && o.reference == o.check) throw tmetal::cli::UsageError("--run needs exactly one of --reference or --check");
@@ -78,6 +129,8 @@ int run(const Options& o) {
     std::filesystem::create_directories(dir / "kernels");
     std::filesystem::path kernels = o.kernels_dir.empty() ? tg::default_kernels_dir() : std::filesystem::path(o.kernels_dir);
     auto json = tg::plan_to_json(plan);
+    auto device = tmetal::runtime::make_device("emulator");
+    tg::DeviceGroupRunner compiler(*device, kernels);
     for (size_t i = 0; i < plan.groups.size(); ++i) {
       if (!plan.groups[i].launches_kernel) continue;
       auto src = tg::kernel_source_for(plan, plan.groups[i], kernels);
@@ -85,17 +138,23 @@ int run(const Options& o) {
       json["groups"][i]["source"] = "kernels/" + src.file_name;
       json["groups"][i]["entry"] = src.entry;
       json["groups"][i]["constexprs"] = src.constexprs;
+      const tmetal::CompiledKernel& k = compiler.compile_group(plan, plan.groups[i]);
+      std::string stem = plan.groups[i].name;
+      std::ofstream(dir / "kernels" / (stem + ".metal")) << k.msl;
+      std::ofstream(dir / "kernels" / (stem + ".json")) << k.metadata_json << "\n";
+      json["groups"][i]["msl"] = "kernels/" + stem + ".metal";
+      json["groups"][i]["metadata"] = "kernels/" + stem + ".json";
+      json["groups"][i]["threads_per_threadgroup"] = k.threads_per_threadgroup;
+      json["groups"][i]["threadgroup_memory_bytes"] = k.threadgroup_memory_bytes;
     }
     if (std::filesystem::exists(kernels / "epilogue.py"))  // helpers the GEMM templates import
       std::filesystem::copy_file(kernels / "epilogue.py", dir / "kernels" / "epilogue.py", std::filesystem::copy_options::overwrite_existing);
     std::ofstream(dir / "plan.json") << json.dump(2) << "\n";
     std::ofstream(dir / "graph.optimized.json") << tg::graph_to_json(plan.graph).dump(1) << "\n";
-    fmt::print("wrote {} (plan.json, graph.optimized.json, {} kernel sources)\n", dir.string(), plan.traffic.fused_kernels);
+    fmt::print("wrote {} (plan.json, graph.optimized.json, {} kernel sources with their MSL and metadata)\n", dir.string(),
+               plan.traffic.fused_kernels);
   }
-  if (o.run && o.check)
-    throw std::runtime_error(
-        "--run --check needs the kernel compiler (front end, GPU lowering, MSL emission) and a Device, which are not built yet; "
-        "use --run --reference for the float64 reference");
+  if (o.run && o.check) return run_check(o, graph, plan, target, options);
   if (o.run && o.reference) {
     auto inputs = tg::random_inputs(plan.graph, o.seed);
     auto reference = tg::run_reference(graph, inputs);
@@ -146,7 +205,7 @@ tmetal::cli::RunFunction setup(CLI::App& app) {
   app.add_option("--kernels-dir", o->kernels_dir, "folder of the Triton-language kernel templates (default: the repository's kernels/)");
   app.add_flag("--run", o->run, "run the graph on random inputs (with --reference or --check)");
   app.add_flag("--reference", o->reference, "with --run: float64 reference executor, output checksums, plan check");
-  app.add_flag("--check", o->check, "with --run: run fused kernels on the default Device and compare (needs the kernel compiler)");
+  app.add_flag("--check", o->check, "with --run: compile every kernel, run the fused and the unfused plan on the default Device, compare with the float64 reference");
   app.add_option("--seed", o->seed, "seed of the random inputs");
   app.add_option("--values-dir", o->values_dir, "with --run --reference: write every tensor of the optimized graph as .npy here");
   return [o] { return run(*o); };

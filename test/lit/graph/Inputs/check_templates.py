@@ -142,9 +142,10 @@ for layout in ("NCHW", "NHWC"):
     check(f"conv2d_igemm {layout} groups+stride+residual+relu", out, np.maximum(want_lin + res, 0).transpose(perm))
 
 # data movement: rope, transpose copy, pooling, embedding, fill
-x = rand(3, 5, 8)
+xt = rand(5, 3, 8)  # read as the head-transposed view [3, 5, 8] through strides
+x = np.ascontiguousarray(xt.transpose(1, 0, 2))
 out = np.zeros_like(x)
-tn.launch(data_movement.rope_fwd, (tn.cdiv(15, 4),), P(x.ravel()), P(out.ravel()), 15, 5, 10000.0, 2, 8, 4)
+tn.launch(data_movement.rope_fwd, (tn.cdiv(15, 4),), P(xt.ravel()), P(out.ravel()), 15, 5, 3, 0, 8, 24, 1, 10000.0, 2, 8, 4)
 check("rope_fwd", out, rope_ref(x.astype(np.float64), np.arange(5, dtype=np.float64) + 2))
 x = rand(3, 4, 5)
 out = np.zeros(60, np.float32)
