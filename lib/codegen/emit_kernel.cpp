@@ -94,9 +94,13 @@ std::string Emitter::define(const ir::Value* v, const std::string& hint) {
   }
   base = sanitize(base);
   if (kReserved.count(base) || base.rfind("tm_", 0) == 0 || base.rfind("L", 0) == 0) base = "v_" + base;
+  // Numbered names (`t3`, `x1`) can equal a source variable's own name: take the next free one.
   int& n = used_names_[base];
-  std::string name = n == 0 && base != "t" ? base : fmt::format("{}{}", base, n);
-  ++n;
+  std::string name;
+  do {
+    name = n == 0 && base != "t" ? base : fmt::format("{}{}", base, n);
+    ++n;
+  } while (!taken_names_.insert(name).second);
   names_[v] = name;
   return name;
 }

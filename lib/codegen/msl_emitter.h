@@ -125,6 +125,7 @@ class Emitter {
   std::vector<std::string> source_lines_;
   std::unordered_map<const ir::Value*, std::string> names_;
   std::map<std::string, int> used_names_;
+  std::set<std::string> taken_names_;  // every name define() handed out
   std::unordered_map<const ir::Value*, std::string> hints_;
   std::map<std::string, int> layout_ids_;
   std::ostringstream prologue_;
