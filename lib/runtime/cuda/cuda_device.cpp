@@ -2,6 +2,8 @@
 // front end + translate.h + NVRTC, module cache, and launches timed with CUDA events.
 #include "runtime/cuda/cuda_device.h"
 
+#include "runtime/kernel_source.h"
+
 #include "runtime/cuda/driver_api.h"
 #include "runtime/cuda/nvrtc_compiler.h"
 #include "runtime/cuda/translate.h"
@@ -57,14 +59,6 @@ class CudaBuffer : public Buffer {
   unsigned char* host_ = nullptr;
   CUdeviceptr dev_ = 0;
 };
-
-std::string literal(const FunctionConstantValue& v) {
-  if (auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
-  if (auto* i = std::get_if<std::int64_t>(&v)) return fmt::format("{}LL", *i);
-  double d = std::get<double>(v);
-  if (!std::isfinite(d)) throw Error("function constant values must be finite");
-  return fmt::format("{:.17g}", d);
-}
 
 struct LoadedModule {
   CUmodule module = nullptr;
@@ -145,27 +139,10 @@ class CudaDeviceImpl : public CudaDevice {
   }
 
   std::shared_ptr<Pipeline> compile(const std::string& source, const std::string& entry, const CompileOptions& options) override {
-    msl::Module module;
-    try {
-      // Macros and conditionals go through the host preprocessor first, shared with the emulator.
-      bool pp = emulator::needs_preprocessing(source, options.file_name);
-      module = msl::parse_module(pp ? emulator::preprocess(source, options.file_name) : source, options.file_name);
-    } catch (const msl::SyntaxError& e) {
-      throw CompileError(e.what());
-    }
+    KernelSource prepared = prepare_kernel_source(source, entry, options);
+    const msl::Module& module = prepared.module;
     const msl::EntryPoint* ep = module.find_entry(entry);
-    if (!ep) {
-      std::string names;
-      for (const auto& e : module.entries) names += (names.empty() ? "" : ", ") + e.name;
-      throw CompileError(fmt::format("{}: no kernel named '{}' (kernels: {})", options.file_name, entry, names.empty() ? "none" : names));
-    }
-    std::map<std::string, std::string> fcs;
-    for (const auto& [key, value] : options.function_constants) {
-      bool known = false;
-      for (const auto& fc : module.function_constants) known |= key == fc.name || key == std::to_string(fc.index);
-      if (!known) throw CompileError(fmt::format("{}: no function constant '{}' is declared", options.file_name, key));
-      fcs[key] = literal(value);
-    }
+    const std::map<std::string, std::string>& fcs = prepared.function_constants;
     Translation tr;
     try {
       tr = translate(module, fcs);

@@ -1,6 +1,7 @@
 // EmulatorDevice: the emulator's implementation of runtime::Device (see emulator_device.h).
 #include "runtime/emulator/emulator_device.h"
 
+#include "runtime/kernel_source.h"
 #include "runtime/msl/module.h"
 #include "runtime/emulator/compiler.h"
 #include "runtime/emulator/executor.h"
@@ -54,14 +55,6 @@ void* load_object(const std::string& path) {
   return h;
 }
 
-std::string literal(const FunctionConstantValue& v) {
-  if (auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
-  if (auto* i = std::get_if<std::int64_t>(&v)) return fmt::format("{}LL", *i);
-  double d = std::get<double>(v);
-  if (!std::isfinite(d)) throw Error("function constant values must be finite");
-  return fmt::format("{:.17g}", d);
-}
-
 class EmulatorPipeline : public Pipeline {
  public:
   std::string entry_name;
@@ -90,25 +83,10 @@ class EmulatorDevice : public Device {
   void synchronize() override {}
 
   std::shared_ptr<Pipeline> compile(const std::string& source, const std::string& entry, const CompileOptions& options) override {
-    msl::Module module;
-    try {
-      module = msl::parse_module(needs_preprocessing(source, options.file_name) ? preprocess(source, options.file_name) : source, options.file_name);
-    } catch (const msl::SyntaxError& e) {
-      throw CompileError(e.what());
-    }
+    KernelSource prepared = prepare_kernel_source(source, entry, options);
+    const msl::Module& module = prepared.module;
     const msl::EntryPoint* ep = module.find_entry(entry);
-    if (!ep) {
-      std::string names;
-      for (const auto& e : module.entries) names += (names.empty() ? "" : ", ") + e.name;
-      throw CompileError(fmt::format("{}: no kernel named '{}' (kernels: {})", options.file_name, entry, names.empty() ? "none" : names));
-    }
-    std::map<std::string, std::string> fcs;
-    for (const auto& [key, value] : options.function_constants) {
-      bool known = false;
-      for (const auto& fc : module.function_constants) known |= key == fc.name || key == std::to_string(fc.index);
-      if (!known) throw CompileError(fmt::format("{}: no function constant '{}' is declared", options.file_name, key));
-      fcs[key] = literal(value);
-    }
+    const std::map<std::string, std::string>& fcs = prepared.function_constants;
     Translation tr = translate(module, fcs);
     CompiledObject obj = compile_shared_object(tr.cpp, options.file_name);
     void* h = load_object(obj.path);
