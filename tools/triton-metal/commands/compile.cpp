@@ -2,6 +2,7 @@
 // the requested stage (--emit tile-ir-raw | tile-ir | gpu-ir | msl | metadata), or with -o DIR writes
 // DIR/NAME.metal and DIR/NAME.json (stages 3–5 through tmetal::compile, include/triton_metal/kernel.h).
 #include "command_registry.h"
+#include "kernel_cli.h"
 
 #include "triton_metal/compile.h"
 #include "triton_metal/kernel.h"
@@ -36,26 +37,12 @@ struct CompileArgs {
   std::string out_dir;
 };
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("cannot read '{}'", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 int run(const CompileArgs& a) {
   static const std::vector<std::string> emits = {"tile-ir-raw", "tile-ir", "gpu-ir", "msl", "metadata"};
   if (std::find(emits.begin(), emits.end(), a.emit) == emits.end())
     throw tmetal::cli::UsageError(fmt::format("unknown --emit '{}' (choose from: {})", a.emit, fmt::join(emits, ", ")));
   bool tir = a.input.size() > 4 && a.input.substr(a.input.size() - 4) == ".tir";
-  tmetal::Specialization spec;
-  try {
-    for (const auto& s : a.signature) spec.parse_signature(s);
-    for (const auto& c : a.constexprs) spec.parse_constexpr(c);
-  } catch (const std::invalid_argument& e) {
-    throw tmetal::cli::UsageError(e.what());
-  }
+  tmetal::Specialization spec = tmetal::cli::parse_specialization(a.signature, a.constexprs);
   if (!tir && a.kernel.empty()) throw tmetal::cli::UsageError("--kernel NAME is required for Python input");
   tmetal::CompileOptions options;
   options.run_passes = a.emit != "tile-ir-raw";
@@ -78,7 +65,7 @@ int run(const CompileArgs& a) {
     for (const auto& p : *options.passes)
       if (!tmetal::transforms::create_pass(p))
         throw tmetal::cli::UsageError(fmt::format("--passes names unknown pass '{}' (known: {})", p, fmt::join(tmetal::transforms::pass_names(), ", ")));
-  std::string source = read_file(a.input);
+  std::string source = tmetal::cli::read_source_file(a.input);
   tmetal::gpu::register_layout_encodings();  // so that GPU IR (.tir with #gpu.blocked types) parses
   bool lower = a.emit == "gpu-ir" || a.emit == "msl" || a.emit == "metadata" || !a.out_dir.empty();
   if (lower) {
@@ -87,28 +74,20 @@ int run(const CompileArgs& a) {
     ko.target = a.target;
     ko.num_warps = a.num_warps;
     ko.tile = options;
-    try {
-      tmetal::CompiledKernel k = tmetal::compile(source, a.input, a.kernel, spec, ko);
-      if (!a.out_dir.empty()) {
-        std::filesystem::create_directories(a.out_dir);
-        for (auto [ext, text] : {std::pair{".metal", &k.msl}, std::pair{".json", &k.metadata_json}}) {
-          std::string path = (std::filesystem::path(a.out_dir) / (k.name + ext)).string();
-          std::ofstream out(path, std::ios::binary);
-          if (!(out << *text)) throw std::runtime_error(fmt::format("cannot write '{}'", path));
-        }
+    std::optional<tmetal::CompiledKernel> compiled = tmetal::cli::compile_or_report(source, a.input, a.kernel, spec, ko);
+    if (!compiled) return 1;
+    const tmetal::CompiledKernel& k = *compiled;
+    if (!a.out_dir.empty()) {
+      std::filesystem::create_directories(a.out_dir);
+      for (auto [ext, text] : {std::pair{".metal", &k.msl}, std::pair{".json", &k.metadata_json}}) {
+        std::string path = (std::filesystem::path(a.out_dir) / (k.name + ext)).string();
+        std::ofstream out(path, std::ios::binary);
+        if (!(out << *text)) throw std::runtime_error(fmt::format("cannot write '{}'", path));
       }
-      if (a.out_dir.empty() || a.emit != "tile-ir")
-        std::cout << (a.emit == "tile-ir-raw" ? k.tile_ir_raw : a.emit == "tile-ir" ? k.tile_ir : a.emit == "gpu-ir" ? k.gpu_ir
-                      : a.emit == "msl" ? k.msl : k.metadata_json);
-    } catch (const tmetal::CompileFailure& e) {
-      std::string msg = e.what();
-      std::cerr << msg << (msg.empty() || msg.back() != '\n' ? "\n" : "");
-      return 1;
-    } catch (const tmetal::target::UnknownTargetError& e) {
-      throw tmetal::cli::UsageError(e.what());
-    } catch (const std::invalid_argument& e) {
-      throw tmetal::cli::UsageError(e.what());
     }
+    if (a.out_dir.empty() || a.emit != "tile-ir")
+      std::cout << (a.emit == "tile-ir-raw" ? k.tile_ir_raw : a.emit == "tile-ir" ? k.tile_ir : a.emit == "gpu-ir" ? k.gpu_ir
+                    : a.emit == "msl" ? k.msl : k.metadata_json);
     return 0;
   }
   try {

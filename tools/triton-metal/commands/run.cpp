@@ -7,6 +7,7 @@
 // filled with random data (floats uniform in [-1, 1), integers in [0, 16)), so elements a kernel must write
 // but does not are caught too.
 #include "command_registry.h"
+#include "kernel_cli.h"
 
 #include "interpreter/host_array.h"
 #include "interpreter/tile_interpreter.h"
@@ -32,14 +33,6 @@ struct RunArgs {
   bool check = false;
   uint64_t seed = 1;
 };
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error(fmt::format("cannot read '{}'", path));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::array<uint32_t, 3> parse_grid(const std::string& text) {
   std::array<uint32_t, 3> g{1, 1, 1};
@@ -70,14 +63,8 @@ int run(const RunArgs& a) {
     throw tmetal::cli::UsageError(fmt::format("unknown --device '{}' (choose emulator, cuda or interpreter)", a.device));
   if (a.check && a.device == "interpreter")
     throw tmetal::cli::UsageError("--check compares a device with the interpreter: use it with --device emulator or cuda");
-  tmetal::Specialization spec;
+  tmetal::Specialization spec = tmetal::cli::parse_specialization(a.signature, a.constexprs);
   std::map<std::string, std::string> sizes;
-  try {
-    for (const auto& s : a.signature) spec.parse_signature(s);
-    for (const auto& c : a.constexprs) spec.parse_constexpr(c);
-  } catch (const std::invalid_argument& e) {
-    throw tmetal::cli::UsageError(e.what());
-  }
   for (const auto& s : a.sizes) {
     std::stringstream ss(s);
     for (std::string item; std::getline(ss, item, ',');) {
@@ -92,22 +79,13 @@ int run(const RunArgs& a) {
     }
   }
   auto grid = parse_grid(a.grid);
-  std::string source = read_file(a.input);
+  std::string source = tmetal::cli::read_source_file(a.input);
   tmetal::KernelOptions ko;
   ko.target = a.target;
   ko.num_warps = a.num_warps;
-  tmetal::CompiledKernel k;
-  try {
-    k = tmetal::compile(source, a.input, a.kernel, spec, ko);
-  } catch (const tmetal::CompileFailure& e) {
-    std::string msg = e.what();
-    std::cerr << msg << (msg.empty() || msg.back() != '\n' ? "\n" : "");
-    return 1;
-  } catch (const tmetal::target::UnknownTargetError& e) {
-    throw tmetal::cli::UsageError(e.what());
-  } catch (const std::invalid_argument& e) {
-    throw tmetal::cli::UsageError(e.what());
-  }
+  std::optional<tmetal::CompiledKernel> compiled = tmetal::cli::compile_or_report(source, a.input, a.kernel, spec, ko);
+  if (!compiled) return 1;
+  const tmetal::CompiledKernel& k = *compiled;
   // Arguments.
   std::vector<tmetal::interp::HostArray> arrays(k.params.size());
   std::vector<double> scalars(k.params.size(), 0);
