@@ -52,6 +52,10 @@ class CodeGen {
   void gen_while(const Stmt& s);
   void collect_assigned(const StmtList& body, std::set<std::string>& out);
   std::vector<std::string> carried_names(const StmtList& body);
+  // Emits the yield that closes a loop body: each carried variable's value in `body_scope`, checked to have
+  // kept its type from before the loop.
+  void yield_carried(const Stmt& loop, const Scope& body_scope, const std::vector<std::string>& carried,
+                     const std::vector<FType>& ftypes, const ir::Location& loc);
 
   // Expressions (codegen_expr.cpp).
   TValue expr(const Expr& e);

@@ -307,17 +307,7 @@ void CodeGen::gen_for(const Stmt& s) {
   ++loop_depth_;
   stmts(s.body.data(), s.body.data() + s.body.size());
   --loop_depth_;
-  std::vector<ir::Value*> yielded;
-  for (size_t i = 0; i < carried.size(); ++i) {
-    S_.pos = s.pos;
-    TValue v = local[carried[i]];
-    if (v.is_number()) v = S_.constant(v, ftypes[i]);
-    if (!v.is_tensor() || v.type != ftypes[i])
-      throw CompileError(s.pos, fmt::format("loop-carried variable '{}' has type {} before the loop but {} at the end of its body", carried[i], ftypes[i].str(), v.is_tensor() ? v.type.str() : v.describe()));
-    yielded.push_back(v.value);
-  }
-  b_.set_loc(loc);
-  b_.create(OpCode::Yield, yielded, {});
+  yield_carried(s, local, carried, ftypes, loc);
   b_ = outer;
   scope_ = saved;
   for (size_t i = 0; i < carried.size(); ++i) (*scope_)[carried[i]] = TValue::tensor(loop->result(i), ftypes[i]);
@@ -361,20 +351,25 @@ void CodeGen::gen_while(const Stmt& s) {
   ++loop_depth_;
   stmts(s.body.data(), s.body.data() + s.body.size());
   --loop_depth_;
+  yield_carried(s, after, carried, ftypes, loc);
+  b_ = outer;
+  scope_ = saved;
+  for (size_t i = 0; i < carried.size(); ++i) (*scope_)[carried[i]] = TValue::tensor(loop->result(i), ftypes[i]);
+}
+
+void CodeGen::yield_carried(const Stmt& loop, const Scope& body_scope, const std::vector<std::string>& carried,
+                            const std::vector<FType>& ftypes, const ir::Location& loc) {
   std::vector<ir::Value*> yielded;
   for (size_t i = 0; i < carried.size(); ++i) {
-    S_.pos = s.pos;
-    TValue v = after[carried[i]];
+    S_.pos = loop.pos;
+    TValue v = body_scope.at(carried[i]);
     if (v.is_number()) v = S_.constant(v, ftypes[i]);
     if (!v.is_tensor() || v.type != ftypes[i])
-      throw CompileError(s.pos, fmt::format("loop-carried variable '{}' has type {} before the loop but {} at the end of its body", carried[i], ftypes[i].str(), v.is_tensor() ? v.type.str() : v.describe()));
+      throw CompileError(loop.pos, fmt::format("loop-carried variable '{}' has type {} before the loop but {} at the end of its body", carried[i], ftypes[i].str(), v.is_tensor() ? v.type.str() : v.describe()));
     yielded.push_back(v.value);
   }
   b_.set_loc(loc);
   b_.create(OpCode::Yield, yielded, {});
-  b_ = outer;
-  scope_ = saved;
-  for (size_t i = 0; i < carried.size(); ++i) (*scope_)[carried[i]] = TValue::tensor(loop->result(i), ftypes[i]);
 }
 
 }  // namespace tmetal::frontend
