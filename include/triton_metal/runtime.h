@@ -83,6 +83,7 @@ using FunctionConstants = std::map<std::string, FunctionConstantValue>;
 struct CompileOptions {
   FunctionConstants function_constants;
   std::string file_name = "kernel.metal";  // used in diagnostics
+  std::vector<std::string> include_dirs;   // searched for #include "..." / <...> project headers (-I)
 };
 
 struct KernelParamInfo {

@@ -5,6 +5,7 @@
 #include "runtime/msl/module.h"
 #include "runtime/emulator/compiler.h"
 #include "runtime/emulator/executor.h"
+#include "runtime/emulator/object_check.h"
 #include "runtime/emulator/translate.h"
 
 #include <dlfcn.h>
@@ -89,6 +90,7 @@ class EmulatorDevice : public Device {
     const std::map<std::string, std::string>& fcs = prepared.function_constants;
     Translation tr = translate(module, fcs);
     CompiledObject obj = compile_shared_object(tr.cpp, options.file_name);
+    check_object_symbols(obj.path, module);  // confinement: refused before any of its code is loaded
     void* h = load_object(obj.path);
     auto p = std::make_shared<EmulatorPipeline>();
     p->entry_name = entry;

@@ -64,7 +64,7 @@ struct ptr {
   ptr(decltype(nullptr)) {}
   ptr(T* raw, const Region* region) : p(raw), r(region) {}
   // From a raw address (&tile[i], &buf[j]): find the region it points into.
-  ptr(T* raw) : p(raw), r(raw ? g_hooks->lookup(raw) : nullptr) {}
+  ptr(T* raw) : p(raw), r(raw && g_hooks ? g_hooks->lookup(raw) : nullptr) {}  // no hooks yet: a program-scope initializer
   template <class U, std::enable_if_t<std::is_convertible_v<U*, T*>, int> = 0>
   ptr(const ptr<U>& o) : p(o.p), r(o.r) {}
   // A threadgroup array decays to a pointer to its first element.
