@@ -142,6 +142,15 @@ class EmulatorDevice : public Device {
         if (q.index < 0 || q.index >= metal_rt::kMaxBuffers)
           throw LaunchError(fmt::format("kernel '{}': parameter '{}' uses [[buffer({})]], outside 0..30", p->entry_name, q.name, q.index));
         auto it = cfg.buffers.find(static_cast<std::uint32_t>(q.index));
+        if (it == cfg.buffers.end() && q.is_pointer) {
+          // Metal allows a buffer the launched code never reads to stay unbound; an access is reported.
+          metal_rt::Region r{};
+          r.name = q.name.c_str();
+          r.index = q.index;
+          r.kind = q.space == msl::AddressSpace::Constant ? metal_rt::kConstantBuffer : metal_rt::kDeviceBuffer;
+          plan.buffers[q.index] = r;
+          continue;
+        }
         if (it == cfg.buffers.end())
           throw LaunchError(fmt::format("kernel '{}': parameter '{}' [[buffer({})]] has nothing bound", p->entry_name, q.name, q.index));
         const Binding& b = it->second;

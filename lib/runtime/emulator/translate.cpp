@@ -16,6 +16,8 @@
 //     member function: the first is kept, the others, which C++ cannot tell apart, dropped)
 //   kernel parameter `constant int shape[2] [[buffer(3)]]`  ->  ::metal_rt::ptr<const int> shape
 //   [[kernel]] decltype(f<T>) f<T>; (with or without template [[host_name]])  ->  removed
+//   struct O { template <> float f<int>(int); };  ->  struct O { }; template <> float O::f<int>(int);
+//     (in-class explicit specializations, which GCC refuses, move after a non-template class)
 //   float acc[4][8]; (a thread array in a function body)  ->  ::metal_rt::thread_array<float, "acc", 4, 8> acc;
 // and appends one extern "C" entry function per kernel entry point.
 #include "runtime/emulator/translate.h"
@@ -49,6 +51,7 @@ class Emitter {
       for (const auto& p : k.params)
         if (!p.array_dims.empty()) array_params_[p.begin_token] = &p;
     find_address_space_overloads();
+    find_in_class_specializations();
     raw("#include <metal_rt/all.h>\n");
     raw(fmt::format("#line 1 \"{}\"\n", m_.file_name));
     w_.reset_line();
@@ -102,8 +105,13 @@ class Emitter {
       return it->second + 1;
     }
     if (auto it = array_params_.find(i); it != array_params_.end()) return array_param(*it->second);
+    if (auto it = deferred_.find(i); it != deferred_.end()) {  // an in-class explicit specialization: moved
+      drop(t);
+      return it->second.end + 1;
+    }
     if (t.is("{")) braces_.push_back(brace_kind(i));
     if (t.is("}") && !braces_.empty()) braces_.pop_back();
+    if (auto it = class_ends_.find(i); it != class_ends_.end()) return emit_moved_specializations(i, it->second);
     // [[attribute]] -> dropped; [[kernel]] decltype(f<T>) f<T>; -> removed
     if (t.is("[") && t_[i + 1].is("[")) {
       size_t close = msl::matching_close(t_, i);
@@ -386,6 +394,84 @@ class Emitter {
     return k;
   }
 
+  // In-class explicit specializations (`template <> float f<int>(int x) {...}` or `template <> struct S<int>
+  // {...};` inside `struct Outer`), which clang accepts and GCC refuses, move after the class as
+  // `template <> float Outer::f<int>(int x) {...}`. Only for classes that are not templates themselves.
+  struct Moved {
+    size_t begin = 0, end = 0;  // the specialization's tokens [begin, end]
+    size_t name = 0;            // the specialized name's token (qualified with the class's name when moved)
+  };
+  struct ClassEnd {
+    std::string name;
+    std::vector<size_t> moved;  // begins, into deferred_
+  };
+
+  void find_in_class_specializations() {
+    for (size_t i = 0; i + 3 < t_.size(); ++i) {
+      if (!(t_[i].is("struct") || t_[i].is("class")) || !t_[i + 1].ident()) continue;
+      if (i > 0 && t_[i - 1].is(">")) continue;  // a class template (or a specialization of one)
+      size_t open = i + 2;
+      while (open < t_.size() && !t_[open].is("{") && !t_[open].is(";") && !t_[open].is("(")) ++open;
+      if (open >= t_.size() || !t_[open].is("{")) continue;
+      size_t close = msl::matching_close(t_, open);
+      ClassEnd ce{t_[i + 1].text, {}};
+      int depth = 0;
+      for (size_t k = open + 1; k < close; ++k) {
+        if (t_[k].is("{")) ++depth;
+        if (t_[k].is("}")) --depth;
+        if (depth != 0 || !t_[k].is("template") || !t_[k + 1].is("<") || !t_[k + 2].is(">")) continue;
+        Moved m;
+        m.begin = k;
+        size_t q = k + 3, name = 0;
+        for (; q < close && !t_[q].is("{") && !t_[q].is(";"); ++q)
+          if (!name && t_[q].ident() && t_[q + 1].is("<") && !t_[q].is("template")) name = q;
+        if (!name || q >= close) break;  // not a form this rewrite knows: left to the host compiler
+        m.name = name;
+        m.end = t_[q].is("{") ? msl::matching_close(t_, q) : q;
+        if (t_[q].is("{") && t_[m.end + 1].is(";")) ++m.end;
+        deferred_[k] = m;
+        ce.moved.push_back(k);
+        k = m.end;
+      }
+      if (!ce.moved.empty() && t_[close + 1].is(";")) class_ends_[close] = ce;
+      else
+        for (size_t b : ce.moved) deferred_.erase(b);
+    }
+  }
+
+  // tokens[i] is the '}' of a class with moved specializations: emits "};" and then the specializations.
+  size_t emit_moved_specializations(size_t i, const ClassEnd& ce) {
+    tok(t_[i]);
+    tok(t_[i + 1]);
+    for (size_t b : ce.moved) {
+      const Moved& m = deferred_.at(b);
+      for (size_t q = m.begin; q <= m.end;) {
+        if (q < m.name && (t_[q].is("static") || t_[q].is("inline"))) {  // not allowed (static) or implied
+          drop(t_[q]);
+          ++q;
+          continue;
+        }
+        if (q == m.name) {
+          tok(t_[q], ce.name + "::" + t_[q].text);
+          ++q;
+          continue;
+        }
+        q = step_plain(q);
+      }
+    }
+    return i + 2;
+  }
+  // step() for tokens of a moved range (the deferral itself must not trigger again).
+  size_t step_plain(size_t q) {
+    auto saved = deferred_.find(q);
+    if (saved == deferred_.end()) return step(q);
+    Moved m = saved->second;
+    deferred_.erase(saved);
+    size_t n = step(q);
+    deferred_[q] = m;
+    return n;
+  }
+
   // Address-space overloads of one member function (`load() const thread` and `load() const device`) are
   // one function in C++: every one after the first is dropped (they are written to do the same thing).
   void find_address_space_overloads() {
@@ -480,6 +566,8 @@ class Emitter {
   bool pending_const_ = false;
   std::map<size_t, const msl::KernelParam*> array_params_;  // by first token
   std::map<size_t, size_t> dropped_;                        // redundant overloads: first token -> last
+  std::map<size_t, Moved> deferred_;                        // in-class explicit specializations, by first token
+  std::map<size_t, ClassEnd> class_ends_;                   // '}' of classes they move behind
   std::vector<Brace> braces_;
 };
 

@@ -55,3 +55,15 @@ kernel void stage_vec4(device const float* in [[buffer(0)]], device float* out [
   float4 q = *v;
   out[tg * 32 + lid] = q.x + q.y + q.z + q.w;
 }
+
+// Per-type behavior through in-class explicit specializations (accepted by Metal's clang-based compiler).
+struct Widen {
+  template <typename T> static float apply(T x) { return static_cast<float>(x); }
+  template <> float apply<int>(int x) { return static_cast<float>(x) / 256.0f; }
+  template <typename T> struct Bias { static constexpr constant float value = 0.0f; };
+  template <> struct Bias<int> { static constexpr constant float value = 0.5f; };
+};
+kernel void widen_mixed(device const int* qi [[buffer(0)]], device const half* xh [[buffer(1)]], device float* out [[buffer(2)]],
+                        uint i [[thread_position_in_grid]]) {
+  out[i] = Widen::apply(qi[i]) + Widen::Bias<int>::value + Widen::apply(xh[i]) + Widen::Bias<half>::value;
+}

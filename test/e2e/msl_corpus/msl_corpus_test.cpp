@@ -565,5 +565,22 @@ TEST(MslCorpus, ConstantTablesObjectsCastsAndThreadArrays) {
   }
 }
 
+TEST(MslCorpus, InClassExplicitSpecializations) {
+  const std::uint32_t n = 64;
+  std::vector<std::int32_t> qi(n);
+  std::mt19937 g(32);
+  for (auto& v : qi) v = static_cast<std::int32_t>(g() % 4096) - 2048;
+  auto xh = halves(randf(n, 33));
+  auto out = device().allocate(n * 4);
+  auto c = cfg({n, 1, 1}, {32, 1, 1}, Dispatch::Threads);
+  c.buffers[0] = Binding::of(up(qi));
+  c.buffers[1] = Binding::of(up(xh));
+  c.buffers[2] = Binding::of(out);
+  device().launch(*kernel("misc.metal", "widen_mixed"), c);
+  std::vector<double> want(n);
+  for (std::uint32_t i = 0; i < n; ++i) want[i] = qi[i] / 256.0 + 0.5 + from_half(xh[i]);
+  EXPECT_TRUE(close(dbl(down<float>(out, n)), want, 1e-6, 1e-6));
+}
+
 }  // namespace
 }  // namespace tmetal::test

@@ -39,6 +39,11 @@ inline const char* current_kernel() {
              current_kernel(), p, thread);
     fail(msg);
   }
+  if (!r->base && r->kind != kThreadgroupArray) {
+    snprintf(msg, sizeof msg, "kernel '%s': access to %s '%s' [[buffer(%d)]], which has nothing bound, by %s", current_kernel(),
+             r->kind == kConstantBuffer ? "constant buffer" : "device buffer", r->name, r->index, thread);
+    fail(msg);
+  }
   long long byte = static_cast<const char*>(p) - r->base;
   const char* what = r->kind == kDeviceBuffer ? "device buffer" : r->kind == kConstantBuffer ? "constant buffer"
                    : r->kind == kThreadgroupParam ? "threadgroup buffer" : "threadgroup array";
