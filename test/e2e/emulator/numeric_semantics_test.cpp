@@ -104,7 +104,7 @@ TEST(NumericSemantics, HalfLiteralsAndIntegerConversionsRoundOnce) {
   c.buffers[1] = runtime::Binding::of(bits);
   device().launch(*p, c);
   auto got = download<std::uint16_t>(bits, n * 6);
-  const double lits[4] = {0.1, 1.0009765625, 65519.99, 3.14159};
+  const double lits[4] = {0.1, 1.000488282, 65519.99, 3.14159};
   for (std::uint32_t i = 0; i < n; ++i) {
     EXPECT_EQ(got[i * 6 + 0], nearest(lits[i % 4], from_half_bits, 0x7c00, 65520.0)) << i;
     EXPECT_EQ(got[i * 6 + 1], nearest(double(v[i]), from_bf16_bits, 0x7f80, 3.4e38)) << i;
@@ -115,6 +115,7 @@ TEST(NumericSemantics, HalfLiteralsAndIntegerConversionsRoundOnce) {
     EXPECT_EQ(got[i * 6 + 5], (a + b) & 255) << i;
   }
   EXPECT_EQ(got[1], 0x4b81);  // bfloat(16842753) = 2^24 + 2^17
+  EXPECT_EQ(got[6], 0x3c01);  // 1.000488282h: 1 + 2^-10 (through float: 1.0)
 }
 
 TEST(NumericSemantics, NumericLimitsAndTypeTraits) {
