@@ -52,7 +52,8 @@ class Scanner {
       if (tok.ident()) {
         const std::string& s = tok.text;
         if (s == "threadgroup_barrier" || s == "simdgroup_barrier" || s.rfind("simd_", 0) == 0 ||
-            s.rfind("quad_", 0) == 0 || s == "simdgroup_load" || s == "simdgroup_store")
+            s.rfind("quad_", 0) == 0 || s == "simdgroup_load" || s == "simdgroup_store" ||
+            s.rfind("simdgroup_multiply", 0) == 0)
           m_.uses_synchronization = true;
       }
       if (tok.is("kernel") && i + 2 < t_.size() && t_[i + 1].is("void")) {
