@@ -85,3 +85,25 @@ kernel void dequant_4bit(device const uchar* wq [[buffer(0)]], device const half
   uint g = i / kGroup;
   out[i] = half(float(scales[g]) * float(q) + float(biases[g]));
 }
+
+// One simdgroup per 8x8 output tile: C = relu(A B + bias[col]), with the epilogue applied to each lane's own
+// two accumulator elements through thread_elements() (Apple's lane map gives their row and column).
+kernel void gemm_bias_relu_8x8(device const float* A [[buffer(0)]], device const float* B [[buffer(1)]],
+                               device const float* bias [[buffer(2)]], device float* C [[buffer(3)]],
+                               constant int3& mnk [[buffer(4)]], uint2 tg [[threadgroup_position_in_grid]],
+                               ushort lane [[thread_index_in_simdgroup]]) {
+  const int N = mnk.y, K = mnk.z;
+  const int r0 = tg.y * 8, c0 = tg.x * 8;
+  simdgroup_float8x8 acc = make_filled_simdgroup_matrix<float, 8, 8>(0.0f);
+  for (int k = 0; k < K; k += 8) {
+    simdgroup_float8x8 a, b;
+    simdgroup_load(a, A + r0 * K + k, K);
+    simdgroup_load(b, B + k * N + c0, N);
+    simdgroup_multiply_accumulate(acc, a, b, acc);
+  }
+  const ushort quad = lane / 4;
+  const int col = (quad & 2) * 2 + (lane % 2) * 2;
+  thread auto& e = acc.thread_elements();
+  e = max(e + float2(bias[c0 + col], bias[c0 + col + 1]), 0.0f);
+  simdgroup_store(acc, C + r0 * N + c0, N);
+}

@@ -565,6 +565,30 @@ TEST(MslCorpus, ConstantTablesObjectsCastsAndThreadArrays) {
   }
 }
 
+TEST(MslCorpus, SimdgroupGemmEpilogueThroughThreadElements) {
+  const int M = 16, N = 24, K = 32;
+  auto A = randf(M * K, 34), B = randf(K * N, 35), bias = randf(N, 36);
+  auto C = device().allocate(M * N * 4);
+  auto c = cfg({N / 8, M / 8, 1}, {32, 1, 1});
+  c.buffers[0] = Binding::of(up(A));
+  c.buffers[1] = Binding::of(up(B));
+  c.buffers[2] = Binding::of(up(bias));
+  c.buffers[3] = Binding::of(C);
+  c.buffers[4] = Binding::value(std::array<std::int32_t, 4>{M, N, K, 0});
+  device().launch(*kernel("matmul.metal", "gemm_bias_relu_8x8"), c);
+  std::vector<double> want(M * N);
+  int negative = 0;
+  for (int i = 0; i < M; ++i)
+    for (int j = 0; j < N; ++j) {
+      double s = bias[j];
+      for (int k = 0; k < K; ++k) s += double(A[i * K + k]) * B[k * N + j];
+      negative += s < 0;
+      want[i * N + j] = std::max(s, 0.0);
+    }
+  EXPECT_GT(negative, 0);  // the relu matters
+  EXPECT_TRUE(close(dbl(down<float>(C, M * N)), want, 1e-5, 1e-5));
+}
+
 TEST(MslCorpus, InClassExplicitSpecializations) {
   const std::uint32_t n = 64;
   std::vector<std::int32_t> qi(n);
