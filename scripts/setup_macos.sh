@@ -10,6 +10,13 @@
 set -euo pipefail
 cd "$(cd "$(dirname "$0")" && pwd)/.."
 
+all=0  # as scripts/setup.sh: --all also configures and builds the tests and benchmarks
+case "${1:-}" in
+  --all) all=1 ;;
+  "") ;;
+  *) echo "setup: unknown argument '$1' (expected nothing or --all)" >&2; exit 2 ;;
+esac
+
 if [ "$(uname -m)" != arm64 ]; then
   echo "setup: triton-metal's Metal device needs an Apple-silicon Mac (this one is $(uname -m))" >&2
 fi
@@ -40,11 +47,18 @@ fi
 sanitize=${TM_SANITIZE:-0}
 build_dir=${BUILD_DIR:-$([ "$sanitize" = 1 ] && echo build-asan || echo build)}
 san_flag=$([ "$sanitize" = 1 ] && echo ON || echo OFF)
+tests_flag=$([ "$all" = 1 ] && echo ON || echo OFF)
 if [ ! -f "$build_dir/build.ninja" ]; then
   # FileCheck from Homebrew's llvm (not put on PATH: AppleClang stays the compiler); lit from the venv.
   cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
-    -DTM_SANITIZE="$san_flag" -DTM_WERROR="${TM_WERROR:-OFF}" -DCMAKE_PREFIX_PATH="$prefix" \
+    -DTM_SANITIZE="$san_flag" -DTM_BUILD_TESTS="$tests_flag" -DTM_WERROR="${TM_WERROR:-OFF}" -DCMAKE_PREFIX_PATH="$prefix" \
     -DPython3_EXECUTABLE="$PWD/$venv/bin/python" -DTM_FILECHECK="$(brew --prefix llvm)/bin/FileCheck" \
     -DTM_LIT="$PWD/$venv/bin/lit"
+elif ((all)) && grep -q '^TM_BUILD_TESTS:BOOL=OFF$' "$build_dir/CMakeCache.txt"; then
+  cmake -B "$build_dir" -DTM_BUILD_TESTS=ON   # a build folder made by the first command: add the tests
 fi
-cmake --build "$build_dir" -j "$(sysctl -n hw.ncpu)"
+if ((all)); then
+  cmake --build "$build_dir" -j "$(sysctl -n hw.ncpu)"
+else
+  cmake --build "$build_dir" -j "$(sysctl -n hw.ncpu)" --target tm_main
+fi
