@@ -11,6 +11,9 @@
 #   TM_SANITIZE  1 builds with AddressSanitizer + UndefinedBehaviorSanitizer
 #   BUILD_TYPE   CMake build type (default RelWithDebInfo)
 set -euo pipefail
+if [ "$(uname -s)" = Darwin ]; then  # macOS: Homebrew instead of apt (scripts/setup_macos.sh)
+  exec bash "$(cd "$(dirname "$0")" && pwd)/setup_macos.sh" "$@"
+fi
 cd "$(dirname "$(readlink -f "$0")")/.."
 
 all=0

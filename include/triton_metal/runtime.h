@@ -95,6 +95,8 @@ struct CompileOptions {
   FunctionConstants function_constants;
   std::string file_name = "kernel.metal";  // used in diagnostics
   std::vector<std::string> include_dirs;   // searched for #include "..." / <...> project headers (-I)
+  std::string msl_version;  // "3.1"; empty: the MSL header's "(MSL X.Y)" (the metal device; the emulator ignores it)
+  bool fast_math = false;   // the metal device compiles with IEEE math (mathMode safe) unless this is set
 };
 
 struct KernelParamInfo {
@@ -150,6 +152,7 @@ struct LaunchStats {
   std::uint64_t threadgroups = 0;
   std::uint64_t threads = 0;
   double wall_seconds = 0;
+  double gpu_seconds = 0;  // the metal device: GPUEndTime - GPUStartTime of the launch's command buffer; 0 elsewhere
 };
 
 class Device {
@@ -166,7 +169,8 @@ class Device {
   virtual void synchronize() = 0;
 };
 
-// "emulator" (the only device on this host for now). Throws Error for an unknown name.
+// "emulator", "metal" (Apple platforms), "cuda" (builds with the CUDA toolkit). Throws Error for an unknown
+// name or a device this build lacks, naming the devices it has.
 std::unique_ptr<Device> make_device(std::string_view name, const DeviceLimits& limits = {});
 
 // The limits an Apple GPU of `target` enforces (threads per threadgroup, threadgroup memory, SIMD width), from
