@@ -12,13 +12,45 @@
 #include <fmt/format.h>
 #include <pybind11/stl.h>
 
+#include <csignal>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 namespace py = pybind11;
 
 namespace tmetal::python {
 namespace {
+
+// While a launch runs with the GIL released, Python's own SIGINT handler cannot run; this one stops the launch
+// (runtime::interrupt_launches), which then fails with LaunchInterrupted and becomes KeyboardInterrupt.
+// A SIGINT outside the emulator's run (while the launch prepares) is handed to Python afterwards.
+volatile std::sig_atomic_t g_sigint = 0;
+void on_sigint_during_launch(int) {
+  if (!runtime::interrupt_launches()) g_sigint = 1;
+}
+
+struct SigintDuringLaunch {
+  struct sigaction previous {};
+  bool installed = false;
+  SigintDuringLaunch() {
+    if (!PyGILState_Check() || PyThread_get_thread_ident() != main_thread()) return;  // handlers run in the main thread
+    struct sigaction sa {};
+    sa.sa_handler = on_sigint_during_launch;
+    sigemptyset(&sa.sa_mask);
+    g_sigint = 0;
+    installed = sigaction(SIGINT, &sa, &previous) == 0;
+  }
+  ~SigintDuringLaunch() {
+    if (!installed) return;
+    sigaction(SIGINT, &previous, nullptr);
+    if (g_sigint) PyErr_SetInterrupt();  // Python raises KeyboardInterrupt at its next check
+  }
+  static unsigned long main_thread() {
+    static unsigned long id = py::module_::import("threading").attr("main_thread")().attr("ident").cast<unsigned long>();
+    return id;
+  }
+};
 
 struct PyDevice {
   std::string kind;                         // "emulator" or "interpreter"
@@ -68,6 +100,9 @@ py::dict stats_dict(const runtime::LaunchStats& s) {
   d["device_bytes_written"] = s.device_bytes_written;
   d["barriers"] = s.barriers;
   d["simd_collectives"] = s.simd_collectives;
+  d["threadgroup_bytes_read"] = s.threadgroup_bytes_read;
+  d["threadgroup_bytes_written"] = s.threadgroup_bytes_written;
+  d["simdgroup_multiply_accumulates"] = s.simdgroup_multiply_accumulates;
   d["threadgroups"] = s.threadgroups;
   d["threads"] = s.threads;
   d["wall_seconds"] = s.wall_seconds;
@@ -133,7 +168,9 @@ void bind_launch(py::module_& m) {
       [](const CompiledKernel& k, PyDevice& dev, std::array<std::uint32_t, 3> grid, const py::sequence& args) {
         std::vector<ArgView> views = read_args(k, args);
         runtime::LaunchStats s;
-        {
+        try {
+          std::optional<SigintDuringLaunch> sigint;
+          if (dev.device) sigint.emplace();
           py::gil_scoped_release release;
           if (!dev.device) {
             s = interpret(k, grid, views);
@@ -142,6 +179,9 @@ void bind_launch(py::module_& m) {
             for (const ArgView& v : views) kargs.push_back(KernelArg{v.data, v.bytes, v.is_array, v.real, v.integer, v.is_real});
             s = launch(k, *dev.device, grid, kargs);
           }
+        } catch (const runtime::LaunchInterrupted&) {
+          PyErr_SetNone(PyExc_KeyboardInterrupt);
+          throw py::error_already_set();
         }
         return stats_dict(s);
       },

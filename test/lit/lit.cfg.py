@@ -15,6 +15,8 @@ config.environment["PATH"] = os.pathsep.join([config.tm_bin_dir, llvm_bin, confi
 for var in ("TRITON_METAL_TARGET", "TRITON_METAL_DEVICE", "TRITON_METAL_CACHE_DIR"):
     config.environment.pop(var, None)
 config.environment["HOME"] = os.environ.get("HOME", "/tmp")
+# Every emulator launch of the suite is race-checked (docs/emulator.md, "Races").
+config.environment["TRITON_METAL_RACECHECK"] = "1"
 config.substitutions.append(("%triton-metal", os.path.join(config.tm_bin_dir, "triton-metal")))
 config.substitutions.append(("%python", config.python))
 config.substitutions.append(("%src", config.tm_src_root))

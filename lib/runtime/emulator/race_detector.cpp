@@ -25,7 +25,9 @@ std::optional<Race> RaceDetector::access(const char* address, std::size_t bytes,
   if (device && !write) return std::nullopt;  // device memory: write-write races only
   for (std::size_t i = 0; i < bytes; ++i) {
     Cell& c = shadow_[address + i];
-    if (unordered(c.w, now)) return Race{address + i, c.w, now, device};
+    // A "read" at the line of the other thread's write may be a store of the same value (replicated layouts
+    // store one value from several threads): not reported. A read elsewhere, or a later write, still is.
+    if (unordered(c.w, now) && (write || c.w.line == 0 || c.w.line != line)) return Race{address + i, c.w, now, device};
     if (write) {
       for (const RaceAccess& r : c.r)
         if (unordered(r, now)) return Race{address + i, r, now, device};

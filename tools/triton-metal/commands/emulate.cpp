@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <cstdio>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -326,6 +327,7 @@ RunFunction setup(CLI::App& cmd) {
       fmt::print("kernel {}: {}\n", o->entry,
                  pipeline->from_cache() ? std::string("compiled object from cache")
                                         : fmt::format("compiled in {:.3f} s", pipeline->compile_seconds()));
+    std::fflush(stdout);  // progress before a long launch (stdout may be a pipe)
     for (unsigned r = 0; r < std::max(1u, o->repeat); ++r) {
       auto s = dev->launch(*pipeline, cfg);
       report["launches"].push_back({{"threadgroups", s.threadgroups}, {"threads", s.threads}, {"wall_seconds", s.wall_seconds},
