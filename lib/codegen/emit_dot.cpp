@@ -1,10 +1,15 @@
-// MSL emission of tt.dot: A (MxK) and B (KxN) are staged into threadgroup memory;
-// each simdgroup takes blocks of sg_m x sg_n 8x8 fragments of C (the register tile chosen by the target's
-// matmul_tile from its register budget), runs simdgroup_load / simdgroup_multiply_accumulate over K in
-// steps of 8 from zero and simdgroup_stores its block; every thread then adds the product to its registers of
-// the accumulator operand (which stays in registers: no load-modify-store of one tile, and less memory).
-// f16 inputs use half fragments, f32 inputs float fragments, bf16 inputs bfloat fragments where the target
-// has native bfloat and float fragments (exact products of bf16 values, f32 sums) where it does not.
+// MSL emission of tt.dot with its accumulator and result in the simdgroup-matrix layout (assign-dot-layouts):
+// the accumulator is this thread's simdgroup_matrix<T, 8, 8> fragments (carried through K loops in registers;
+// it never goes through threadgroup memory). A (MxK) and B (KxN) arrive in blocked registers and are staged
+// into threadgroup memory with vector stores (the widest the layout and the target's preferred width allow)
+// in chunks of Kc columns of A / rows of B; each simdgroup then runs simdgroup_load / simdgroup_multiply_
+// accumulate over the chunk in steps of 8 into its block of fragments.
+// Staging plan (fewest barriers per K step that fits the target's threadgroup memory): Kc = K when it fits;
+// inside an scf.for, two stages alternate when both fit with the loop's other buffers (1 barrier per chunk:
+// chunk i+1 writes the stage chunk i did not read, whose readers are behind chunk i's barrier), else one
+// stage (2 barriers per chunk: before writing and before reading).
+// f16 inputs use half fragments, f32 inputs float fragments, bf16 inputs bfloat fragments where the target has
+// native bfloat and float fragments (exact products of bf16 values, f32 sums) where it does not.
 #include "codegen/msl_emitter.h"
 #include "gpu/convert_layout_op.h"
 
@@ -13,14 +18,7 @@
 namespace tmetal::codegen {
 
 namespace {
-DType dtype_of(ir::ScalarKind k) {
-  switch (k) {
-    case ir::ScalarKind::F16: return DType::f16;
-    case ir::ScalarKind::BF16: return DType::bf16;
-    case ir::ScalarKind::F32: return DType::f32;
-    default: return DType::i32;
-  }
-}
+int64_t align16(int64_t b) { return (b + 15) / 16 * 16; }
 }  // namespace
 
 void Emitter::emit_dot(ir::Operation& op) {
@@ -31,7 +29,9 @@ void Emitter::emit_dot(ir::Operation& op) {
   const auto& as = a->type().shape();
   const auto& bs = b->type().shape();
   if (as.size() != 2 || bs.size() != 2) fail(op, "tl.dot is lowered for 2-D operands only");
-  int64_t M = as[0], K = as[1], N = bs[1];
+  // gpu.trans_a / gpu.trans_b (assign-dot-layouts): the operand is held transposed ([K, M] / [N, K]).
+  const bool trans_a = op.int_attr("gpu.trans_a") != 0, trans_b = op.int_attr("gpu.trans_b") != 0;
+  int64_t M = trans_a ? as[1] : as[0], K = trans_a ? as[0] : as[1], N = trans_b ? bs[0] : bs[1];
   if (M % 8 || N % 8 || K % 8)
     fail(op, fmt::format("tl.dot of {}x{} by {}x{} cannot be tiled by 8x8 simdgroup matrices (every dimension must be a multiple of 8)",
                          M, K, K, N));
@@ -40,6 +40,8 @@ void Emitter::emit_dot(ir::Operation& op) {
   if (!ok_in(ak) || !ok_in(bk)) fail(op, "tl.dot on integer inputs is not lowered to Metal (simdgroup_matrix holds float, half and bfloat)");
   ir::ScalarKind ck = r->type().element().scalar_kind();
   if (ck != ir::ScalarKind::F32 && ck != ir::ScalarKind::F16) fail(op, "tl.dot accumulates in f32 or f16 only");
+  if (!mma(r) || !mma(c) || !(*mma(r) == *mma(c)))
+    fail(op, "internal error: tl.dot's accumulator and result must share one #gpu.simdgroup_matrix layout (assign-dot-layouts)");
   auto frag_type = [&](ir::ScalarKind k) -> std::string {
     if (k == ir::ScalarKind::F16) return "half";
     if (k == ir::ScalarKind::BF16) return target_.supports_bfloat() ? "bfloat" : "float";
@@ -49,53 +51,79 @@ void Emitter::emit_dot(ir::Operation& op) {
   if (ta != tb) ta = tb = "float";
   if (ak == ir::ScalarKind::BF16 || bk == ir::ScalarKind::BF16) uses_bf16_ = true;
   std::string tc = ck == ir::ScalarKind::F16 ? "half" : "float";
-  auto bytes = [](const std::string& t) { return t == "float" ? 4 : 2; };
-  // Layout [A | B] (one stage) then C. Inside a K loop, when the target's pipeline_stages allows two stages and
-  // both fit with C, the stages alternate between iterations: iteration i+1 writes the stage iteration i did not
-  // read, so the barrier before staging is not needed (readers of that stage, two iterations back, are behind
-  // the barriers of the iteration in between). The buffer then lives from the kernel's start to the loop's end.
-  int64_t off_b = M * K * bytes(ta);
-  int64_t stage = (off_b + K * N * bytes(tb) + 15) / 16 * 16;
-  int64_t c_bytes = M * N * bytes(tc);
+  int64_t ea = ta == "float" ? 4 : 2, eb = tb == "float" ? 4 : 2;
+
   ir::Operation* loop = op.parent_op();
   bool in_loop = loop && loop->is(ir::OpCode::For);
-  // Room left by the loop's other threadgroup users (an upper bound of 8 bytes per element each), so that
-  // emission rarely has to be redone with one stage.
+  // Threadgroup memory the loop's other users may need at the same time as live double-buffered stages.
   int64_t others = 0;
   if (in_loop)
     loop->walk([&](ir::Operation* o) {
       if (o == &op || o->num_results() == 0) return;
+      if (gpu::is_convert_layout(*o) && (mma(o->operand(0)) || mma(o->result()))) {
+        others += mma_convert_bytes(mma(o->operand(0)) ? o->operand(0) : o->result());
+        return;
+      }
       bool user = gpu::is_convert_layout(*o) || o->is(ir::OpCode::Reshape) || o->is(ir::OpCode::Join) || o->is(ir::OpCode::Split) ||
                   o->is(ir::OpCode::Histogram) || o->is(ir::OpCode::Reduce) || o->is(ir::OpCode::Scan) || o->is(ir::OpCode::Dot);
       if (!user) return;
       for (const ir::Value* v : o->operands())
-        if (v->type().is_tensor()) others += v->type().num_elements() * 8;
+        if (v->type().is_tensor() && !mma(v)) others += v->type().num_elements() * 8;
     });
-  bool double_buffer = options_.double_buffer && in_loop && target_.pipeline_stages(stage) == 2 &&
-                       2 * stage + c_bytes + others <= target_.threadgroup_memory_bytes();
-  int stages = double_buffer ? 2 : 1;
-  int64_t off_c = stages * stage;
-  need_scratch(op, off_c + c_bytes);
+  // Staging plan: fewest barriers per K step, then the widest chunk.
+  int64_t limit = target_.threadgroup_memory_bytes();
+  auto stage_of = [&](int64_t kc) { return align16(M * kc * ea) + align16(kc * N * eb); };
+  int64_t best_kc = 0, best_cost = 0;
+  int stages = 1;
+  for (int64_t kc = K; kc >= 8; kc -= 8) {
+    if (K % kc) continue;
+    int64_t st = stage_of(kc);
+    for (int s : {2, 1}) {
+      bool fits = s == 2 ? options_.double_buffer && in_loop && target_.pipeline_stages(st) == 2 && 2 * st + others <= limit
+                         : st <= limit;
+      if (!fits) continue;
+      int64_t cost = (K / kc) * (s == 2 ? 1 : 2);
+      if (best_kc == 0 || cost < best_cost) {
+        best_kc = kc;
+        best_cost = cost;
+        stages = s;
+      }
+    }
+  }
+  if (best_kc == 0) {
+    need_scratch(op, stage_of(8));  // fails naming the bytes and the limit
+    fail(op, "internal error: no staging plan for tl.dot");
+  }
+  const int64_t kc = best_kc, chunks = K / kc;
+  const int64_t stage = stage_of(kc), off_b = align16(M * kc * ea);
+  bool double_buffer = stages == 2;
+  need_scratch(op, stages * stage);
   if (double_buffer) {
     tg_buffers_.back().live_begin = 0;
     loop_buffers_[loop].push_back(current_buffer_);
   }
 
-  target::MatmulTile tile = target_.matmul_tile(dtype_of(ak), ck == ir::ScalarKind::F16 ? DType::f16 : DType::f32);
-  int64_t fm = std::max<int64_t>(1, std::min<int64_t>(tile.sg_m / 8, M / 8));
-  int64_t fn = std::max<int64_t>(1, std::min<int64_t>(tile.sg_n / 8, N / 8));
-  int64_t blocks_m = M / 8 / fm, blocks_n = N / 8 / fn;
-  tiles_.push_back(fmt::format("{}x{}x{}: {}x{} fragments of 8x8 per simdgroup (target tile {}x{})", M, N, K, fm, fn, tile.sg_m, tile.sg_n));
+  FragmentBlock fb = fragments(r);
+  const int64_t fm = fb.frags_m, fn = fb.frags_n;
+  const gpu::SimdgroupMatrixLayout& ml = *mma(r);
+  tiles_.push_back(fmt::format("{}x{}x{}: {}x{} fragments of 8x8 per simdgroup (simdgroups {}x{}), K staged {} at a time, {} stage{}", M, N,
+                               K, fm, fn, ml.simds_m, ml.simds_n, kc, stages, stages > 1 ? "s" : ""));
 
   std::string name = define(r);
   declare(r);
-  std::string sa = scratch(ta, 0), sb = scratch(tb, off_b), sc = scratch(tc, off_c);
-  line(fmt::format("// tl.dot {}x{}x{}: staged in threadgroup memory, {}x{} simdgroup_matrix<{}, 8, 8> fragments per simdgroup{}",
-                   M, N, K, fm, fn, ta, double_buffer ? "; K loop double-buffered (2 stages of A and B)" : ""));
+  line(fmt::format("// tl.dot {}x{}x{}: accumulator in {}x{} simdgroup_matrix<{}, 8, 8> fragments per simdgroup (registers); "
+                   "A and B staged in threadgroup memory, {} of K per chunk{}{}",
+                   M, N, K, fm, fn, tc, kc, double_buffer ? "; double-buffered (2 stages, 1 barrier per chunk)" : "",
+                   trans_a || trans_b ? fmt::format("; {} staged from the transposed tile", trans_a && trans_b ? "A and B" : trans_a ? "A" : "B") : ""));
+  line(fmt::format("for (int f = 0; f < {}; ++f) {}[f] = {}[f];", regs(r), name, name_of(c)));
+  std::string sa = scratch(ta, 0), sb = scratch(tb, off_b);
   std::string stage_var;
   if (double_buffer) {
     stage_var = fmt::format("tm_stage{}", tmp_++);
-    prologue_ << fmt::format("  uint {} = 0;  // which of the two A/B stages the next tl.dot writes\n", stage_var);
+    prologue_ << fmt::format("  uint {} = 0;  // which of the two A/B stages the next chunk of that tl.dot writes\n", stage_var);
+  }
+  if (chunks > 1) open(fmt::format("for (uint tm_kc = 0; tm_kc < {}; tm_kc += {})", K, kc));
+  if (double_buffer) {
     std::string pa = fmt::format("tm_sa{}", tmp_), pb = fmt::format("tm_sb{}", tmp_++);
     line(fmt::format("threadgroup {}* {} = {} ? {} : {};", ta, pa, stage_var, scratch(ta, stage), sa));
     line(fmt::format("threadgroup {}* {} = {} ? {} : {};", tb, pb, stage_var, scratch(tb, stage + off_b), sb));
@@ -104,31 +132,46 @@ void Emitter::emit_dot(ir::Operation& op) {
   } else {
     barrier();
   }
-  line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}({}[k]);", regs(a), sa, linear(a, "k"), ta, name_of(a)));
-  line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}({}[k]);", regs(b), sb, linear(b, "k"), tb, name_of(b)));
+  // Staging: registers k .. k+w-1 of a row-major blocked layout are adjacent along the last dimension.
+  auto stage_operand = [&](ir::Value* v, const std::string& dst, const std::string& type, int64_t esize, bool k_is_col, bool transposed) {
+    const gpu::BlockedLayout& l = layout(v);
+    int64_t w = 1;
+    if (!transposed && l.order[0] == 1 && type != "bfloat")
+      w = std::min<int64_t>({l.size_per_thread[1], 4, std::max<int64_t>(1, target_.preferred_vector_bytes() / esize)});
+    int64_t cols = k_is_col ? kc : N;
+    open(fmt::format("for (int k = 0; k < {}; k += {})", regs(v), w));
+    std::string row = fmt::format("uint({})", coord(v, transposed ? 1 : 0, "k")), col = fmt::format("uint({})", coord(v, transposed ? 0 : 1, "k"));
+    if (chunks > 1) (k_is_col ? col : row) += " - tm_kc";
+    line(fmt::format("const uint tm_r = {}, tm_c = {};", row, col));
+    std::string value;
+    if (w == 1) {
+      value = fmt::format("{}[tm_r * {} + tm_c] = {}({}[k]);", dst, cols, type, name_of(v));
+    } else {
+      std::vector<std::string> parts;
+      for (int64_t i = 0; i < w; ++i) parts.push_back(fmt::format("{}({}[k + {}])", type, name_of(v), i));
+      std::string joined;
+      for (auto& p : parts) joined += (joined.empty() ? "" : ", ") + p;
+      value = fmt::format("*((threadgroup {0}{1}*)({2} + tm_r * {3} + tm_c)) = {0}{1}({4});", type, w, dst, cols, joined);
+    }
+    if (chunks > 1)
+      line(fmt::format("if ({} < {}u) {}", k_is_col ? "tm_c" : "tm_r", kc, value));
+    else
+      line(value);
+    close();
+  };
+  stage_operand(a, sa, ta, ea, true, trans_a);
+  stage_operand(b, sb, tb, eb, false, trans_b);
   barrier();
-  open(fmt::format("for (uint tm_blk = tm_simd; tm_blk < {}; tm_blk += {})", blocks_m * blocks_n, options_.lowering.num_warps));
-  line(fmt::format("const uint tm_row = (tm_blk / {}) * {};", blocks_n, fm * 8));
-  line(fmt::format("const uint tm_col = (tm_blk % {}) * {};", blocks_n, fn * 8));
-  line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_acc[{}][{}];", tc, fm, fn));
-  line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) tm_acc[i][j] = make_filled_simdgroup_matrix<{}, 8, 8>({}(0));",
-                   fm, fn, tc, tc));
-  open(fmt::format("for (uint tm_k = 0; tm_k < {}; tm_k += 8)", K));
+  open(fmt::format("for (uint tm_k = 0; tm_k < {}; tm_k += 8)", kc));
   line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
   line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_b[{}];", tb, fn));
-  line(fmt::format("for (int i = 0; i < {}; ++i) simdgroup_load(tm_a[i], {}, {}, ulong2(tm_k, tm_row + i * 8));", fm, sa, K));
-  line(fmt::format("for (int j = 0; j < {}; ++j) simdgroup_load(tm_b[j], {}, {}, ulong2(tm_col + j * 8, tm_k));", fn, sb, N));
-  line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) simdgroup_multiply_accumulate(tm_acc[i][j], tm_a[i], tm_b[j], tm_acc[i][j]);",
-                   fm, fn));
+  line(fmt::format("for (int i = 0; i < {}; ++i) simdgroup_load(tm_a[i], {}, {}, ulong2(tm_k, {} + i * 8));", fm, sa, kc, fb.row));
+  line(fmt::format("for (int j = 0; j < {}; ++j) simdgroup_load(tm_b[j], {}, {}, ulong2({} + j * 8, tm_k));", fn, sb, N, fb.col));
+  line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) simdgroup_multiply_accumulate({}[i * {} + j], tm_a[i], tm_b[j], {}[i * {} + j]);",
+                   fm, fn, name, fn, name, fn));
   close();
-  line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) simdgroup_store(tm_acc[i][j], {}, {}, ulong2(tm_col + j * 8, tm_row + i * 8));",
-                   fm, fn, sc, N));
-  close();
-  barrier();
-  // The accumulator operand is added in registers (it never goes through threadgroup memory).
-  if (!(layout(c) == layout(r))) fail(op, "internal error: dot accumulator layout differs from the result's");
-  line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[k] + {}[{}];", regs(r), name, name_of(c), sc, linear(r, "k")));
   if (double_buffer) line(fmt::format("{0} ^= 1u;", stage_var));
+  if (chunks > 1) close();
 }
 
 }  // namespace tmetal::codegen

@@ -106,6 +106,8 @@ std::string Emitter::define(const ir::Value* v, const std::string& hint) {
 }
 
 std::string Emitter::reg_type(const ir::Type& t) const {
+  if (gpu::simdgroup_matrix_layout_of(t))
+    return fmt::format("simdgroup_matrix<{}, 8, 8>", t.element().scalar_kind() == ir::ScalarKind::F16 ? "half" : "float");
   ir::Type e = t.element();
   if (e.is_pointer() && e.pointee().is_tensor())  // a block pointer (tl.make_block_ptr)
     return fmt::format("tm_block_ptr<{}, {}>", storage_type(e.pointee().element()), e.pointee().shape().size());
@@ -133,6 +135,7 @@ std::string Emitter::storage_type(const ir::Type& t) const {
 
 int64_t Emitter::regs(const ir::Value* v) const {
   if (!v->type().is_tensor()) return 1;
+  if (const gpu::SimdgroupMatrixLayout* m = mma(v)) return m->frags_m(v->type().shape()[0]) * m->frags_n(v->type().shape()[1]);
   return layout(v).registers_per_thread(v->type().shape());
 }
 
@@ -503,9 +506,22 @@ void Emitter::emit_op(ir::Operation& op) {
     case OpCode::Barrier: barrier(); return;
     default: break;
   }
+  bool fragments = false;
+  for (const ir::Value* v : op.operands()) fragments = fragments || mma(v);
+  for (const ir::Value* v : op.results()) fragments = fragments || mma(v);
   if (gpu::is_convert_layout(op)) {
-    emit_relayout(op);
+    if (fragments)
+      emit_mma_convert(op);
+    else
+      emit_relayout(op);
     return;
+  }
+  if (fragments) {
+    if ((op.is(ir::OpCode::Constant) || op.is(ir::OpCode::Splat)) && op.num_results() == 1 && mma(op.result())) {
+      emit_mma_fill(op);
+      return;
+    }
+    fail(op, fmt::format("internal error: '{}' on a tensor in the simdgroup-matrix layout is not lowered", op.name()));
   }
   if (emit_elementwise(op)) return;
   fail(op, fmt::format("operation '{}' is not lowered to Metal yet", op.name()));

@@ -7,6 +7,7 @@
 #include "gpu/assign_layouts.h"
 #include "gpu/axis_analysis.h"
 #include "gpu/blocked_layout.h"
+#include "gpu/simdgroup_matrix_layout.h"
 #include "gpu/threadgroup_allocator.h"
 #include "ir/operation.h"
 #include "triton_metal/target.h"
@@ -81,6 +82,16 @@ class Emitter {
   std::string coord(const ir::Value* v, int dim, const std::string& k);  // element coordinate expression
   std::string linear(const ir::Value* v, const std::string& k);         // row-major element index
   std::string owner(const ir::Value* v);  // bool: this thread is not a replica for v's layout
+  // Tensors in the simdgroup-matrix layout (tl.dot results and accumulators) are arrays of fragments:
+  // register f is fragment (f / frags_n, f % frags_n) of the simdgroup's block at (row, col).
+  struct FragmentBlock {
+    int64_t frags_m = 0, frags_n = 0;
+    std::string row, col, own;  // MSL names: the block's origin and whether this simdgroup is not a replica
+  };
+  const gpu::SimdgroupMatrixLayout* mma(const ir::Value* v) const;  // null for other layouts
+  FragmentBlock fragments(const ir::Value* v);
+  int64_t mma_convert_rows(const ir::Value* v) const;  // rows per band of a conversion through threadgroup memory
+  int64_t mma_convert_bytes(const ir::Value* v) const;
   [[noreturn]] void fail(const ir::Operation& op, const std::string& what) const;
 
   // Output.
@@ -110,6 +121,8 @@ class Emitter {
   void emit_reduce(ir::Operation& op);
   void emit_scan(ir::Operation& op);
   void emit_dot(ir::Operation& op);
+  void emit_mma_fill(ir::Operation& op);     // a constant / splat in the simdgroup-matrix layout
+  void emit_mma_convert(ir::Operation& op);  // gpu.convert_layout to or from the simdgroup-matrix layout
   void emit_for(ir::Operation& op);
   void emit_if(ir::Operation& op);
   void emit_while(ir::Operation& op);
@@ -141,6 +154,7 @@ class Emitter {
   bool uses_bf16_ = false;
   std::vector<BufferArg> args_;
   std::vector<std::string> tiles_;
+  std::map<std::string, FragmentBlock> fragment_blocks_;
 };
 
 }  // namespace tmetal::codegen

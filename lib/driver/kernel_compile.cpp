@@ -2,6 +2,7 @@
 // lowering (layouts), then MSL emission and launch metadata.
 #include "codegen/launch_metadata.h"
 #include "codegen/msl_emitter.h"
+#include "gpu/assign_dot_layouts.h"
 #include "gpu/assign_layouts.h"
 #include "gpu/insert_layout_conversions.h"
 #include "gpu/layout_encoding.h"
@@ -28,7 +29,7 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
   tile_opts.run_passes = true;
   // The GPU passes are this stage's: the tile pipeline must not see their names.
   std::set<std::string> print_gpu;
-  for (const char* pass : {"assign-layouts", "insert-layout-conversions", "remove-layout-conversions"})
+  for (const char* pass : {"assign-layouts", "assign-dot-layouts", "insert-layout-conversions", "remove-layout-conversions"})
     if (tile_opts.print_after_all || tile_opts.print_after.erase(pass) > 0) print_gpu.insert(pass);
   TileIrResult tir = compile_tile_ir(source, filename, kernel, spec, tile_opts);
   CompiledKernel out;
@@ -61,6 +62,8 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
     throw CompileFailure(fmt::format("{}: error: kernel '{}': cannot assign layouts: {}", filename, kernel, e.what()));
   }
   after("assign-layouts");
+  gpu::assign_dot_layouts(*func, lo.num_warps);
+  after("assign-dot-layouts");
   gpu::insert_layout_conversions(*func, lo.num_warps, lo.simd_width);
   after("insert-layout-conversions");
   gpu::remove_layout_conversions(*func);

@@ -15,7 +15,9 @@ std::string verify_convert(const ir::Operation& op) {
   if (!a.is_tensor() || !b.is_tensor()) return "gpu.convert_layout converts tensors only";
   if (a.shape() != b.shape() || !(a.element() == b.element()))
     return "gpu.convert_layout must keep the shape and element type (" + a.str() + " -> " + b.str() + ")";
-  if (!blocked_layout_of(a) || !blocked_layout_of(b)) return "gpu.convert_layout needs #gpu.blocked layouts on both sides";
+  auto known = [](const ir::Type& t) { return blocked_layout_of(t) || simdgroup_matrix_layout_of(t); };
+  if (!known(a) || !known(b)) return "gpu.convert_layout needs #gpu.blocked or #gpu.simdgroup_matrix layouts on both sides";
+  if (simdgroup_matrix_layout_of(a) && a.shape().size() != 2) return "a #gpu.simdgroup_matrix tensor has rank 2";
   return "";
 }
 

@@ -23,6 +23,13 @@ bool BlockedEncoding::equals(const ir::Encoding& other) const {
   return o && o->layout_ == layout_;
 }
 
+std::string SimdgroupMatrixEncoding::body() const { return fmt::format("simds=[{},{}]", layout_.simds_m, layout_.simds_n); }
+
+bool SimdgroupMatrixEncoding::equals(const ir::Encoding& other) const {
+  auto* o = dynamic_cast<const SimdgroupMatrixEncoding*>(&other);
+  return o && o->layout_ == layout_;
+}
+
 namespace {
 std::vector<int64_t> parse_list(const std::string& body, const std::string& key) {
   std::regex re(key + R"(\s*=\s*\[([0-9,\s]*)\])");
@@ -60,6 +67,12 @@ void register_layout_encodings() {
     ir::register_encoding_parser("gpu.blocked", [](std::string_view body) -> ir::EncodingPtr {
       return std::make_shared<BlockedEncoding>(parse_blocked_body(body));
     });
+    ir::register_encoding_parser("gpu.simdgroup_matrix", [](std::string_view body) -> ir::EncodingPtr {
+      std::vector<int64_t> simds = parse_list(std::string(body), "simds");
+      if (simds.size() != 2 || simds[0] < 1 || simds[1] < 1)
+        throw std::runtime_error("#gpu.simdgroup_matrix needs 'simds=[M,N]' with two positive counts");
+      return std::make_shared<SimdgroupMatrixEncoding>(SimdgroupMatrixLayout{simds[0], simds[1]});
+    });
     return true;
   }();
   (void)done;
@@ -69,6 +82,16 @@ void register_layout_encodings() {
 const BlockedLayout* blocked_layout_of(const ir::Type& type) {
   if (!type.is_tensor() || !type.encoding()) return nullptr;
   auto* e = dynamic_cast<const BlockedEncoding*>(type.encoding().get());
+  return e ? &e->layout() : nullptr;
+}
+
+}  // namespace tmetal::gpu
+
+namespace tmetal::gpu {
+
+const SimdgroupMatrixLayout* simdgroup_matrix_layout_of(const ir::Type& type) {
+  if (!type.is_tensor() || !type.encoding()) return nullptr;
+  auto* e = dynamic_cast<const SimdgroupMatrixEncoding*>(type.encoding().get());
   return e ? &e->layout() : nullptr;
 }
 

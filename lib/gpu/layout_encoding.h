@@ -2,9 +2,16 @@
 // GPU IR prints and parses back (register_layout_encodings() installs the parser in lib/ir's hook).
 //
 //   tensor<64x64xf32, #gpu.blocked<spt=[1,4], lanes=[4,8], simds=[4,1], order=[1,0]>>
+//
+// and the `#gpu.simdgroup_matrix<simds=[M,N]>` encoding of tl.dot results and accumulators held in
+// `simdgroup_matrix<T, 8, 8>` fragments (gpu/simdgroup_matrix_layout.h): a thread holds one fragment per
+// 8x8 block its simdgroup owns, so such a tensor is a register array of fragments, not of elements.
+//
+//   tensor<64x64xf32, #gpu.simdgroup_matrix<simds=[2,2]>>
 #pragma once
 
 #include "gpu/blocked_layout.h"
+#include "gpu/simdgroup_matrix_layout.h"
 #include "ir/type.h"
 
 #include <memory>
@@ -24,6 +31,18 @@ class BlockedEncoding : public ir::Encoding {
   BlockedLayout layout_;
 };
 
+class SimdgroupMatrixEncoding : public ir::Encoding {
+ public:
+  explicit SimdgroupMatrixEncoding(SimdgroupMatrixLayout layout) : layout_(layout) {}
+  std::string name() const override { return "gpu.simdgroup_matrix"; }
+  std::string body() const override;
+  bool equals(const ir::Encoding& other) const override;
+  const SimdgroupMatrixLayout& layout() const { return layout_; }
+
+ private:
+  SimdgroupMatrixLayout layout_;
+};
+
 // Parses `spt=[1,4], lanes=[4,8], simds=[4,1], order=[1,0]`; throws std::runtime_error naming the problem.
 BlockedLayout parse_blocked_body(std::string_view body);
 
@@ -32,5 +51,7 @@ void register_layout_encodings();
 
 // The blocked layout of a tensor type, or null when it has none.
 const BlockedLayout* blocked_layout_of(const ir::Type& type);
+// The simdgroup-matrix layout of a tensor type, or null when it has none.
+const SimdgroupMatrixLayout* simdgroup_matrix_layout_of(const ir::Type& type);
 
 }  // namespace tmetal::gpu

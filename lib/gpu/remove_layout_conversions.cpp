@@ -81,6 +81,8 @@ bool simplify(ir::Operation* c) {
     c->erase();
     return true;
   }
+  // Elementwise ops are emitted on blocked layouts only: a conversion to a simdgroup-matrix layout stays.
+  if (!blocked_layout_of(want)) return false;
   ir::Operation* e = def_of(x);
   if (!e || !elementwise(*e) || x->users().size() != 1) return false;
   for (const ir::Value* o : e->operands()) {

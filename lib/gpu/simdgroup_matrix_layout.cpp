@@ -17,7 +17,8 @@ std::pair<int64_t, int64_t> SimdgroupMatrixLayout::coordinates(int64_t m, int64_
                                                                int64_t reg) const {
   const int64_t fm = frags_m(m), fn = frags_n(n);
   const int64_t frag = reg / 2;
-  const int64_t simd_row = simd / simds_n, simd_col = simd % simds_n;
+  const int64_t distinct = simd % num_simds();
+  const int64_t simd_row = distinct / simds_n, simd_col = distinct % simds_n;
   const int64_t frag_row = simd_row * fm + frag / fn;
   const int64_t frag_col = simd_col * fn + frag % fn;
   auto [row, col] = simdgroup_matrix_lane_position(static_cast<int>(lane));
@@ -32,25 +33,25 @@ SimdgroupMatrixLayout choose_simdgroup_matrix_layout(int64_t m, int64_t n, int64
   if (m % 8 != 0 || n % 8 != 0) {
     throw std::invalid_argument(fmt::format("a {}x{} dot result is not made of 8x8 simdgroup matrices", m, n));
   }
-  SimdgroupMatrixLayout best;
-  bool found = false;
-  int64_t best_score = 0;
-  for (int64_t sm = 1; sm <= num_simds; sm *= 2) {
-    const int64_t sn = num_simds / sm;
-    if (sm * sn != num_simds || (m / 8) % sm != 0 || (n / 8) % sn != 0) continue;
-    const int64_t fm = m / 8 / sm, fn = n / 8 / sn;
-    const int64_t score = std::llabs(fm - fn);  // squarer blocks reuse each loaded fragment more
-    if (!found || score < best_score) {
-      best = {sm, sn};
-      best_score = score;
-      found = true;
+  if (num_simds < 1) throw std::invalid_argument("a dot needs at least one simdgroup");
+  for (int64_t used = num_simds; used >= 1; used /= 2) {
+    SimdgroupMatrixLayout best;
+    bool found = false;
+    int64_t best_score = 0;
+    for (int64_t sm = 1; sm <= used; sm *= 2) {
+      const int64_t sn = used / sm;
+      if (sm * sn != used || (m / 8) % sm != 0 || (n / 8) % sn != 0) continue;
+      const int64_t fm = m / 8 / sm, fn = n / 8 / sn;
+      const int64_t score = std::llabs(fm - fn);  // squarer blocks reuse each loaded fragment more
+      if (!found || score < best_score) {
+        best = {sm, sn};
+        best_score = score;
+        found = true;
+      }
     }
+    if (found) return best;
   }
-  if (!found) {
-    throw std::invalid_argument(
-        fmt::format("a {}x{} dot result has too few 8x8 fragments for {} simdgroups", m, n, num_simds));
-  }
-  return best;
+  return {1, 1};
 }
 
 }  // namespace tmetal::gpu

@@ -10,7 +10,9 @@
 //
 // A tensor of shape [M, N] in this layout is a grid of (M/8) x (N/8) fragments, distributed over the
 // threadgroup's simdgroups as simds_m x simds_n blocks of fragments (each simdgroup owns a contiguous block of
-// frags_m x frags_n fragments: frags_m = M / 8 / simds_m).
+// frags_m x frags_n fragments: frags_m = M / 8 / simds_m). When the tile has fewer fragments than the
+// threadgroup has simdgroups, simdgroup s works as simdgroup s % (simds_m * simds_n): the extra simdgroups are
+// replicas (they compute the same fragments; only the first simds_m * simds_n store them).
 #pragma once
 
 #include <cstdint>
@@ -26,6 +28,7 @@ struct SimdgroupMatrixLayout {
   int64_t simds_m = 1;
   int64_t simds_n = 1;
 
+  int64_t num_simds() const { return simds_m * simds_n; }  // distinct simdgroups (the rest are replicas)
   int64_t frags_m(int64_t m) const { return m / 8 / simds_m; }
   int64_t frags_n(int64_t n) const { return n / 8 / simds_n; }
   // Registers per thread for an [m, n] tensor: two per fragment the thread's simdgroup owns.
@@ -38,8 +41,9 @@ struct SimdgroupMatrixLayout {
 };
 
 // Splits `num_simds` simdgroups over an [m, n] result so that each simdgroup's block of fragments is as square
-// as possible (fewer threadgroup loads per multiply), keeping at least one fragment per simdgroup. Throws
-// std::invalid_argument when m or n is not a multiple of 8 or the tile is too small for the simdgroups.
+// as possible (fewer threadgroup loads per multiply), keeping at least one fragment per simdgroup; a tile with
+// fewer fragments than simdgroups uses the largest power of two of them that it can (the others replicate).
+// Throws std::invalid_argument when m or n is not a multiple of 8.
 SimdgroupMatrixLayout choose_simdgroup_matrix_layout(int64_t m, int64_t n, int64_t num_simds);
 
 }  // namespace tmetal::gpu

@@ -52,7 +52,17 @@ TEST(SimdgroupMatrixLayout, PrefersSquareBlocksAndRejectsBadShapes) {
   EXPECT_EQ(choose_simdgroup_matrix_layout(64, 64, 4), (SimdgroupMatrixLayout{2, 2}));
   EXPECT_EQ(choose_simdgroup_matrix_layout(128, 32, 4), (SimdgroupMatrixLayout{4, 1}));
   EXPECT_THROW(choose_simdgroup_matrix_layout(12, 64, 4), std::invalid_argument);
-  EXPECT_THROW(choose_simdgroup_matrix_layout(8, 8, 4), std::invalid_argument);
+}
+
+TEST(SimdgroupMatrixLayout, SmallTilesReplicateOverExtraSimdgroups) {
+  // 8x8 has one fragment: four simdgroups all hold it (simdgroup s works as s % 1).
+  SimdgroupMatrixLayout one = choose_simdgroup_matrix_layout(8, 8, 4);
+  EXPECT_EQ(one, (SimdgroupMatrixLayout{1, 1}));
+  EXPECT_EQ(one.coordinates(8, 8, 5, 3, 1), one.coordinates(8, 8, 5, 0, 1));
+  // 16x16 over 8 simdgroups: four distinct ones (2x2), simdgroups 4..7 replicate 0..3.
+  SimdgroupMatrixLayout four = choose_simdgroup_matrix_layout(16, 16, 8);
+  EXPECT_EQ(four.num_simds(), 4);
+  EXPECT_EQ(four.coordinates(16, 16, 9, 6, 0), four.coordinates(16, 16, 9, 2, 0));
 }
 
 }  // namespace
