@@ -28,8 +28,9 @@ std::string read(const std::filesystem::path& p) {
 }
 
 // Translates and compiles one file; returns the translation.
-rc::Translation compile_file(const std::string& name, const std::map<std::string, std::string>& fcs = {}) {
-  std::string src = read(std::filesystem::path(TM_KERNEL_DIR) / name);
+rc::Translation compile_file(const std::string& name, const std::map<std::string, std::string>& fcs = {},
+                             const std::string& dir = TM_KERNEL_DIR) {
+  std::string src = read(std::filesystem::path(dir) / name);
   // Sources with macros go through the host preprocessor first, as the device does.
   if (runtime::emulator::needs_preprocessing(src, name)) src = runtime::emulator::preprocess(src, name);
   auto module = msl::parse_module(src, name);
@@ -56,6 +57,28 @@ TEST(CudaTranslate, EveryEmulatorKernelCompilesForSm90) {
     }
   }
   EXPECT_GE(files, 10);
+}
+
+// The ceiling probes of bench/probes (register-blocked GEMM, flash attention, the operand-path kernel), in
+// both arithmetic modes of metal_cuda/matrix.h (exact: the emulator's roundings; METAL_CUDA_MMA_FUSED).
+TEST(CudaTranslate, BenchProbesCompileForSm90) {
+  int files = 0;
+  for (const char* fused : {"0", "1"}) {
+    setenv("TRITON_METAL_CUDA_MMA_FUSED", fused, 1);
+    for (const auto& e : std::filesystem::directory_iterator(TM_PROBE_DIR)) {
+      if (e.path().extension() != ".metal") continue;
+      ++files;
+      SCOPED_TRACE(e.path().filename().string() + " fused=" + fused);
+      try {
+        auto tr = compile_file(e.path().filename().string(), {}, TM_PROBE_DIR);
+        EXPECT_GE(tr.entries.size(), 2u);
+      } catch (const std::exception& ex) {
+        ADD_FAILURE() << ex.what();
+      }
+    }
+  }
+  unsetenv("TRITON_METAL_CUDA_MMA_FUSED");
+  EXPECT_GE(files, 6);
 }
 
 // Every SIMD-group / quad-group function, the atomics, simdgroup_matrix operations, vector and math
