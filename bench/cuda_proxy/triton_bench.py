@@ -1,11 +1,15 @@
 """Our compiler's MSL on the CUDA proxy beside the same examples/*.py kernels under real Triton and beside
-PyTorch. Steps (run_triton_on_gpu.sh calls them in order):
-  prepare SIZE WORK KERNELS   inputs of every case (triton_cases.py) as raw files + a manifest for triton_proxy
+PyTorch. Steps (run_gpu_bench.sh calls them in order; prepare and compare also take the probes of probe_cases.py):
+  prepare SIZE WORK KERNELS [NAMES]  inputs of the cases (NAMES: comma list, 'ours', 'probes', 'all') as raw files
+                              + a manifest for triton_proxy; SIZE check, bench or counters
   compare SIZE WORK           the proxy's outputs against the float64 references -> WORK/SIZE/compare.json
+  identical SIZE WORK REF [TAG]  byte-for-byte against the emulator's outputs in REF -> identical[_TAG].json
+  subset SIZE WORK NAMES TAG  a manifest of some of the cases (outputs to out_TAG)
   triton WORK OURS_COMPILE    real Triton (same kernels, same inputs, same grid, same num_warps): float64 check,
                               compile latency (first launch with an empty cache), do_bench median; PyTorch
                               equivalents; copy bandwidth and matmul peaks -> WORK/triton.json
-  table WORK                  the markdown table
+  table WORK OURS_COMPILE     the markdown table (compute-bound rows vs the SGEMM roof and the probes,
+                              memory-bound rows vs copy bandwidth, the probes)
 numpy for data and references, so prepare/compare also run without a GPU (with the emulator)."""
 import datetime
 import importlib.util
@@ -122,7 +126,7 @@ def compare(size, work):
     json.dump(res, open(os.path.join(d, "compare.json"), "w"), indent=1)
 
 
-def identical(size, work, ref_dir):
+def identical(size, work, ref_dir, tag=""):
     """Byte-for-byte comparison of the proxy's outputs with the emulator's (ref_dir/NAME/OUT.bin, computed on
     the development machine from the same seeded inputs) -> WORK/SIZE/identical.json."""
     d = os.path.join(work, size)
@@ -142,7 +146,7 @@ def identical(size, work, ref_dir):
             r[k] = "identical" if diff == 0 else (f"{diff} of {got.size // item} elements differ" if diff > 0 else "size differs")
         res[name] = r
         print(f"{size} {name:24s} proxy vs emulator: {r}", flush=True)
-    json.dump(res, open(os.path.join(d, "identical.json"), "w"), indent=1)
+    json.dump(res, open(os.path.join(d, f"identical{'_' + tag if tag else ''}.json"), "w"), indent=1)
     return all(v == "identical" for r in res.values() for v in r.values())
 
 
@@ -327,9 +331,7 @@ def table(work, ours_compile):
     tr = _load(os.path.join(work, "triton.json"), {"cases": {}})
     ours_c = _load(ours_compile, {})
     proxy = load_jsonl(os.path.join(work, "bench", "proxy.jsonl"))
-    fused = load_jsonl(os.path.join(work, "bench", "proxy_fused.jsonl"))
     cmp_b = _load(os.path.join(work, "bench", "compare.json"), {})
-    cmp_f = _load(os.path.join(work, "bench", "compare_fused.json"), {})
     cmp_c = _load(os.path.join(work, "check", "compare.json"), {})
     ident = _load(os.path.join(IDENT_DIR, "check", "identical.json"), {})
     names = manifest_names(os.path.join(work, "bench")) if os.path.exists(os.path.join(work, "bench", "manifest.json")) else []
@@ -357,24 +359,22 @@ def table(work, ours_compile):
            f"racecheck {sanitizer(os.path.join(work, 'racecheck.log'))}, synccheck {sanitizer(os.path.join(work, 'synccheck.log'))}.",
            "Times: ours and probes = median of per-launch CUDA events (5 warm-up, 30 runs; 2 + 7 above 20 ms); Triton and PyTorch = "
            "triton.testing.do_bench median. check = max |got - ref| / (atol + rtol |ref|) against float64 (<= 1 passes), small / bench size. "
-           "'exact' = simdgroup multiply-accumulates rounded as the emulator rounds them (bit-identical); 'fused' = one FMA per step "
-           "(TRITON_METAL_CUDA_MMA_FUSED=1, Apple's FP32 FMA; differs only for f32/bf16 operands).", ""]
+           "Simdgroup multiply-accumulates: one FMA per step, k in order, as the emulator (bit-identical).", ""]
     out += ["## Compute-bound (TFLOP/s; % of the cuBLAS CUDA-core SGEMM roof)", "",
-            "| kernel | shape | check | ours | % roof | ours fused | % roof | Triton | ours / Triton | PyTorch op | PyTorch | ours / PyTorch | probe (same shape) | probe exact / fused | ours / probe (exact / fused) |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+            "| kernel | shape | check | ours | % roof | Triton | ours / Triton | PyTorch op | PyTorch | ours / PyTorch | probe (same shape) | probe | ours / probe |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     mem = ["", "## Memory-bound (GB/s; % of copy bandwidth)", "",
            "| kernel | shape | check | ours | % copy | Triton | % copy | ours / Triton | PyTorch op | PyTorch | ours / PyTorch |",
            "|---|---|---|---|---|---|---|---|---|---|---|"]
     probes = ["", "## Hand-written ceiling probes (bench/probes)", "",
-              "| probe | shape | check | proxy vs emulator | exact TFLOP/s | % roof | fused TFLOP/s | % roof | fused check |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "| probe | shape | check | proxy vs emulator | TFLOP/s | % roof |",
+              "|---|---|---|---|---|---|"]
     pct = lambda x, roof: f"{100 * x / roof:.0f}%" if x and roof else "-"
     rat = lambda a, b: f"{a / b:.2f}" if a and b else "-"
     for name in names:
         c = build(name, "bench")
         p, t = proxy.get(name, {}), tr["cases"].get(name, {})
         ours = thr(c, p.get("ms"))
-        of = thr(c, fused.get(name, {}).get("ms"))
         status = f"{chk(cmp_c.get(name))} / {chk(cmp_b.get(name))}"
         if not p.get("ran", False):
             err = p.get("error") or ours_c.get(name, {}).get("error") or "not run"
@@ -382,7 +382,7 @@ def table(work, ours_compile):
         if name in PROBES:
             iv = ident.get(name)
             iv = "identical" if iv and all(v == "identical" for v in iv.values()) else (str(iv) if iv else "-")
-            probes.append(f"| {name} | {c['shape']} | {status} | {iv} | {n(ours)} | {pct(ours, sgemm)} | {n(of)} | {pct(of, sgemm)} | {chk(cmp_f.get(name)) if name in cmp_f else '-'} |")
+            probes.append(f"| {name} | {c['shape']} | {status} | {iv} | {n(ours)} | {pct(ours, sgemm)} |")
             continue
         tri, tor = thr(c, t.get("ms")), thr(c, t.get("torch_ms"))
         if "error" in t:
@@ -398,16 +398,12 @@ def table(work, ours_compile):
                         b, bn = v, pn
                 return b, bn
             pe, pname = best_of(proxy)
-            pf, _ = best_of(fused)
-            probe_s = n(pe) + (f" / {n(pf)}" if pf else "")
-            ratio_s = rat(ours, pe) + (f" / {rat(of, pf)}" if of and pf else "")
-            out.append(f"| {name} | {c['shape']} | {status} | {n(ours)} | {pct(ours, sgemm)} | {n(of)} | {pct(of, sgemm)} | {tri_s} | {rat(ours, tri)} | "
-                       f"{t.get('torch_op', '-')} | {n(tor)} | {rat(ours, tor)} | {pname} | {probe_s} | {ratio_s} |")
+            out.append(f"| {name} | {c['shape']} | {status} | {n(ours)} | {pct(ours, sgemm)} | {tri_s} | {rat(ours, tri)} | "
+                       f"{t.get('torch_op', '-')} | {n(tor)} | {rat(ours, tor)} | {pname} | {n(pe)} | {rat(ours, pe)} |")
         else:
             mem.append(f"| {name} | {c['shape']} | {status} | {n(ours, '{:.0f}')} | {pct(ours, copy)} | {n(tri, '{:.0f}')} | {pct(tri, copy)} | "
                        f"{rat(ours, tri)} | {t.get('torch_op', '-')} | {n(tor, '{:.0f}')} | {rat(ours, tor)} |")
-    out += ["", "ours / X = X's time / our time (above 1: ours faster). 'probe' is the fastest probe of the same shape and dtype; "
-            "ours / probe compares exact with exact and fused with fused; probes write f32 results (C, O), ours write the kernel's own output dtype."]
+    out += ["", "ours / X = X's time / our time (above 1: ours faster). 'probe' is the fastest probe of the same shape and dtype; probes write f32 results (C, O), ours write the kernel's own output dtype."]
     print("\n".join(out + mem + probes))
 
 
@@ -421,7 +417,7 @@ if __name__ == "__main__":
     elif cmd == "compare":
         compare(*sys.argv[2:4])
     elif cmd == "identical":
-        sys.exit(0 if identical(*sys.argv[2:5]) else 1)
+        sys.exit(0 if identical(*sys.argv[2:6]) else 1)
     elif cmd == "triton":
         run_triton(*sys.argv[2:4])
     elif cmd == "table":

@@ -5,7 +5,9 @@
 // launches the Triton grid as threadgroups with threads_per_threadgroup from the metadata (as tmetal::launch
 // does: one threadgroup per program), writes every non-input buffer to a file for the float64 check, and
 // times the kernel (per-launch CUDA events, warm-up, median). One JSON line per case.
-// Usage: triton_proxy MANIFEST.json RESULTS.jsonl [--device cuda|emulator] [--no-time]
+// With --counters the emulator counts threadgroup bytes too (TRITON_METAL_THREADGROUP_COUNTERS=1); every
+// result line carries the launch's counters ("stats").
+// Usage: triton_proxy MANIFEST.json RESULTS.jsonl [--device cuda|emulator] [--no-time] [--counters]
 #include "triton_metal/runtime.h"
 #if TM_HAVE_CUDA
 #include "runtime/cuda/cuda_device.h"
@@ -16,6 +18,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -102,6 +105,12 @@ json run_case(Device& d, const json& c, bool time) {
   }
   auto first = d.dev->launch(*pipe, cfg);  // host sync on: inputs up, outputs back
   r["first_ms"] = first.wall_seconds * 1e3;
+  // The emulator's counters of this launch (0 on the CUDA proxy, which does not count).
+  r["stats"] = {{"device_bytes_read", first.device_bytes_read}, {"device_bytes_written", first.device_bytes_written},
+                {"threadgroup_bytes_read", first.threadgroup_bytes_read}, {"threadgroup_bytes_written", first.threadgroup_bytes_written},
+                {"barriers", first.barriers}, {"simd_collectives", first.simd_collectives},
+                {"simdgroup_multiply_accumulates", first.simdgroup_multiply_accumulates},
+                {"threadgroups", first.threadgroups}, {"threads", first.threads}};
   fs::path out_dir = c["out_dir"].get<std::string>();
   fs::create_directories(out_dir);
   for (auto& [name, buf] : outs) {
@@ -133,7 +142,7 @@ json run_case(Device& d, const json& c, bool time) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s MANIFEST.json RESULTS.jsonl [--device cuda|emulator] [--no-time]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s MANIFEST.json RESULTS.jsonl [--device cuda|emulator] [--no-time] [--counters]\n", argv[0]);
     return 2;
   }
   std::string device = "cuda";
@@ -142,6 +151,9 @@ int main(int argc, char** argv) {
     std::string a = argv[i];
     if (a == "--device" && i + 1 < argc) device = argv[++i];
     else if (a == "--no-time") time = false;
+    else if (a == "--counters") {
+      setenv("TRITON_METAL_THREADGROUP_COUNTERS", "1", 1);
+    }
     else {
       std::fprintf(stderr, "unknown argument %s\n", a.c_str());
       return 2;
@@ -157,7 +169,7 @@ int main(int argc, char** argv) {
       d.dev = std::move(c);
     }
 #endif
-#if !TM_PROXY_CUDA_ONLY  // run_triton_on_gpu.sh builds without the emulator
+#if !TM_PROXY_CUDA_ONLY  // run_gpu_bench.sh (driver_sources.txt) builds without the emulator
     if (!d.dev) d.dev = rt::make_device(device);
 #endif
     if (!d.dev) throw std::runtime_error("this build has only --device cuda");

@@ -10,13 +10,9 @@
 // operand (4 for a row, 8 for the columns), and keeps them (mutable) for its next uses. Views live in
 // registers: where a fragment is never an operand, NVRTC drops them.
 //
-// Arithmetic: each element is c + sum over k = 0..7 of a[i][k] * b[k][j], accumulated in float in k order,
-// exactly as the emulator (lib/runtime/emulator/include/metal_rt/matrix.h) does: the emulator rounds each
-// product and each sum (its host build has no FMA contraction), so f32 operands use __fmul_rn + __fadd_rn
-// and the results are bit-identical. For half operands the products are exact in float, so one fmaf gives the
-// same bits at the cost of one instruction. Defining METAL_CUDA_MMA_FUSED (NVRTC option, set by the device
-// when TRITON_METAL_CUDA_MMA_FUSED=1) makes every step one fmaf: one rounding per step, the cost of one FMA
-// per multiply-add as on Apple's FP32 ALUs, no longer bit-identical to the emulator for f32/bf16 operands.
+// Arithmetic: each element is c + sum over k = 0..7 of a[i][k] * b[k][j], accumulated in float in k order with
+// one fused multiply-add per step, exactly as the emulator (lib/runtime/emulator/include/metal_rt/matrix.h)
+// does, so results are bit-identical; one FFMA per multiply-add, the cost of Apple's FP32 FMA.
 #pragma once
 
 #include "metal_cuda/simd.h"
@@ -117,19 +113,6 @@ template <class T> TM_D void need_cols(const ::metal::simdgroup_matrix<T, 8, 8>&
   m.has_cols = true;
 }
 
-template <class T> struct exact_product { static constexpr bool value = false; };
-template <> struct exact_product<__half> { static constexpr bool value = true; };  // 11 x 11 bits, no underflow
-
-// acc + a * b as the emulator computes it (see the top comment).
-template <class A, class B> TM_D float mma_step(float acc, A a, B b) {
-#if defined(METAL_CUDA_MMA_FUSED)
-  return fmaf(float(a), float(b), acc);
-#else
-  if constexpr (exact_product<A>::value && exact_product<B>::value) return fmaf(float(a), float(b), acc);
-  else return __fadd_rn(acc, __fmul_rn(float(a), float(b)));
-#endif
-}
-
 }  // namespace metal_cuda
 
 namespace metal {
@@ -210,8 +193,8 @@ TM_D void simdgroup_multiply_accumulate(simdgroup_matrix<D, 8, 8>& d, const simd
   ::metal_cuda::need_cols(b);
   float acc0 = float(c.e[0]), acc1 = float(c.e[1]);
   for (int k = 0; k < 8; ++k) {
-    acc0 = ::metal_cuda::mma_step(acc0, a.row[k], b.cols[k][0]);
-    acc1 = ::metal_cuda::mma_step(acc1, a.row[k], b.cols[k][1]);
+    acc0 = fmaf(float(a.row[k]), float(b.cols[k][0]), acc0);
+    acc1 = fmaf(float(a.row[k]), float(b.cols[k][1]), acc1);
   }
   d.e[0] = D(acc0);
   d.e[1] = D(acc1);
