@@ -7,10 +7,16 @@
 // times the kernel (per-launch CUDA events, warm-up, median). One JSON line per case.
 // With --counters the emulator counts threadgroup bytes too (TRITON_METAL_THREADGROUP_COUNTERS=1); every
 // result line carries the launch's counters ("stats").
+// --translate-only ARCH (CUDA builds; no GPU needed): only translate each kernel and compile it with NVRTC for ARCH
+// (e.g. sm_90), to check kernels before a GPU run (with TRITON_METAL_CUDA_DUMP, ptxas' resource reports too).
 // Usage: triton_proxy MANIFEST.json RESULTS.jsonl [--device cuda|emulator] [--no-time] [--counters]
+//                     [--translate-only ARCH]
 #include "triton_metal/runtime.h"
 #if TM_HAVE_CUDA
 #include "runtime/cuda/cuda_device.h"
+#include "runtime/cuda/nvrtc_compiler.h"
+#include "runtime/cuda/translate.h"
+#include "runtime/kernel_source.h"
 #endif
 
 #include <nlohmann/json.hpp>
@@ -64,16 +70,34 @@ struct Device {
 #endif
 };
 
-json run_case(Device& d, const json& c, bool time) {
-  json r{{"name", c["name"]}};
+// The kernel directory's metadata and MSL.
+std::pair<json, std::string> read_kernel(const json& c) {
   fs::path dir = c["dir"].get<std::string>();
   fs::path meta_path;
   for (auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".json") meta_path = e.path();
   if (meta_path.empty()) throw std::runtime_error("no metadata .json in " + dir.string());
   json meta = json::parse(slurp(meta_path));
+  return {meta, slurp(dir / (meta["entry"].get<std::string>() + ".metal"))};
+}
+
+#if TM_HAVE_CUDA
+json translate_case(const json& c, const std::string& arch) {
+  auto [meta, msl] = read_kernel(c);
   std::string entry = meta["entry"];
-  std::string msl = slurp(dir / (entry + ".metal"));
+  rt::CompileOptions o;
+  o.file_name = entry + ".metal";
+  auto prepared = rt::prepare_kernel_source(msl, entry, o);
+  auto tr = rt::cuda::translate(prepared.module, prepared.function_constants);
+  auto bin = rt::cuda::compile_cuda(tr.cuda, o.file_name, arch);
+  return {{"name", c["name"]}, {"ran", true}, {"translated", true}, {"nvrtc_s", bin.seconds}};
+}
+#endif
+
+json run_case(Device& d, const json& c, bool time) {
+  json r{{"name", c["name"]}};
+  auto [meta, msl] = read_kernel(c);
+  std::string entry = meta["entry"];
 
   rt::CompileOptions o;
   o.file_name = entry + ".metal";
@@ -147,10 +171,12 @@ int main(int argc, char** argv) {
   }
   std::string device = "cuda";
   bool time = true;
+  std::string translate_arch;
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--device" && i + 1 < argc) device = argv[++i];
     else if (a == "--no-time") time = false;
+    else if (a == "--translate-only" && i + 1 < argc) translate_arch = argv[++i];
     else if (a == "--counters") {
       setenv("TRITON_METAL_THREADGROUP_COUNTERS", "1", 1);
     }
@@ -158,6 +184,28 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "unknown argument %s\n", a.c_str());
       return 2;
     }
+  }
+  if (!translate_arch.empty()) {
+#if TM_HAVE_CUDA
+    json manifest = json::parse(slurp(argv[1]));
+    std::ofstream res(argv[2]);
+    int failures = 0;
+    for (auto& c : manifest["cases"]) {
+      json r;
+      try {
+        r = translate_case(c, translate_arch);
+      } catch (const std::exception& e) {
+        r = {{"name", c["name"]}, {"ran", false}, {"error", std::string(e.what()).substr(0, 3000)}};
+        ++failures;
+      }
+      std::printf("%-24s %s\n", c["name"].get<std::string>().c_str(), r.value("ran", false) ? "translated + NVRTC ok" : r.value("error", "").c_str());
+      res << r.dump() << "\n";
+    }
+    return failures ? 1 : 0;
+#else
+    std::fprintf(stderr, "error: --translate-only needs a build with the CUDA toolkit\n");
+    return 1;
+#endif
   }
   Device d;
   try {

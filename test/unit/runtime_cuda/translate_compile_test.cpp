@@ -59,6 +59,30 @@ TEST(CudaTranslate, EveryEmulatorKernelCompilesForSm90) {
   EXPECT_GE(files, 10);
 }
 
+// Loops with literal bounds and at most 64 iterations are fully unrolled (fragment arrays stay in registers);
+// others are left to NVRTC.
+TEST(CudaTranslate, SmallConstantLoopsAreUnrolled) {
+  const std::string src = R"(#include <metal_stdlib>
+using namespace metal;
+kernel void k(device float* o [[buffer(0)]], constant int& n [[buffer(1)]], uint i [[thread_position_in_grid]]) {
+    float a[16];
+    for (int f = 0; f < 16; ++f) a[f] = float(f) * o[i];
+    for (uint f = 0u; f <= 7u; f++) a[f] += 1.0f;
+    for (int k = 0; k < 32; k += 8) a[k / 8] *= 2.0f;
+    float s = 0.0f;
+    for (int f = 0; f < n; ++f) s += o[f];
+    for (int f = 0; f < 100; ++f) s += o[f];
+    for (int f = 0; f < 16; f += 0) s += 1.0f;
+    o[i] = s + a[3];
+}
+)";
+  auto tr = rc::translate(msl::parse_module(src, "loops.metal"), {});
+  size_t n = 0;
+  for (size_t p = 0; (p = tr.cuda.find("_Pragma(\"unroll\") for", p)) != std::string::npos; ++p) ++n;
+  EXPECT_EQ(n, 3u) << tr.cuda;
+  EXPECT_NO_THROW(rc::compile_cuda(tr.cuda, "loops.metal", "sm_90"));
+}
+
 // The ceiling probes of bench/probes (register-blocked GEMM, flash attention, the operand-path kernel).
 TEST(CudaTranslate, BenchProbesCompileForSm90) {
   int files = 0;
