@@ -15,12 +15,27 @@ from triton_cases import CASES  # noqa: E402
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 
 
+def source_file(file, outdir):
+    """The kernel file our compiler reads: the front end compiles one module, so a graph template's
+    `from epilogue import ...` is replaced by epilogue.py's body, as lib/graph/device_runner.cpp does."""
+    path = os.path.normpath(os.path.join(ROOT, "examples", file))
+    text = open(path).read()
+    if "from epilogue import" not in text:
+        return path
+    helper = open(os.path.join(os.path.dirname(path), "epilogue.py")).read()
+    lines = [helper if l.startswith("from epilogue import") else l for l in text.split("\n")]
+    inlined = os.path.join(outdir, "inlined_" + os.path.basename(path))
+    with open(inlined, "w") as f:
+        f.write("\n".join(lines))
+    return inlined
+
+
 def main(binary, target, outdir):
     res = {}
     for name, (file, kernel, sig, consts, warps, _) in CASES.items():
         d = os.path.join(outdir, name)
         os.makedirs(d, exist_ok=True)
-        cmd = [binary, "compile", os.path.join(ROOT, "examples", file), "-k", kernel, "-s", sig, "--target", target,
+        cmd = [binary, "compile", source_file(file, outdir), "-k", kernel, "-s", sig, "--target", target,
                "--num-warps", str(warps), "-o", d]
         for k, v in consts.items():
             cmd += ["-c", f"{k}={v}"]

@@ -29,9 +29,9 @@ if ! echo '#include <fmt/core.h>' | g++ -x c++ -E - >/dev/null 2>&1; then
 fi
 
 echo "== build"
-srcs=(lib/runtime/msl/tokenizer.cpp lib/runtime/msl/module.cpp lib/runtime/emulator/compiler.cpp lib/runtime/cuda/translate.cpp
-      lib/runtime/cuda/nvrtc_compiler.cpp lib/runtime/cuda/driver_api.cpp lib/runtime/cuda/cuda_device.cpp
-      bench/cuda_proxy/proxy_bench.cpp bench/cuda_proxy/proxy_kernels_memory.cpp bench/cuda_proxy/proxy_kernels_compute.cpp)
+# The shared sources from the one list CI builds (driver_sources.txt), with this driver instead of triton_proxy.
+mapfile -t srcs < <(grep -v '^#' "$ROOT/bench/cuda_proxy/driver_sources.txt" | sed 's/^cuda: //' | grep . | grep -v triton_proxy.cpp)
+srcs+=(bench/cuda_proxy/proxy_bench.cpp bench/cuda_proxy/proxy_kernels_memory.cpp bench/cuda_proxy/proxy_kernels_compute.cpp)
 flags=(-std=c++20 -O2 -DFMT_HEADER_ONLY -DTM_HAVE_CUDA=1 "-DTM_CUDA_STDLIB_DIR=\"$ROOT/lib/runtime/cuda/include\""
        "-DTM_CUDA_TOOLKIT_INCLUDE_DIR=\"$CUDA/include\"" "-DTM_EMULATOR_INCLUDE_DIR=\"$ROOT/lib/runtime/emulator/include\"" -I"$ROOT/include" -I"$ROOT/lib" -I"$ROOT/bench/cuda_proxy"
        -isystem "$CUDA/include" $fmt_inc)

@@ -1,11 +1,15 @@
 """Our compiler's MSL on the CUDA proxy beside the same examples/*.py kernels under real Triton and beside
-PyTorch. Steps (run_triton_on_gpu.sh calls them in order):
-  prepare SIZE WORK KERNELS   inputs of every case (triton_cases.py) as raw files + a manifest for triton_proxy
+PyTorch. Steps (run_gpu_bench.sh calls them in order; prepare and compare also take the probes of probe_cases.py):
+  prepare SIZE WORK KERNELS [NAMES]  inputs of the cases (NAMES: comma list, 'ours', 'probes', 'all') as raw files
+                              + a manifest for triton_proxy; SIZE check, bench or counters
   compare SIZE WORK           the proxy's outputs against the float64 references -> WORK/SIZE/compare.json
+  identical SIZE WORK REF [TAG]  byte-for-byte against the emulator's outputs in REF -> identical[_TAG].json
+  subset SIZE WORK NAMES TAG  a manifest of some of the cases (outputs to out_TAG)
   triton WORK OURS_COMPILE    real Triton (same kernels, same inputs, same grid, same num_warps): float64 check,
                               compile latency (first launch with an empty cache), do_bench median; PyTorch
                               equivalents; copy bandwidth and matmul peaks -> WORK/triton.json
-  table WORK                  the markdown table
+  table WORK OURS_COMPILE     the markdown table (compute-bound rows vs the SGEMM roof and the probes,
+                              memory-bound rows vs copy bandwidth, the probes)
 numpy for data and references, so prepare/compare also run without a GPU (with the emulator)."""
 import datetime
 import importlib.util
@@ -21,12 +25,28 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
 from triton_cases import CASES  # noqa: E402
+from probe_cases import BESIDE, PROBES, write_probe_dir  # noqa: E402
 
 MEMORY_BOUND = {"vector_add", "fused_softmax", "layer_norm_fwd", "layer_norm_bwd", "rms_norm", "transpose", "histogram", "cumsum_rows"}
 
 
+def select(names):
+    """A comma-separated list of case names, or 'ours' (triton_cases.py), 'probes' (probe_cases.py), 'all'."""
+    out = []
+    for n in (names or "all").split(","):
+        if n in ("ours", "all"):
+            out += list(CASES)
+        if n in ("probes", "all"):
+            out += list(PROBES)
+        if n in CASES or n in PROBES:
+            out.append(n)
+        elif n not in ("ours", "probes", "all"):
+            sys.exit(f"unknown case {n}")
+    return list(dict.fromkeys(out))
+
+
 def build(name, size):
-    c = CASES[name][5](size)
+    c = PROBES[name](size) if name in PROBES else CASES[name][5](size)
     if size == "bench" and name.startswith("attention"):
         c["check_heads"] = [0, c["args"]["q_ptr"].shape[0] - 1]  # float64 attention on two heads only
     return c
@@ -54,6 +74,8 @@ def check_outputs(c, outs):
     want = reference(c)
     tol = c["tol"](c["args"]) if callable(c["tol"]) else c["tol"]
     worst = 0.0
+    if "pick" in c:
+        outs = c["pick"](outs)
     for k, w in want.items():
         g = outs[k]
         if "check_heads" in c:
@@ -62,11 +84,11 @@ def check_outputs(c, outs):
     return worst <= 1.0, worst
 
 
-def prepare(size, work, kernels):
+def prepare(size, work, kernels, names=None):
     d = os.path.join(work, size)
     os.makedirs(d, exist_ok=True)
     cases = []
-    for name in CASES:
+    for name in select(names):
         c = build(name, size)
         args = {}
         for k, v in c["args"].items():
@@ -77,16 +99,21 @@ def prepare(size, work, kernels):
             else:
                 args[k] = {"value": v.item()}
         g = list(c["grid"])
-        cases.append({"name": name, "dir": os.path.join(kernels, name), "grid": g, "args": args,
+        kdir = write_probe_dir(name, c, os.path.join(work, "probes")) if name in PROBES else os.path.join(kernels, name)
+        cases.append({"name": name, "dir": kdir, "grid": g, "args": args,
                       "out_dir": os.path.join(d, "out", name)})
     json.dump({"cases": cases}, open(os.path.join(d, "manifest.json"), "w"), indent=1)
     print(f"prepared {len(cases)} cases in {d}")
 
 
+def manifest_names(d):
+    return [c["name"] for c in json.load(open(os.path.join(d, "manifest.json")))["cases"]]
+
+
 def compare(size, work):
     d = os.path.join(work, size)
     res = {}
-    for name in CASES:
+    for name in manifest_names(d):
         c = build(name, size)
         try:
             outs = {k: np.fromfile(os.path.join(d, "out", name, k + ".bin"), dtype=c["args"][k].dtype).reshape(c["args"][k].shape)
@@ -97,6 +124,30 @@ def compare(size, work):
         res[name] = {"ok": ok, "err_ratio": worst}
         print(f"{size} {name:20s} {'pass' if ok else 'FAIL'} max err ratio {worst}", flush=True)
     json.dump(res, open(os.path.join(d, "compare.json"), "w"), indent=1)
+
+
+def identical(size, work, ref_dir, tag=""):
+    """Byte-for-byte comparison of the proxy's outputs with the emulator's (ref_dir/NAME/OUT.bin, computed on
+    the development machine from the same seeded inputs) -> WORK/SIZE/identical.json."""
+    d = os.path.join(work, size)
+    res = {}
+    for name in manifest_names(d):
+        c = build(name, size)
+        r = {}
+        for k in c["outputs"]:
+            try:
+                got = np.fromfile(os.path.join(d, "out", name, k + ".bin"), dtype=np.uint8)
+                want = np.fromfile(os.path.join(ref_dir, name, k + ".bin"), dtype=np.uint8)
+            except OSError as e:
+                r[k] = f"missing ({e})"
+                continue
+            item = c["args"][k].dtype.itemsize
+            diff = int(np.count_nonzero((got.reshape(-1, item) != want.reshape(-1, item)).any(axis=1))) if got.size == want.size else -1
+            r[k] = "identical" if diff == 0 else (f"{diff} of {got.size // item} elements differ" if diff > 0 else "size differs")
+        res[name] = r
+        print(f"{size} {name:24s} proxy vs emulator: {r}", flush=True)
+    json.dump(res, open(os.path.join(d, f"identical{'_' + tag if tag else ''}.json"), "w"), indent=1)
+    return all(v == "identical" for r in res.values() for v in r.values())
 
 
 def torch_equivalents(torch, F, name, t):
@@ -117,14 +168,18 @@ def torch_equivalents(torch, F, name, t):
     if name == "rms_norm":
         c = a["x_ptr"].shape[1]
         return "F.rms_norm", lambda: F.rms_norm(a["x_ptr"], (c,), a["w_ptr"], 1e-6)
-    if name in ("matmul", "matmul_block_ptr"):
+    if name.startswith("matmul_f16"):
         return "torch.mm fp16", lambda: torch.mm(a["a_ptr"], a["b_ptr"])
+    if name.startswith("matmul_f32"):
+        return "torch.mm fp32 (cuBLAS, TF32 off)", lambda: torch.mm(a["a_ptr"], a["b_ptr"])
+    if name == "conv2d":
+        return "relu(F.conv2d) fp16", lambda: F.relu(F.conv2d(a["X"], a["Wt"], a["Bias"].half(), padding=1))
     if name == "matmul_bias_act":
         bias = a["bias_ptr"].half()
         return "leaky_relu(addmm) fp16", lambda: F.leaky_relu(torch.addmm(bias, a["a_ptr"], a["b_ptr"]), 0.01)
     if name.startswith("attention"):
         q, k, v = (a[x][None] for x in ("q_ptr", "k_ptr", "v_ptr"))
-        causal = name == "attention_causal"
+        causal = "causal" in name
         return "F.scaled_dot_product_attention", lambda: F.scaled_dot_product_attention(q, k, v, is_causal=causal)
     if name == "transpose":
         return "x.t().contiguous()", lambda: a["in_ptr"].t().contiguous()
@@ -158,13 +213,27 @@ def run_triton(work, ours_compile):
     b = torch.randn(8192, 8192, device="cuda", dtype=torch.float16)
     res["mm_f16_TFLOPs"] = 2 * 8192 ** 3 / bench(lambda: torch.mm(a, b)) / 1e9
     del a, b
-    print("copy GB/s", res["copy_GBps"], "fp16 mm TFLOP/s", res["mm_f16_TFLOPs"], flush=True)
+    # The roof: cuBLAS SGEMM on CUDA cores (TF32 off), 4096^3 on random data. Apple GPUs run simdgroup_matrix
+    # on their FP32 ALUs, so the FMA rate (not the tensor cores') is what our MSL can be held to.
+    assert not torch.backends.cuda.matmul.allow_tf32
+    a = torch.randn(4096, 4096, device="cuda", dtype=torch.float32)
+    b = torch.randn(4096, 4096, device="cuda", dtype=torch.float32)
+    res["sgemm_TFLOPs"] = 2 * 4096 ** 3 / bench(lambda: torch.mm(a, b)) / 1e9
+    del a, b
+    print("copy GB/s", res["copy_GBps"], "fp16 mm TFLOP/s", res["mm_f16_TFLOPs"],
+          "cuBLAS SGEMM 4096^3 (TF32 off) TFLOP/s", res["sgemm_TFLOPs"], flush=True)
+    json.dump(res, open(os.path.join(work, "triton.json"), "w"), indent=1)
     mods = {}
-    for name, (file, kernel, _sig, consts, warps, _) in CASES.items():
+    bench_manifest = os.path.join(work, "bench", "manifest.json")
+    names = [n for n in manifest_names(os.path.join(work, "bench")) if n in CASES] if os.path.exists(bench_manifest) else []
+    for name in names:
+        file, kernel, _sig, consts, warps, _ = CASES[name]
         r = res["cases"][name] = {}
         try:
             if file not in mods:
-                spec = importlib.util.spec_from_file_location(file[:-3], os.path.join(ROOT, "examples", file))
+                path = os.path.normpath(os.path.join(ROOT, "examples", file))
+                sys.path.insert(0, os.path.dirname(path))  # graph templates import epilogue.py beside them
+                spec = importlib.util.spec_from_file_location(os.path.basename(file)[:-3], path)
                 m = importlib.util.module_from_spec(spec)
                 spec.loader.exec_module(m)
                 mods[file] = m
@@ -223,82 +292,139 @@ def sanitizer(path):
     return "clean" if m.group(2) == "0" else f"{m.group(2)} {m.group(3)}"
 
 
+def subset(size, work, names, tag):
+    """WORK/SIZE/manifest_TAG.json: the cases of WORK/SIZE/manifest.json named in `names`, outputs to out_TAG."""
+    d = os.path.join(work, size)
+    keep = set(select(names))
+    cases = [dict(c, out_dir=c["out_dir"].replace(os.sep + "out" + os.sep, os.sep + f"out_{tag}" + os.sep))
+             for c in json.load(open(os.path.join(d, "manifest.json")))["cases"] if c["name"] in keep]
+    json.dump({"cases": cases}, open(os.path.join(d, f"manifest_{tag}.json"), "w"), indent=1)
+    print(f"{len(cases)} cases in manifest_{tag}.json")
+
+
+def compare_tag(size, work, tag):
+    """compare() for a subset run (outputs in out_TAG) -> compare_TAG.json."""
+    d = os.path.join(work, size)
+    res = {}
+    for c0 in json.load(open(os.path.join(d, f"manifest_{tag}.json")))["cases"]:
+        name = c0["name"]
+        c = build(name, size)
+        try:
+            outs = {k: np.fromfile(os.path.join(c0["out_dir"], k + ".bin"), dtype=c["args"][k].dtype).reshape(c["args"][k].shape)
+                    for k in c["outputs"]}
+            ok, worst = check_outputs(c, outs)
+        except (OSError, ValueError) as e:
+            ok, worst = False, str(e)
+        res[name] = {"ok": ok, "err_ratio": worst}
+        print(f"{size} {tag} {name:24s} {'pass' if ok else 'FAIL'} max err ratio {worst}", flush=True)
+    json.dump(res, open(os.path.join(d, f"compare_{tag}.json"), "w"), indent=1)
+
+
+def _load(path, default):
+    try:
+        return json.load(open(path))
+    except (OSError, ValueError):
+        return default
+
+
 def table(work, ours_compile):
-    tr = json.load(open(os.path.join(work, "triton.json")))
-    ours_c = json.load(open(ours_compile))
+    tr = _load(os.path.join(work, "triton.json"), {"cases": {}})
+    ours_c = _load(ours_compile, {})
     proxy = load_jsonl(os.path.join(work, "bench", "proxy.jsonl"))
-    pcheck = load_jsonl(os.path.join(work, "check", "proxy.jsonl"))
-    cmp_b = json.load(open(os.path.join(work, "bench", "compare.json")))
-    cmp_c = json.load(open(os.path.join(work, "check", "compare.json")))
-    copy, peak = tr["copy_GBps"], tr["mm_f16_TFLOPs"]
+    cmp_b = _load(os.path.join(work, "bench", "compare.json"), {})
+    cmp_c = _load(os.path.join(work, "check", "compare.json"), {})
+    ident = _load(os.path.join(IDENT_DIR, "check", "identical.json"), {})
+    names = manifest_names(os.path.join(work, "bench")) if os.path.exists(os.path.join(work, "bench", "manifest.json")) else []
+    copy, sgemm, f16peak = tr.get("copy_GBps"), tr.get("sgemm_TFLOPs"), tr.get("mm_f16_TFLOPs")
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    out = [f"# examples/*.py: our compiler on the CUDA proxy vs real Triton vs PyTorch, {now}, {tr['gpu']}", "",
-           f"Triton {tr['triton']}, PyTorch {tr['torch']}. Our MSL: `triton-metal compile --target "
-           f"{next(iter(ours_c.values()))['target']}` (num_warps as listed; the same num_warps is given to Triton).",
-           f"Measured copy bandwidth (read+write, torch copy_ of 1 GiB) {copy:.0f} GB/s; fp16 matmul peak (torch.mm 8192^3) {peak:.1f} TFLOP/s.",
-           f"compute-sanitizer on our kernels at check sizes: memcheck {sanitizer(os.path.join(work, 'memcheck.log'))}, "
-           f"racecheck {sanitizer(os.path.join(work, 'racecheck.log'))}, synccheck {sanitizer(os.path.join(work, 'synccheck.log'))}.",
-           "Times: ours = median of per-launch CUDA events (warm-up 5, 30 runs; 2 + 7 for launches over 20 ms), "
-           "Triton and PyTorch = triton.testing.do_bench median (L2 flushed between runs). check = max |got - ref| / "
-           "(atol + rtol |ref|) against float64 (<= 1 passes; 0 = exact); 'check' sizes are small odd shapes, 'bench' the timed ones.", "",
-           "| kernel | shape | nw | ours check (small / bench) | Triton check (small / bench) | ours ms | Triton ms | PyTorch op | PyTorch ms | ours throughput | Triton throughput | ours / Triton | ours % of roof | Triton % of roof |",
-           "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    comp = ["", "## Compile latency", "",
-            "ours: `triton-metal compile` (Python source -> MSL + metadata, whole CLI process), median of 5, on the development "
-            "machine (2 shared x86 cores; the compiler needs Debian packages the GPU machine lacks). proxy: MSL -> CUDA "
-            "translation + NVRTC to an sm_90 cubin + module load, on the GPU machine. Triton: first launch with an "
-            "empty cache (JIT front end, TTIR -> PTX -> cubin, load) minus a warm launch, on the GPU machine.", "",
-            "| kernel | ours: Triton-Python -> MSL ms | proxy: MSL -> cubin ms | ours total ms | Triton: Python -> cubin ms | ours total / Triton |",
-            "|---|---|---|---|---|---|"]
+    target = next(iter(ours_c.values()), {}).get("target", "?")
+    n = lambda x, f="{:.1f}": f.format(x) if isinstance(x, (int, float)) else "-"
 
-    def fmt_chk(x):
-        if x is None:
+    def chk(x):
+        if not x:
             return "?"
-        ok, e = x.get("ok"), x.get("err_ratio")
-        return ("pass" if ok else "FAIL") + (f" {e:.2g}" if isinstance(e, float) else f" ({e})")
+        e = x.get("err_ratio")
+        return ("pass" if x.get("ok") else "FAIL") + (f" {e:.2g}" if isinstance(e, float) else f" ({str(e)[:80]})")
 
-    for name in CASES:
+    def thr(c, ms):
+        if not ms:
+            return None
+        return c["flops"] / ms / 1e9 if "flops" in c else c["bytes"] / ms / 1e6
+
+    out = [f"# CUDA proxy: our MSL, the hand-written probes, real Triton and PyTorch, {now}, {tr.get('gpu', '?')}", "",
+           f"Triton {tr.get('triton', '?')}, PyTorch {tr.get('torch', '?')}; our MSL from `triton-metal compile --target {target}`. "
+           f"Roofs measured in the same run: cuBLAS SGEMM 4096^3 on CUDA cores (TF32 off) **{n(sgemm)} TFLOP/s**; "
+           f"fp16 torch.mm 8192^3 (tensor cores) {n(f16peak)} TFLOP/s; copy bandwidth (read + write, 1 GiB) **{n(copy, '{:.0f}')} GB/s**.",
+           f"compute-sanitizer (check sizes, our kernels and the probes): memcheck {sanitizer(os.path.join(work, 'memcheck.log'))}, "
+           f"racecheck {sanitizer(os.path.join(work, 'racecheck.log'))}, synccheck {sanitizer(os.path.join(work, 'synccheck.log'))}.",
+           "Times: ours and probes = median of per-launch CUDA events (5 warm-up, 30 runs; 2 + 7 above 20 ms); Triton and PyTorch = "
+           "triton.testing.do_bench median. check = max |got - ref| / (atol + rtol |ref|) against float64 (<= 1 passes), small / bench size. "
+           "Simdgroup multiply-accumulates: one FMA per step, k in order, as the emulator (bit-identical).", ""]
+    out += ["## Compute-bound (TFLOP/s; % of the cuBLAS CUDA-core SGEMM roof)", "",
+            "| kernel | shape | check | ours | % roof | Triton | ours / Triton | PyTorch op | PyTorch | ours / PyTorch | probe (same shape) | probe | ours / probe |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    mem = ["", "## Memory-bound (GB/s; % of copy bandwidth)", "",
+           "| kernel | shape | check | ours | % copy | Triton | % copy | ours / Triton | PyTorch op | PyTorch | ours / PyTorch |",
+           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    probes = ["", "## Hand-written ceiling probes (bench/probes)", "",
+              "| probe | shape | check | proxy vs emulator | TFLOP/s | % roof |",
+              "|---|---|---|---|---|---|"]
+    pct = lambda x, roof: f"{100 * x / roof:.0f}%" if x and roof else "-"
+    rat = lambda a, b: f"{a / b:.2f}" if a and b else "-"
+    for name in names:
         c = build(name, "bench")
-        nw = CASES[name][4]
-        t = tr["cases"].get(name, {})
-        p = proxy.get(name, {})
-        ours_ms, tri_ms, tor_ms = p.get("ms"), t.get("ms"), t.get("torch_ms")
-        if "flops" in c:
-            unit, work_amt, roof, rname = "TFLOP/s", c["flops"], peak, "fp16 mm"
-            thr = lambda ms: work_amt / ms / 1e9
-        else:
-            unit, work_amt, roof, rname = "GB/s", c["bytes"], copy, "copy"
-            thr = lambda ms: work_amt / ms / 1e6
-        f = lambda ms: f"{ms:.3f}" if ms else "-"
-        ft = lambda ms: f"{thr(ms):.1f} {unit}" if ms else "-"
-        fr = lambda ms: f"{100 * thr(ms) / roof:.1f}% of {rname}" if ms else "-"
-        ours_chk = f"{fmt_chk(cmp_c.get(name))} / {fmt_chk(cmp_b.get(name))}"
+        p, t = proxy.get(name, {}), tr["cases"].get(name, {})
+        ours = thr(c, p.get("ms"))
+        status = f"{chk(cmp_c.get(name))} / {chk(cmp_b.get(name))}"
         if not p.get("ran", False):
-            ours_chk += f" (proxy error: {p.get('error', 'not run')[:200]})"
-        tri_chk = f"{fmt_chk(t.get('check'))} / {fmt_chk(t.get('bench'))}" if "error" not in t else f"ERROR {t['error'][:200]}"
-        ratio = f"{tri_ms / ours_ms:.2f}" if ours_ms and tri_ms else "-"
-        out.append(f"| {name} | {c['shape']} | {nw} | {ours_chk} | {tri_chk} | {f(ours_ms)} | {f(tri_ms)} | "
-                   f"{t.get('torch_op', '-')}{' (error)' if 'torch_error' in t else ''} | {f(tor_ms)} | {ft(ours_ms)} | {ft(tri_ms)} | {ratio} | {fr(ours_ms)} | {fr(tri_ms)} |")
-        oc = ours_c.get(name, {}).get("ms")
-        pc = pcheck.get(name, {}).get("compile_ms")
-        tc = t.get("compile_ms")
-        tot = (oc or 0) + (pc or 0)
-        comp.append(f"| {name} | {oc:.1f} | {f(pc) if pc else '-'} | {tot:.1f} | {f(tc) if tc else '-'} | "
-                    f"{(tot / tc) if tc else 0:.2f} |")
-    out.append("")
-    out.append("ours / Triton = Triton ms / ours ms (above 1: ours faster; same work, so it is also the throughput ratio).")
-    print("\n".join(out + comp))
+            err = p.get("error") or ours_c.get(name, {}).get("error") or "not run"
+            status += f" (ours: {err.strip().splitlines()[0][:160] if err.strip() else 'error'})"
+        if name in PROBES:
+            iv = ident.get(name)
+            iv = "identical" if iv and all(v == "identical" for v in iv.values()) else (str(iv) if iv else "-")
+            probes.append(f"| {name} | {c['shape']} | {status} | {iv} | {n(ours)} | {pct(ours, sgemm)} |")
+            continue
+        tri, tor = thr(c, t.get("ms")), thr(c, t.get("torch_ms"))
+        if "error" in t:
+            tri_s = "ERROR " + t["error"].splitlines()[0][:80]
+        else:
+            tri_s = n(tri)
+        if "flops" in c:
+            def best_of(src):
+                b, bn = None, "-"
+                for pn in BESIDE.get(name, []):
+                    v = thr(build(pn, "bench"), src.get(pn, {}).get("ms"))
+                    if v and (b is None or v > b):
+                        b, bn = v, pn
+                return b, bn
+            pe, pname = best_of(proxy)
+            out.append(f"| {name} | {c['shape']} | {status} | {n(ours)} | {pct(ours, sgemm)} | {tri_s} | {rat(ours, tri)} | "
+                       f"{t.get('torch_op', '-')} | {n(tor)} | {rat(ours, tor)} | {pname} | {n(pe)} | {rat(ours, pe)} |")
+        else:
+            mem.append(f"| {name} | {c['shape']} | {status} | {n(ours, '{:.0f}')} | {pct(ours, copy)} | {n(tri, '{:.0f}')} | {pct(tri, copy)} | "
+                       f"{rat(ours, tri)} | {t.get('torch_op', '-')} | {n(tor, '{:.0f}')} | {rat(ours, tor)} |")
+    out += ["", "ours / X = X's time / our time (above 1: ours faster). 'probe' is the fastest probe of the same shape and dtype; probes write f32 results (C, O), ours write the kernel's own output dtype."]
+    print("\n".join(out + mem + probes))
+
+
+IDENT_DIR = "/tmp/tm_ident"
 
 
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "prepare":
-        prepare(*sys.argv[2:5])
+        prepare(*sys.argv[2:6])
     elif cmd == "compare":
         compare(*sys.argv[2:4])
+    elif cmd == "identical":
+        sys.exit(0 if identical(*sys.argv[2:6]) else 1)
     elif cmd == "triton":
         run_triton(*sys.argv[2:4])
     elif cmd == "table":
         table(*sys.argv[2:4])
+    elif cmd == "subset":
+        subset(*sys.argv[2:6])
+    elif cmd == "compare_tag":
+        compare_tag(*sys.argv[2:5])
     else:
         sys.exit(f"unknown step {cmd}")

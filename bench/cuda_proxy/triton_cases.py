@@ -123,60 +123,106 @@ def rms_norm(size):
                 grid=(r,), outputs=["y_ptr"], shape=f"{r}x{c}", ref=ref, tol=(2e-3, 2e-3), bytes=2.0 * (2 * r * c + c))
 
 
-def _mm_args(size, seed, out_dtype, big):
-    m, n, k = (131, 77, 100) if size == "check" else (big, big, big)
+def _rows_sample(m, size, seed=5):
+    """Rows of C whose float64 reference is computed at bench sizes (every row at check sizes)."""
+    if size != "bench":
+        return np.arange(m)
+    return np.sort(_rng(seed).choice(m, 96, replace=False))
+
+
+def _mm_args(size, seed, in_dtype, out_dtype, big):
+    m, n, k = {"check": (131, 77, 100), "counters": (256, 256, 256)}.get(size, (big, big, big))
     g = _rng(seed)
-    a = (g.standard_normal((m, k)) / 4).astype(np.float16)
-    b = (g.standard_normal((k, n)) / 4).astype(np.float16)
+    a = (g.standard_normal((m, k)) / 4).astype(in_dtype)
+    b = (g.standard_normal((k, n)) / 4).astype(in_dtype)
     args = dict(a_ptr=a, b_ptr=b, c_ptr=np.zeros((m, n), out_dtype), M=i32(m), N=i32(n), K=i32(k),
                 stride_am=i32(k), stride_ak=i32(1), stride_bk=i32(n), stride_bn=i32(1), stride_cm=i32(n), stride_cn=i32(1))
     return m, n, k, args
 
 
-def matmul(size):
-    m, n, k, args = _mm_args(size, 6, np.float16, 4096)
-    return dict(args=args, grid=(cdiv(m, 64) * cdiv(n, 64),), outputs=["c_ptr"], shape=f"{m}x{n}x{k}",
-                ref=lambda a: {"c_ptr": a["a_ptr"].astype(np.float64) @ a["b_ptr"].astype(np.float64)},
-                tol=(2e-3, 2e-3), flops=2.0 * m * n * k)
+def matmul_f16(big):
+    """examples/matmul.py: fp16 operands, fp32 accumulation, fp16 C."""
+    def case(size):
+        m, n, k, args = _mm_args(size, 6, np.float16, np.float16, big)
+        rows = _rows_sample(m, size)
+        return dict(args=args, grid=(cdiv(m, 64) * cdiv(n, 64),), outputs=["c_ptr"], shape=f"{m}x{n}x{k}",
+                    ref=lambda a: {"c_ptr": a["a_ptr"][rows].astype(np.float64) @ a["b_ptr"].astype(np.float64)},
+                    pick=lambda o: {"c_ptr": o["c_ptr"][rows]}, tol=(2e-3, 2e-3), flops=2.0 * m * n * k)
+    return case
+
+
+def matmul_f32(big):
+    """examples/matmul_block_ptr.py with fp32 operands and C (input_precision="ieee": FMA, no TF32)."""
+    def case(size):
+        m, n, k, args = _mm_args(size, 9, np.float32, np.float32, big)
+        rows = _rows_sample(m, size)
+        return dict(args=args, grid=(cdiv(m, 64), cdiv(n, 64)), outputs=["c_ptr"], shape=f"{m}x{n}x{k}",
+                    ref=lambda a: {"c_ptr": a["a_ptr"][rows].astype(np.float64) @ a["b_ptr"].astype(np.float64)},
+                    pick=lambda o: {"c_ptr": o["c_ptr"][rows]}, tol=(1e-4, 1e-4), flops=2.0 * m * n * k)
+    return case
 
 
 def matmul_bias_act(size):
-    m, n, k, args = _mm_args(size, 7, np.float16, 2048)
+    m, n, k, args = _mm_args(size, 7, np.float16, np.float16, 2048)
     bias = _rng(8).standard_normal(n).astype(np.float32)
     args = dict(a_ptr=args["a_ptr"], b_ptr=args["b_ptr"], bias_ptr=bias, **{kk: v for kk, v in args.items() if kk not in ("a_ptr", "b_ptr")})
+    rows = _rows_sample(m, size)
 
     def ref(a):
-        c = a["a_ptr"].astype(np.float64) @ a["b_ptr"].astype(np.float64) + a["bias_ptr"].astype(np.float64)
+        c = a["a_ptr"][rows].astype(np.float64) @ a["b_ptr"].astype(np.float64) + a["bias_ptr"].astype(np.float64)
         return {"c_ptr": np.where(c >= 0, c, 0.01 * c)}
     return dict(args=args, grid=(cdiv(m, 64) * cdiv(n, 64),), outputs=["c_ptr"], shape=f"{m}x{n}x{k}", ref=ref,
-                tol=(2e-3, 2e-3), flops=2.0 * m * n * k)
+                pick=lambda o: {"c_ptr": o["c_ptr"][rows]}, tol=(2e-3, 2e-3), flops=2.0 * m * n * k)
 
 
-def matmul_block_ptr(size):
-    m, n, k, args = _mm_args(size, 9, np.float32, 2048)
-    return dict(args=args, grid=(cdiv(m, 64), cdiv(n, 64)), outputs=["c_ptr"], shape=f"{m}x{n}x{k}",
-                ref=lambda a: {"c_ptr": a["a_ptr"].astype(np.float64) @ a["b_ptr"].astype(np.float64)},
-                tol=(1e-4, 1e-4), flops=2.0 * m * n * k)
+def attention_case(d, causal):
+    def case(size):
+        bh, s = {"check": (3, 200), "counters": (1, 256)}.get(size, (32, 4096))
+        g = _rng(10 + causal + d)
+        q, k, v = ((g.standard_normal((bh, s, d))).astype(np.float16) for _ in range(3))
+        scale = 1.0 / np.sqrt(d)
+        return dict(args=dict(q_ptr=q, k_ptr=k, v_ptr=v, o_ptr=np.zeros((bh, s, d), np.float16), sm_scale=f32(scale),
+                              seq_len=i32(s), stride_bh=i32(s * d), stride_s=i32(d)),
+                    grid=(cdiv(s, 64), bh), outputs=["o_ptr"], shape=f"{bh}x{s}x{d}",
+                    ref=lambda a: {"o_ptr": ref_attention(a["q_ptr"], a["k_ptr"], a["v_ptr"], float(a["sm_scale"]), causal)},
+                    tol=(4e-3, 4e-3), flops=4.0 * bh * s * s * d * (0.5 if causal else 1.0))
+    return case
 
 
-def _attention(size, causal):
-    bh, s, d = (3, 200, 64) if size == "check" else (32, 4096, 64)
-    g = _rng(10 + causal)
-    q, k, v = ((g.standard_normal((bh, s, d))).astype(np.float16) for _ in range(3))
-    scale = 1.0 / np.sqrt(d)
-    return dict(args=dict(q_ptr=q, k_ptr=k, v_ptr=v, o_ptr=np.zeros((bh, s, d), np.float16), sm_scale=f32(scale),
-                          seq_len=i32(s), stride_bh=i32(s * d), stride_s=i32(d)),
-                grid=(cdiv(s, 64), bh), outputs=["o_ptr"], shape=f"{bh}x{s}x{d}",
-                ref=lambda a: {"o_ptr": ref_attention(a["q_ptr"], a["k_ptr"], a["v_ptr"], float(a["sm_scale"]), causal)},
-                tol=(4e-3, 4e-3), flops=4.0 * bh * s * s * d * (0.5 if causal else 1.0))
+# conv2d (kernels/conv2d_igemm.py): the geometry is constexpr, so check and bench use the same shape and the
+# float64 reference is computed for a sample of output pixels.
+CONV = dict(N=16, C=128, H=64, W_in=64, K=128, R=3, S=3, OH=64, OW=64, stride_h=1, stride_w=1, pad_h=1, pad_w=1,
+            dil_h=1, dil_w=1, GROUPS=1, BLOCK_M=64, BLOCK_N=64, BLOCK_K=32, HAS_BIAS=1, HAS_BN=0, HAS_RESIDUAL=0, ACTIVATION=1)
 
 
-def attention_causal(size):
-    return _attention(size, True)
+def conv2d(size):
+    c = CONV
+    g = _rng(15)
+    x = (g.standard_normal((c["N"], c["C"], c["H"], c["W_in"])) / 4).astype(np.float16)
+    w = (g.standard_normal((c["K"], c["C"], c["R"], c["S"])) / 8).astype(np.float16)
+    bias = g.standard_normal(c["K"]).astype(np.float32)
+    out = np.zeros((c["N"], c["K"], c["OH"], c["OW"]), np.float16)
+    one = np.ones(1, np.float32)
+    pix = _rng(16).choice(c["N"] * c["OH"] * c["OW"], 512, replace=False)
 
+    def ref(a):
+        X, W = a["X"].astype(np.float64), a["Wt"].astype(np.float64).reshape(c["K"], -1)
+        xp = np.pad(X, ((0, 0), (0, 0), (1, 1), (1, 1)))
+        n_, oh, ow = pix // (c["OH"] * c["OW"]), (pix // c["OW"]) % c["OH"], pix % c["OW"]
+        cols = np.stack([xp[n_[i], :, oh[i]:oh[i] + 3, ow[i]:ow[i] + 3].reshape(-1) for i in range(len(pix))])
+        y = cols @ W.T + a["Bias"].astype(np.float64)
+        return {"Out": np.maximum(y, 0.0)}
 
-def attention(size):
-    return _attention(size, False)
+    def pick(o):
+        n_, oh, ow = pix // (c["OH"] * c["OW"]), (pix // c["OW"]) % c["OH"], pix % c["OW"]
+        return {"Out": o["Out"][n_, :, oh, ow]}
+    strides = dict(sxn=i32(c["C"] * c["H"] * c["W_in"]), sxc=i32(c["H"] * c["W_in"]), sxh=i32(c["W_in"]), sxw=i32(1),
+                   son=i32(c["K"] * c["OH"] * c["OW"]), sok=i32(c["OH"] * c["OW"]), soh=i32(c["OW"]), sow=i32(1))
+    m = c["N"] * c["OH"] * c["OW"]
+    return dict(args=dict(X=x, Wt=w, Out=out, Bias=bias, Residual=np.zeros(1, np.float16), BN_scale=one, BN_shift=one,
+                          BN_mean=one, BN_var=one, **strides, bn_eps=f32(1e-5)),
+                grid=(cdiv(m, 64), cdiv(c["K"], 64), 1), outputs=["Out"], shape=f"{c['N']}x{c['C']}x{c['H']}x{c['W_in']} k{c['K']} 3x3",
+                ref=ref, pick=pick, tol=(3e-3, 3e-3), flops=2.0 * m * c["K"] * c["C"] * 9)
 
 
 def transpose(size):
@@ -208,7 +254,7 @@ def cumsum_rows(size):
                 bytes=8.0 * r * c)
 
 
-# name -> (example file, kernel, signature, constexprs, num_warps, case function)
+# name -> (file under examples/ (../kernels/ for the graph templates), kernel, signature, constexprs, num_warps, case function)
 CASES = {
     "vector_add": ("vector_add.py", "add_kernel", "x_ptr=*fp32:16, y_ptr=*fp32:16, out_ptr=*fp32:16, n_elements=i32",
                    {"BLOCK_SIZE": 1024}, 4, vector_add),
@@ -223,21 +269,28 @@ CASES = {
                        {"BLOCK_SIZE": 1024}, 4, layer_norm_bwd),
     "rms_norm": ("rms_norm.py", "rms_norm_kernel", "x_ptr=*fp16:16, w_ptr=*fp16:16, y_ptr=*fp16:16, row_stride=i32:16, n_cols=i32, eps=fp32",
                  {"BLOCK_SIZE": 512}, 4, rms_norm),
-    "matmul": ("matmul.py", "matmul_kernel",
-               "a_ptr=*fp16:16, b_ptr=*fp16:16, c_ptr=*fp16:16, M=i32, N=i32, K=i32, stride_am=i32:16, stride_ak=i32, stride_bk=i32:16, stride_bn=i32, stride_cm=i32:16, stride_cn=i32",
-               {"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32, "GROUP_M": 8}, 4, matmul),
+    "matmul_f16_4096": ("matmul.py", "matmul_kernel", "a_ptr=*fp16:16, b_ptr=*fp16:16, c_ptr=*fp16:16, M=i32, N=i32, K=i32, stride_am=i32:16, stride_ak=i32, stride_bk=i32:16, stride_bn=i32, stride_cm=i32:16, stride_cn=i32",
+                        {"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32, "GROUP_M": 8}, 4, matmul_f16(4096)),
+    "matmul_f16_2048": ("matmul.py", "matmul_kernel", "a_ptr=*fp16:16, b_ptr=*fp16:16, c_ptr=*fp16:16, M=i32, N=i32, K=i32, stride_am=i32:16, stride_ak=i32, stride_bk=i32:16, stride_bn=i32, stride_cm=i32:16, stride_cn=i32",
+                        {"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32, "GROUP_M": 8}, 4, matmul_f16(2048)),
+    "matmul_f32_4096": ("matmul_block_ptr.py", "matmul_block_ptr_kernel", "a_ptr=*fp32:16, b_ptr=*fp32:16, c_ptr=*fp32:16, M=i32, N=i32, K=i32, stride_am=i32:16, stride_ak=i32, stride_bk=i32:16, stride_bn=i32, stride_cm=i32:16, stride_cn=i32",
+                        {"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32}, 4, matmul_f32(4096)),
+    "matmul_f32_2048": ("matmul_block_ptr.py", "matmul_block_ptr_kernel", "a_ptr=*fp32:16, b_ptr=*fp32:16, c_ptr=*fp32:16, M=i32, N=i32, K=i32, stride_am=i32:16, stride_ak=i32, stride_bk=i32:16, stride_bn=i32, stride_cm=i32:16, stride_cn=i32",
+                        {"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32}, 4, matmul_f32(2048)),
     "matmul_bias_act": ("matmul_bias_act.py", "matmul_bias_act_kernel",
                         "a_ptr=*fp16:16, b_ptr=*fp16:16, bias_ptr=*fp32:16, c_ptr=*fp16:16, M=i32, N=i32, K=i32, stride_am=i32:16, stride_ak=i32, stride_bk=i32:16, stride_bn=i32, stride_cm=i32:16, stride_cn=i32",
                         {"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32, "GROUP_M": 8, "ACTIVATION": "leaky_relu"}, 4, matmul_bias_act),
-    "matmul_block_ptr": ("matmul_block_ptr.py", "matmul_block_ptr_kernel",
-                         "a_ptr=*fp16:16, b_ptr=*fp16:16, c_ptr=*fp32:16, M=i32, N=i32, K=i32, stride_am=i32:16, stride_ak=i32, stride_bk=i32:16, stride_bn=i32, stride_cm=i32:16, stride_cn=i32",
-                         {"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32}, 4, matmul_block_ptr),
-    "attention_causal": ("flash_attention.py", "attn_fwd",
-                         "q_ptr=*fp16:16, k_ptr=*fp16:16, v_ptr=*fp16:16, o_ptr=*fp16:16, sm_scale=fp32, seq_len=i32, stride_bh=i32:16, stride_s=i32:16",
-                         {"BLOCK_M": 64, "BLOCK_N": 64, "HEAD_DIM": 64, "CAUSAL": True}, 4, attention_causal),
-    "attention": ("flash_attention.py", "attn_fwd",
-                  "q_ptr=*fp16:16, k_ptr=*fp16:16, v_ptr=*fp16:16, o_ptr=*fp16:16, sm_scale=fp32, seq_len=i32, stride_bh=i32:16, stride_s=i32:16",
-                  {"BLOCK_M": 64, "BLOCK_N": 64, "HEAD_DIM": 64, "CAUSAL": False}, 4, attention),
+    "attention_d64": ("flash_attention.py", "attn_fwd", "q_ptr=*fp16:16, k_ptr=*fp16:16, v_ptr=*fp16:16, o_ptr=*fp16:16, sm_scale=fp32, seq_len=i32, stride_bh=i32:16, stride_s=i32:16",
+                      {"BLOCK_M": 64, "BLOCK_N": 64, "HEAD_DIM": 64, "CAUSAL": False}, 4, attention_case(64, False)),
+    "attention_causal_d64": ("flash_attention.py", "attn_fwd", "q_ptr=*fp16:16, k_ptr=*fp16:16, v_ptr=*fp16:16, o_ptr=*fp16:16, sm_scale=fp32, seq_len=i32, stride_bh=i32:16, stride_s=i32:16",
+                             {"BLOCK_M": 64, "BLOCK_N": 64, "HEAD_DIM": 64, "CAUSAL": True}, 4, attention_case(64, True)),
+    "attention_d128": ("flash_attention.py", "attn_fwd", "q_ptr=*fp16:16, k_ptr=*fp16:16, v_ptr=*fp16:16, o_ptr=*fp16:16, sm_scale=fp32, seq_len=i32, stride_bh=i32:16, stride_s=i32:16",
+                       {"BLOCK_M": 64, "BLOCK_N": 32, "HEAD_DIM": 128, "CAUSAL": False}, 4, attention_case(128, False)),
+    "attention_causal_d128": ("flash_attention.py", "attn_fwd", "q_ptr=*fp16:16, k_ptr=*fp16:16, v_ptr=*fp16:16, o_ptr=*fp16:16, sm_scale=fp32, seq_len=i32, stride_bh=i32:16, stride_s=i32:16",
+                              {"BLOCK_M": 64, "BLOCK_N": 32, "HEAD_DIM": 128, "CAUSAL": True}, 4, attention_case(128, True)),
+    "conv2d": ("../kernels/conv2d_igemm.py", "conv2d_igemm_fwd",
+               "X=*fp16:16, Wt=*fp16:16, Out=*fp16:16, Bias=*fp32:16, Residual=*fp16:16, BN_scale=*fp32:16, BN_shift=*fp32:16, BN_mean=*fp32:16, BN_var=*fp32:16, sxn=i32, sxc=i32, sxh=i32, sxw=i32, son=i32, sok=i32, soh=i32, sow=i32, bn_eps=fp32",
+               CONV, 4, conv2d),
     "transpose": ("transpose.py", "transpose_kernel", "in_ptr=*fp32:16, out_ptr=*fp32:16, M=i32, N=i32, stride_in=i32:16, stride_out=i32:16",
                   {"BLOCK": 32}, 4, transpose),
     "histogram": ("histogram.py", "histogram_kernel", "values_ptr=*i32:16, bins_ptr=*i32:16, n_values=i32, n_bins=i32",

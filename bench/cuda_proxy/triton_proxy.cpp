@@ -5,10 +5,18 @@
 // launches the Triton grid as threadgroups with threads_per_threadgroup from the metadata (as tmetal::launch
 // does: one threadgroup per program), writes every non-input buffer to a file for the float64 check, and
 // times the kernel (per-launch CUDA events, warm-up, median). One JSON line per case.
-// Usage: triton_proxy MANIFEST.json RESULTS.jsonl [--device cuda|emulator] [--no-time]
+// With --counters the emulator counts threadgroup bytes too (TRITON_METAL_THREADGROUP_COUNTERS=1); every
+// result line carries the launch's counters ("stats").
+// --translate-only ARCH (CUDA builds; no GPU needed): only translate each kernel and compile it with NVRTC for ARCH
+// (e.g. sm_90), to check kernels before a GPU run (with TRITON_METAL_CUDA_DUMP, ptxas' resource reports too).
+// Usage: triton_proxy MANIFEST.json RESULTS.jsonl [--device cuda|emulator] [--no-time] [--counters]
+//                     [--translate-only ARCH]
 #include "triton_metal/runtime.h"
 #if TM_HAVE_CUDA
 #include "runtime/cuda/cuda_device.h"
+#include "runtime/cuda/nvrtc_compiler.h"
+#include "runtime/cuda/translate.h"
+#include "runtime/kernel_source.h"
 #endif
 
 #include <nlohmann/json.hpp>
@@ -16,6 +24,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -61,16 +70,34 @@ struct Device {
 #endif
 };
 
-json run_case(Device& d, const json& c, bool time) {
-  json r{{"name", c["name"]}};
+// The kernel directory's metadata and MSL.
+std::pair<json, std::string> read_kernel(const json& c) {
   fs::path dir = c["dir"].get<std::string>();
   fs::path meta_path;
   for (auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".json") meta_path = e.path();
   if (meta_path.empty()) throw std::runtime_error("no metadata .json in " + dir.string());
   json meta = json::parse(slurp(meta_path));
+  return {meta, slurp(dir / (meta["entry"].get<std::string>() + ".metal"))};
+}
+
+#if TM_HAVE_CUDA
+json translate_case(const json& c, const std::string& arch) {
+  auto [meta, msl] = read_kernel(c);
   std::string entry = meta["entry"];
-  std::string msl = slurp(dir / (entry + ".metal"));
+  rt::CompileOptions o;
+  o.file_name = entry + ".metal";
+  auto prepared = rt::prepare_kernel_source(msl, entry, o);
+  auto tr = rt::cuda::translate(prepared.module, prepared.function_constants);
+  auto bin = rt::cuda::compile_cuda(tr.cuda, o.file_name, arch);
+  return {{"name", c["name"]}, {"ran", true}, {"translated", true}, {"nvrtc_s", bin.seconds}};
+}
+#endif
+
+json run_case(Device& d, const json& c, bool time) {
+  json r{{"name", c["name"]}};
+  auto [meta, msl] = read_kernel(c);
+  std::string entry = meta["entry"];
 
   rt::CompileOptions o;
   o.file_name = entry + ".metal";
@@ -102,6 +129,12 @@ json run_case(Device& d, const json& c, bool time) {
   }
   auto first = d.dev->launch(*pipe, cfg);  // host sync on: inputs up, outputs back
   r["first_ms"] = first.wall_seconds * 1e3;
+  // The emulator's counters of this launch (0 on the CUDA proxy, which does not count).
+  r["stats"] = {{"device_bytes_read", first.device_bytes_read}, {"device_bytes_written", first.device_bytes_written},
+                {"threadgroup_bytes_read", first.threadgroup_bytes_read}, {"threadgroup_bytes_written", first.threadgroup_bytes_written},
+                {"barriers", first.barriers}, {"simd_collectives", first.simd_collectives},
+                {"simdgroup_multiply_accumulates", first.simdgroup_multiply_accumulates},
+                {"threadgroups", first.threadgroups}, {"threads", first.threads}};
   fs::path out_dir = c["out_dir"].get<std::string>();
   fs::create_directories(out_dir);
   for (auto& [name, buf] : outs) {
@@ -133,19 +166,46 @@ json run_case(Device& d, const json& c, bool time) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: %s MANIFEST.json RESULTS.jsonl [--device cuda|emulator] [--no-time]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s MANIFEST.json RESULTS.jsonl [--device cuda|emulator] [--no-time] [--counters]\n", argv[0]);
     return 2;
   }
   std::string device = "cuda";
   bool time = true;
+  std::string translate_arch;
   for (int i = 3; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--device" && i + 1 < argc) device = argv[++i];
     else if (a == "--no-time") time = false;
+    else if (a == "--translate-only" && i + 1 < argc) translate_arch = argv[++i];
+    else if (a == "--counters") {
+      setenv("TRITON_METAL_THREADGROUP_COUNTERS", "1", 1);
+    }
     else {
       std::fprintf(stderr, "unknown argument %s\n", a.c_str());
       return 2;
     }
+  }
+  if (!translate_arch.empty()) {
+#if TM_HAVE_CUDA
+    json manifest = json::parse(slurp(argv[1]));
+    std::ofstream res(argv[2]);
+    int failures = 0;
+    for (auto& c : manifest["cases"]) {
+      json r;
+      try {
+        r = translate_case(c, translate_arch);
+      } catch (const std::exception& e) {
+        r = {{"name", c["name"]}, {"ran", false}, {"error", std::string(e.what()).substr(0, 3000)}};
+        ++failures;
+      }
+      std::printf("%-24s %s\n", c["name"].get<std::string>().c_str(), r.value("ran", false) ? "translated + NVRTC ok" : r.value("error", "").c_str());
+      res << r.dump() << "\n";
+    }
+    return failures ? 1 : 0;
+#else
+    std::fprintf(stderr, "error: --translate-only needs a build with the CUDA toolkit\n");
+    return 1;
+#endif
   }
   Device d;
   try {
@@ -157,7 +217,7 @@ int main(int argc, char** argv) {
       d.dev = std::move(c);
     }
 #endif
-#if !TM_PROXY_CUDA_ONLY  // run_triton_on_gpu.sh builds without the emulator
+#if !TM_PROXY_CUDA_ONLY  // run_gpu_bench.sh (driver_sources.txt) builds without the emulator
     if (!d.dev) d.dev = rt::make_device(device);
 #endif
     if (!d.dev) throw std::runtime_error("this build has only --device cuda");

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -52,8 +53,29 @@ std::string cuda_stdlib_include_dir() {
   return TM_CUDA_STDLIB_DIR;
 }
 
+// TRITON_METAL_CUDA_DUMP=DIR: the translated CUDA source of every compile goes to DIR/FILE.cu and NVRTC's log,
+// with ptxas' resource report (registers, spills, shared memory per entry), to DIR/FILE.log.
+static const char* dump_dir() {
+  const char* e = std::getenv("TRITON_METAL_CUDA_DUMP");
+  return e && *e ? e : nullptr;
+}
+
+// TRITON_METAL_CUDA_NVRTC_OPTIONS: extra NVRTC options, space-separated (e.g. --fmad=false to tell contraction
+// apart from other differences with the emulator).
+static std::vector<std::string> extra_options() {
+  std::vector<std::string> out;
+  if (const char* e = std::getenv("TRITON_METAL_CUDA_NVRTC_OPTIONS")) {
+    std::istringstream in(e);
+    for (std::string o; in >> o;) out.push_back(o);
+  }
+  return out;
+}
+
 CompiledCuda compile_cuda(const std::string& source, const std::string& file_name, const std::string& arch, bool ptx_only) {
-  std::string key = arch + (ptx_only ? "|ptx|" : "|cubin|") + source;
+  const std::vector<std::string> extra = extra_options();
+  std::string key = arch + (ptx_only ? "|ptx|" : "|cubin|");
+  for (const auto& o : extra) key += o + "|";
+  key += source;
   {
     std::lock_guard<std::mutex> lock(cache().mutex);
     if (auto it = cache().binaries.find(key); it != cache().binaries.end()) return {it->second, 0, true};
@@ -66,12 +88,20 @@ CompiledCuda compile_cuda(const std::string& source, const std::string& file_nam
   std::string gpu = (ptx_only ? "--gpu-architecture=compute_" : "--gpu-architecture=sm_") + arch.substr(arch.find('_') + 1);
   std::vector<const char*> opts = {gpu.c_str(), "--std=c++17", "-default-device", "-lineinfo", "--device-int128",
                                    inc.c_str(), cuda_inc.c_str(), "-w"};
+  for (const auto& o : extra) opts.push_back(o.c_str());
+  const char* dump = dump_dir();
+  if (dump) opts.push_back("--ptxas-options=-v");
   nvrtcResult r = nvrtcCompileProgram(prog, static_cast<int>(opts.size()), opts.data());
   size_t log_size = 0;
   nvrtcGetProgramLogSize(prog, &log_size);
   std::string log(log_size, '\0');
   if (log_size) nvrtcGetProgramLog(prog, log.data());
   while (!log.empty() && (log.back() == '\0' || log.back() == '\n')) log.pop_back();
+  if (dump) {
+    std::string stem = fmt::format("{}/{}", dump, file_name);
+    std::ofstream(stem + ".cu") << source;
+    std::ofstream(stem + ".log") << log << "\n";
+  }
   if (r != NVRTC_SUCCESS) {
     nvrtcDestroyProgram(&prog);
     throw CompileError(fmt::format("{}: the CUDA proxy could not compile the kernel (NVRTC: {}):\n{}", file_name,

@@ -12,6 +12,9 @@
 //   fast:: / precise::  ->  ::metal::fast:: / ::metal::precise::
 //   v.xyz (multi-component swizzles)  ->  v.template sw<0, 1, 2>()
 //   1.5h (half literals)  ->  ::metal::half(1.5f)
+//   for (int i = 0; i < 4; ++i) (literal bounds, at most 64 iterations)  ->  _Pragma("unroll") for (...):
+//     fully unrolled, as Apple's compiler unrolls such loops, so arrays of simdgroup_matrix fragments (and
+//     other per-thread arrays) indexed by the loop variable stay in registers instead of local memory
 // and appends one extern "C" __global__ entry per kernel entry point that computes the thread-position
 // arguments, carves [[threadgroup(i)]] buffers out of dynamic shared memory, and calls the kernel function.
 #include "runtime/cuda/translate.h"
@@ -20,6 +23,8 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <optional>
 #include <set>
 
 namespace tmetal::runtime::cuda {
@@ -56,6 +61,50 @@ const std::set<std::string>& metal_function_names() {
       "isinf", "isfinite", "signbit", "dot", "cross", "length", "length_squared", "distance", "normalize", "popcount",
       "clz", "ctz", "abs_diff", "mulhi", "reverse_bits", "rotate", "mad24", "mul24", "all", "any"};
   return names;
+}
+
+// The integer value of a literal such as 16, 16u, 0x10 (nullopt for anything else).
+std::optional<long long> int_literal(const Token& t) {
+  if (t.kind != TokenKind::Number || t.text.find_first_of(".eEpP") != std::string::npos) return std::nullopt;
+  std::string v = t.text;
+  while (!v.empty() && (v.back() == 'u' || v.back() == 'U' || v.back() == 'l' || v.back() == 'L')) v.pop_back();
+  try {
+    size_t used = 0;
+    long long x = std::stoll(v, &used, 0);
+    if (used != v.size()) return std::nullopt;
+    return x;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// `for ( T i = A ; i < B ; ++i | i++ | i += S )` with integer literals A, B, S and at most `limit` iterations.
+bool small_constant_loop(const std::vector<Token>& t, size_t i, long long limit) {
+  static const std::set<std::string> int_types = {"int", "uint", "short", "ushort", "long", "ulong", "unsigned", "size_t"};
+  auto at = [&](size_t k) -> const Token& { return t[std::min(k, t.size() - 1)]; };
+  size_t k = i + 1;
+  if (!at(k).is("(")) return false;
+  ++k;
+  if (!at(k).ident() || !int_types.count(at(k).text)) return false;
+  ++k;
+  if (at(k).ident() && int_types.count(at(k).text)) ++k;  // unsigned int
+  const Token& var = at(k);
+  if (!var.ident() || !at(k + 1).is("=")) return false;
+  auto lo = int_literal(at(k + 2));
+  if (!lo || !at(k + 3).is(";") || !at(k + 4).ident() || at(k + 4).text != var.text) return false;
+  const bool inclusive = at(k + 5).is("<=");
+  if (!inclusive && !at(k + 5).is("<")) return false;
+  auto hi = int_literal(at(k + 6));
+  if (!hi || !at(k + 7).is(";")) return false;
+  k += 8;
+  long long step = 0;
+  if (at(k).is("++") && at(k + 1).ident() && at(k + 1).text == var.text && at(k + 2).is(")")) step = 1;
+  else if (at(k).ident() && at(k).text == var.text && at(k + 1).is("++") && at(k + 2).is(")")) step = 1;
+  else if (at(k).ident() && at(k).text == var.text && at(k + 1).is("+=") && at(k + 3).is(")")) step = int_literal(at(k + 2)).value_or(0);
+  if (step <= 0) return false;
+  long long span = *hi - *lo + (inclusive ? 1 : 0);
+  if (span <= 0) return false;
+  return (span + step - 1) / step <= limit;
 }
 
 bool after_member_access(const std::vector<Token>& t, size_t i) {
@@ -147,6 +196,10 @@ class Emitter {
     if (t.is("is_function_constant_defined") && t_[i + 1].is("(") && t_[i + 2].ident() && t_[i + 3].is(")")) {
       tok(t, "(" + t_[i + 2].text + "__tm_defined)");
       return i + 4;
+    }
+    if (t.is("for") && small_constant_loop(t_, i, 64)) {
+      tok(t, "_Pragma(\"unroll\") for");
+      return i + 1;
     }
     if (t.ident() && !after_member_access(t_, i)) {
       if ((t.text == "fast" || t.text == "precise") && t_[i + 1].is("::")) {

@@ -28,8 +28,9 @@ std::string read(const std::filesystem::path& p) {
 }
 
 // Translates and compiles one file; returns the translation.
-rc::Translation compile_file(const std::string& name, const std::map<std::string, std::string>& fcs = {}) {
-  std::string src = read(std::filesystem::path(TM_KERNEL_DIR) / name);
+rc::Translation compile_file(const std::string& name, const std::map<std::string, std::string>& fcs = {},
+                             const std::string& dir = TM_KERNEL_DIR) {
+  std::string src = read(std::filesystem::path(dir) / name);
   // Sources with macros go through the host preprocessor first, as the device does.
   if (runtime::emulator::needs_preprocessing(src, name)) src = runtime::emulator::preprocess(src, name);
   auto module = msl::parse_module(src, name);
@@ -56,6 +57,47 @@ TEST(CudaTranslate, EveryEmulatorKernelCompilesForSm90) {
     }
   }
   EXPECT_GE(files, 10);
+}
+
+// Loops with literal bounds and at most 64 iterations are fully unrolled (fragment arrays stay in registers);
+// others are left to NVRTC.
+TEST(CudaTranslate, SmallConstantLoopsAreUnrolled) {
+  const std::string src = R"(#include <metal_stdlib>
+using namespace metal;
+kernel void k(device float* o [[buffer(0)]], constant int& n [[buffer(1)]], uint i [[thread_position_in_grid]]) {
+    float a[16];
+    for (int f = 0; f < 16; ++f) a[f] = float(f) * o[i];
+    for (uint f = 0u; f <= 7u; f++) a[f] += 1.0f;
+    for (int k = 0; k < 32; k += 8) a[k / 8] *= 2.0f;
+    float s = 0.0f;
+    for (int f = 0; f < n; ++f) s += o[f];
+    for (int f = 0; f < 100; ++f) s += o[f];
+    for (int f = 0; f < 16; f += 0) s += 1.0f;
+    o[i] = s + a[3];
+}
+)";
+  auto tr = rc::translate(msl::parse_module(src, "loops.metal"), {});
+  size_t n = 0;
+  for (size_t p = 0; (p = tr.cuda.find("_Pragma(\"unroll\") for", p)) != std::string::npos; ++p) ++n;
+  EXPECT_EQ(n, 3u) << tr.cuda;
+  EXPECT_NO_THROW(rc::compile_cuda(tr.cuda, "loops.metal", "sm_90"));
+}
+
+// The ceiling probes of bench/probes (register-blocked GEMM, flash attention, the operand-path kernel).
+TEST(CudaTranslate, BenchProbesCompileForSm90) {
+  int files = 0;
+  for (const auto& e : std::filesystem::directory_iterator(TM_PROBE_DIR)) {
+    if (e.path().extension() != ".metal") continue;
+    ++files;
+    SCOPED_TRACE(e.path().filename().string());
+    try {
+      auto tr = compile_file(e.path().filename().string(), {}, TM_PROBE_DIR);
+      EXPECT_GE(tr.entries.size(), 2u);
+    } catch (const std::exception& ex) {
+      ADD_FAILURE() << ex.what();
+    }
+  }
+  EXPECT_GE(files, 3);
 }
 
 // Every SIMD-group / quad-group function, the atomics, simdgroup_matrix operations, vector and math
