@@ -7,7 +7,10 @@
 option(TM_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 option(TM_WERROR "Treat warnings in project code as errors" ON)
 
-set(TM_WARNINGS -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor -Wno-missing-field-initializers)
+set(TM_WARNINGS -Wall -Wextra -Wpedantic -Wnon-virtual-dtor -Wno-missing-field-initializers)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  list(APPEND TM_WARNINGS -Wshadow=local)  # GCC's spelling; Clang (AppleClang on macOS) rejects it
+endif()
 if(TM_WERROR)
   list(APPEND TM_WARNINGS -Werror)
 endif()

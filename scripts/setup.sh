@@ -12,6 +12,9 @@
 #   BUILD_TYPE   CMake build type (default Release: -O2 without debug info, the fastest to build;
 #                RelWithDebInfo adds -g, and is the default when TM_SANITIZE=1)
 set -euo pipefail
+if [ "$(uname -s)" = Darwin ]; then  # macOS: Homebrew instead of apt (scripts/setup_macos.sh)
+  exec bash "$(cd "$(dirname "$0")" && pwd)/setup_macos.sh" "$@"
+fi
 cd "$(dirname "$(readlink -f "$0")")/.."
 
 all=0

@@ -5,6 +5,7 @@
 #include "runtime/msl/module.h"
 #include "runtime/emulator/compiler.h"
 #include "runtime/emulator/executor.h"
+#include "runtime/emulator/object_check.h"
 #include "runtime/emulator/translate.h"
 #include "runtime/emulator/watchdog.h"
 
@@ -25,10 +26,11 @@ namespace tmetal::runtime::emulator {
 
 namespace {
 
-bool racecheck_from_environment() {
-  const char* e = std::getenv("TRITON_METAL_RACECHECK");
+bool flag_from_environment(const char* name) {
+  const char* e = std::getenv(name);
   return e && *e && std::string_view(e) != "0";
 }
+bool racecheck_from_environment() { return flag_from_environment("TRITON_METAL_RACECHECK"); }
 
 class HostBuffer : public Buffer {
  public:
@@ -127,6 +129,7 @@ class EmulatorDevice : public Device {
     const std::map<std::string, std::string>& fcs = prepared.function_constants;
     Translation tr = translate(module, fcs);
     CompiledObject obj = compile_shared_object(tr.cpp, options.file_name);
+    check_object_symbols(obj.path, module);  // confinement: refused before any of its code is loaded
     void* h = load_object(obj.path);
     auto p = std::make_shared<EmulatorPipeline>();
     p->entry_name = entry;
@@ -162,6 +165,7 @@ class EmulatorDevice : public Device {
     plan.use_fibers = p->fibers;
     plan.limits = limits_;
     plan.racecheck = cfg.racecheck || racecheck_from_environment();
+    plan.threadgroup_counters = cfg.threadgroup_counters || flag_from_environment("TRITON_METAL_THREADGROUP_COUNTERS");
     plan.timeout_seconds = cfg.timeout_seconds > 0 ? cfg.timeout_seconds : timeout_from_environment();
     plan.code_begin = p->code_begin;
     plan.code_end = p->code_end;
@@ -183,6 +187,15 @@ class EmulatorDevice : public Device {
         if (q.index < 0 || q.index >= metal_rt::kMaxBuffers)
           throw LaunchError(fmt::format("kernel '{}': parameter '{}' uses [[buffer({})]], outside 0..30", p->entry_name, q.name, q.index));
         auto it = cfg.buffers.find(static_cast<std::uint32_t>(q.index));
+        if (it == cfg.buffers.end() && q.is_pointer) {
+          // Metal allows a buffer the launched code never reads to stay unbound; an access is reported.
+          metal_rt::Region r{};
+          r.name = q.name.c_str();
+          r.index = q.index;
+          r.kind = q.space == msl::AddressSpace::Constant ? metal_rt::kConstantBuffer : metal_rt::kDeviceBuffer;
+          plan.buffers[q.index] = r;
+          continue;
+        }
         if (it == cfg.buffers.end())
           throw LaunchError(fmt::format("kernel '{}': parameter '{}' [[buffer({})]] has nothing bound", p->entry_name, q.name, q.index));
         const Binding& b = it->second;

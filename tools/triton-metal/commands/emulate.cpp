@@ -233,7 +233,7 @@ runtime::FunctionConstantValue parse_constant_value(const std::string& v, const 
 RunFunction setup(CLI::App& cmd) {
   struct Options {
     std::string file, entry, grid = "1", threadgroup = "1", device = "emulator";
-    std::vector<std::string> buffers, tg_memory, constants, dumps;
+    std::vector<std::string> buffers, tg_memory, constants, dumps, include_dirs;
     bool threads_grid = false, json = false, print_cpp = false, racecheck = false;
     unsigned seed = 1, repeat = 1, dump_count = 16;
     double timeout = 0;
@@ -251,6 +251,7 @@ RunFunction setup(CLI::App& cmd) {
   cmd.add_option("--constant", o->constants, "NAME_OR_INDEX=VALUE: a function constant (true, false, integer or float)");
   cmd.add_option("--dump", o->dumps, "IDX[=PATH]: print buffer IDX after the launch, or write its bytes to PATH");
   cmd.add_option("--dump-count", o->dump_count, "elements to print per dumped buffer (default 16)");
+  cmd.add_option("-I,--include-dir", o->include_dirs, "DIR: search DIR for the kernel's #include headers (repeatable)");
   cmd.add_option("--seed", o->seed, "seed for random initializers (default 1)");
   cmd.add_option("--repeat", o->repeat, "launch this many times (default 1)");
   cmd.add_option("--timeout", o->timeout,
@@ -276,7 +277,7 @@ RunFunction setup(CLI::App& cmd) {
       }
       try {
         std::string src = ss.str();
-        if (runtime::emulator::needs_preprocessing(src, o->file)) src = runtime::emulator::preprocess(src, o->file);
+        if (runtime::emulator::needs_preprocessing(src, o->file)) src = runtime::emulator::preprocess(src, o->file, o->include_dirs);
         fmt::print("{}", runtime::emulator::translate(msl::parse_module(src, o->file), literal_constants).cpp);
       } catch (const msl::SyntaxError& e) {
         throw runtime::CompileError(e.what());
@@ -291,6 +292,7 @@ RunFunction setup(CLI::App& cmd) {
     }
     runtime::CompileOptions copts;
     copts.file_name = o->file;
+    copts.include_dirs = o->include_dirs;
     for (const auto& c : o->constants) {
       auto eq = c.find('=');
       if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--constant {}: expected NAME_OR_INDEX=VALUE", c));

@@ -5,6 +5,8 @@
 #include "metal_rt/vec.h"
 #include "metal_rt/math.h"
 #include "metal_rt/pointers.h"
+#include "metal_rt/thread_array.h"
+#include "metal_rt/traits.h"
 #include "metal_rt/atomic.h"
 #include "metal_rt/simd.h"
 #include "metal_rt/matrix.h"

@@ -39,6 +39,11 @@ inline const char* current_kernel() {
              current_kernel(), p, thread);
     fail(msg);
   }
+  if (!r->base && r->kind != kThreadgroupArray) {
+    snprintf(msg, sizeof msg, "kernel '%s': access to %s '%s' [[buffer(%d)]], which has nothing bound, by %s", current_kernel(),
+             r->kind == kConstantBuffer ? "constant buffer" : "device buffer", r->name, r->index, thread);
+    fail(msg);
+  }
   long long byte = static_cast<const char*>(p) - r->base;
   const char* what = r->kind == kDeviceBuffer ? "device buffer" : r->kind == kConstantBuffer ? "constant buffer"
                    : r->kind == kThreadgroupParam ? "threadgroup buffer" : "threadgroup array";
@@ -76,6 +81,7 @@ inline void watch_access(Watch* w, void* q, unsigned long long n, unsigned line,
 // An atomic operation on `q` (n bytes) is not a plain read or write and never races: forget the access that
 // produced its address; threadgroup atomics count as threadgroup bytes written.
 inline void watch_atomic(const void* q, unsigned long long n) {
+  if (!*g_hooks->watching) return;
   Watch* w = g_hooks->watch();
   if (!w) return;
   if (w->pending == q) {
@@ -108,7 +114,8 @@ struct ptr {
   ptr(decltype(nullptr)) {}
   ptr(T* raw, const Region* region) : p(raw), r(region) {}
   // From a raw address (&tile[i], &buf[j]): find the region it points into.
-  ptr(T* raw) : p(raw), r(raw ? g_hooks->lookup(raw) : nullptr) { watch_address_taken(r, raw); }
+  // No hooks yet: a program-scope initializer (a constant object built from a string literal) runs at load.
+  ptr(T* raw) : p(raw), r(raw && g_hooks ? g_hooks->lookup(raw) : nullptr) { if (g_hooks) watch_address_taken(r, raw); }
   template <class U, std::enable_if_t<std::is_convertible_v<U*, T*>, int> = 0>
   ptr(const ptr<U>& o) : p(o.p), r(o.r) {}
   // A threadgroup array decays to a pointer to its first element.
@@ -172,7 +179,8 @@ struct tg_array {
   template <class I, std::enable_if_t<std::is_integral_v<I>, int> = 0> elem& operator[](I i) {
     if (__builtin_expect(static_cast<unsigned long long>(static_cast<long long>(i)) >= N, 0)) index_error(static_cast<long long>(i));
     if constexpr (sizeof...(R) == 0) {
-      if (Watch* w = g_hooks->watch()) watch_access(w, &a[i], sizeof(elem), 0, 0);
+      if (__builtin_expect(*g_hooks->watching != 0, 0))
+        if (Watch* w = g_hooks->watch()) watch_access(w, &a[i], sizeof(elem), 0, 0);
     }
     return a[i];
   }
