@@ -9,7 +9,8 @@
 # Environment:
 #   BUILD_DIR    build folder (default: build, or build-asan when TM_SANITIZE=1)
 #   TM_SANITIZE  1 builds with AddressSanitizer + UndefinedBehaviorSanitizer
-#   BUILD_TYPE   CMake build type (default RelWithDebInfo)
+#   BUILD_TYPE   CMake build type (default Release: -O2 without debug info, the fastest to build;
+#                RelWithDebInfo adds -g, and is the default when TM_SANITIZE=1)
 set -euo pipefail
 if [ "$(uname -s)" = Darwin ]; then  # macOS: Homebrew instead of apt (scripts/setup_macos.sh)
   exec bash "$(cd "$(dirname "$0")" && pwd)/setup_macos.sh" "$@"
@@ -52,7 +53,7 @@ build_dir=${BUILD_DIR:-$([ "$sanitize" = 1 ] && echo build-asan || echo build)}
 san_flag=$([ "$sanitize" = 1 ] && echo ON || echo OFF)
 tests_flag=$([ "$all" = 1 ] && echo ON || echo OFF)
 if [ ! -f "$build_dir/build.ninja" ]; then
-  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" \
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-$([ "$sanitize" = 1 ] && echo RelWithDebInfo || echo Release)}" \
     -DTM_SANITIZE="$san_flag" -DTM_BUILD_TESTS="$tests_flag" -DPython3_EXECUTABLE=/usr/bin/python3
 elif ((all)) && grep -q '^TM_BUILD_TESTS:BOOL=OFF$' "$build_dir/CMakeCache.txt"; then
   cmake -B "$build_dir" -DTM_BUILD_TESTS=ON   # a build folder made by the first command: add the tests
