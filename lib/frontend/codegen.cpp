@@ -16,7 +16,8 @@ CodeGen::CodeGen(const SourceFile& file, const Module& module, ir::Operation& mo
 static std::string canonical_module(std::string m) {
   if (m == "triton_metal" || m.rfind("triton_metal.", 0) == 0) m = "triton" + m.substr(12);
   if (m == "triton.language.core" || m == "triton.language.standard") m = "triton.language";
-  if (m == "triton.language.extra.libdevice" || m == "triton.language.libdevice") m = "triton.language.math";
+  // triton.language.extra[.cuda|.hip][.libdevice]: the math functions that have Metal equivalents.
+  if (m == "triton.language.libdevice" || m.rfind("triton.language.extra", 0) == 0) m = "triton.language.math";
   return m;
 }
 

@@ -96,6 +96,7 @@ TValue Semantic::permute(const TValue& x0, const std::vector<int64_t>& order) {
 TValue Semantic::join(const TValue& a0, const TValue& b0) {
   auto [a, b] = broadcast_pair(a0, b0);
   if (a.type != b.type) fail(fmt::format("tl.join needs operands of one type, got {} and {}", a.type.element().str(), b.type.element().str()));
+  if (!a.type.is_tensor()) return reshape(join(splat(a, {1}), splat(b, {1})), {2}, false);  // scalars join into a [2] tensor
   auto shape = a.type.shape;
   shape.push_back(2);
   return make(OpCode::Join, {&a, &b}, a.type.with_shape(shape));
