@@ -1,10 +1,17 @@
 """triton_metal.compile and the CompiledKernel wrapper with Triton's ``asm`` dict (msl, tile-ir-raw,
 tile-ir, gpu-ir, json) and ``metadata``. Compiles through the C++ API (tmetal::compile), using the caches."""
 import json
+import re
 
 from . import _C, _cache
 from .device import get_device, resolve_target
 from .errors import CompilationError, OutOfResources
+
+
+# The compiler's words for a kernel that does not fit the target (threadgroup memory, threads): Triton's
+# OutOfResources, which the autotuner prunes.
+_OUT_OF_RESOURCES = re.compile(r"bytes of threadgroup memory|threadgroup memory.*limit|threads per threadgroup|"
+                               r"more threads than")
 
 
 class _Metadata(dict):
@@ -34,7 +41,8 @@ class CompiledKernel:
         self.shared = ck.threadgroup_memory_bytes
         self._source = source
         self.signature_types = {}
-        self.metadata.setdefault("shared", ck.threadgroup_memory_bytes)
+        # Triton's host code divides by metadata.shared (tutorial 02's occupancy), so it is never 0 here.
+        self.metadata.setdefault("shared", max(1, ck.threadgroup_memory_bytes))
         self.metadata.setdefault("num_warps", ck.num_warps)
         self.metadata.setdefault("name", ck.name)
         self.n_regs = 0  # Apple GPUs do not report registers; see runtime/driver.py
@@ -122,7 +130,7 @@ def compile_source(ks, signature, constexprs, target="", num_warps=4, num_stages
             ck = _C.compile(ks.text, ks.filename, ks.name, signature, constexprs, target, num_warps)
         except _C.CompileFailure as e:
             msg = ks.fix_columns(str(e))
-            cls = OutOfResources if "threadgroup memory" in msg and "limit" in msg else CompilationError
+            cls = OutOfResources if _OUT_OF_RESOURCES.search(msg) else CompilationError
             raise cls(msg) from None
         except _C.UnknownTargetError as e:
             raise ValueError(str(e)) from None

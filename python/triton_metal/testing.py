@@ -98,9 +98,10 @@ class Mark:
         rows = []
         for x in bench.x_vals:
             xs = x if isinstance(x, (list, tuple)) and len(bench.x_names) > 1 else [x] * len(bench.x_names)
-            row = dict(zip(bench.x_names, xs))
+            xargs = dict(zip(bench.x_names, xs))
+            row = dict(xargs)
             for line, name in zip(bench.line_vals, bench.line_names):
-                ret = self.fn(**row, **{bench.line_arg: line}, **bench.args)
+                ret = self.fn(**xargs, **{bench.line_arg: line}, **bench.args)
                 row[name] = ret[0] if isinstance(ret, (tuple, list)) else ret
             rows.append(row)
         if print_data:
