@@ -106,6 +106,14 @@ std::pair<TValue, TValue> Semantic::split(const TValue& x0) {
   TValue x = to_tensor(x0);
   auto shape = x.type.shape;
   if (shape.empty() || shape.back() != 2) fail("tl.split needs a tensor whose last dimension is 2");
+  if (shape.size() == 1) {
+    // [2] splits into two scalars: split [1, 2] and take each one-element half's only element.
+    auto [a, b] = split(reshape(x, {1, 2}, false));
+    auto only = [&](const TValue& h) {
+      return reduce({h}, 0, false, [&](const std::vector<TValue>& l, const std::vector<TValue>&) { return std::vector<TValue>{l[0]}; })[0];
+    };
+    return {only(a), only(b)};
+  }
   shape.pop_back();
   locate();
   FType rt = x.type.with_shape(shape);
