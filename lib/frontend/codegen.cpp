@@ -1,5 +1,6 @@
 // CodeGen, module level: imports, module-level constexprs, @jit functions, and kernel specialization.
 #include "frontend/codegen.h"
+#include "frontend/parser.h"
 
 #include <fmt/format.h>
 
@@ -183,6 +184,18 @@ void CodeGen::compile_kernel(const std::string& name, const Specialization& spec
     auto c = spec.constexprs.find(p.name);
     auto a = spec.args.find(p.name);
     if (c != spec.constexprs.end()) {
+      const std::string* text = std::get_if<std::string>(&c->second);
+      if (text && text->rfind("@py:", 0) == 0) {
+        // None or a tuple, written as a Python literal by the package: parsed and evaluated as one.
+        SourceFile lit("<constexpr " + p.name + ">", "_value = " + text->substr(4) + "\n");
+        Module m = parse_module(lit);
+        if (m.body.size() != 1 || m.body[0]->kind != Stmt::Kind::Assign)
+          throw CompileError(p.pos, fmt::format("constexpr '{}' is not a Python literal: {}", p.name, text->substr(4)));
+        Scope tmp;
+        scope_ = &tmp;
+        scope[p.name] = expr(*m.body[0]->value);
+        continue;
+      }
       scope[p.name] = constexpr_value(c->second);
     } else if (a != spec.args.end() && !annotated_constexpr) {
       bool ok;

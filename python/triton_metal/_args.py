@@ -192,3 +192,26 @@ def launch_scalar(value, sig, name, kernel):
             raise TypeError(f"{kernel}: argument '{name}' is a {sig} parameter, got {type(value).__name__} {value!r}")
         return float(value)
     return value
+
+
+def _literal(value, name, kernel):
+    if value is None or isinstance(value, (bool, str)):
+        return repr(value)
+    if isinstance(value, (int, np.integer)):
+        return repr(int(check_constexpr_int(value, name, kernel)))
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    if isinstance(value, (tuple, list)):
+        items = [_literal(v, name, kernel) for v in value]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    raise TypeError(f"{kernel}: constexpr '{name}' = {value!r}: tuples may hold ints, floats, bools, strings and None")
+
+
+def encode_constexpr(value, name, kernel):
+    """A constexpr for the C++ API: ints (64-bit checked), floats, bools, strings and dtypes as they are;
+    None and tuples as '@py:<Python literal>', which the front end parses back (Triton allows both)."""
+    if hasattr(value, "sig"):
+        return value.sig
+    if value is None or isinstance(value, (tuple, list)):
+        return "@py:" + _literal(value, name, kernel)
+    return check_constexpr_int(value, name, kernel)

@@ -158,7 +158,6 @@ def compile(fn, signature=None, constexprs=None, target=None, num_warps=4, num_s
         if t.endswith(":16"):
             t, div = t[:-3], 16
         sig[name] = (t, div)
-    from ._args import check_constexpr_int
-    consts = {k: (v.sig if hasattr(v, "sig") else check_constexpr_int(v, k, fn.__name__))
-              for k, v in (constexprs or {}).items()}
+    from ._args import encode_constexpr
+    consts = {k: encode_constexpr(v, k, fn.__name__) for k, v in (constexprs or {}).items()}
     return compile_source(fn.source, sig, consts, target or "", num_warps, num_stages)

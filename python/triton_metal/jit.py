@@ -68,7 +68,7 @@ class JITFunction(KernelInterface):
             if isinstance(value, constexpr):
                 value = value.value
             if name in self.constexpr_names:
-                constexprs[name] = value.sig if hasattr(value, "sig") else _args.check_constexpr_int(value, name, self.__name__)
+                constexprs[name] = _args.encode_constexpr(value, name, self.__name__)
                 continue
             if _args.is_array(value):
                 arr = _args.as_host_array(value)

@@ -248,3 +248,66 @@ def test_split_of_a_pair_gives_scalars():
     out = np.zeros(2, np.float32)
     split_pair_kernel[(1,)](np.array([3.5, -1.25], np.float32), out)
     np.testing.assert_array_equal(out, [-1.25, 3.5])
+
+
+@triton.jit
+def f32_atomic_minmax_kernel(mx_ptr, mn_ptr, v_ptr, n, BLOCK: tl.constexpr):
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    m = offs < n
+    v = tl.load(v_ptr + offs, mask=m)
+    tl.atomic_max(mx_ptr + offs % 3, v, mask=m)
+    tl.atomic_min(mn_ptr + offs % 3, v, mask=m)
+
+
+def test_f32_atomic_min_max_emulated_with_cas(rng):
+    n = 1000
+    v = rng.standard_normal(n).astype(np.float32)
+    mx = np.full(3, -np.inf, np.float32)
+    mn = np.full(3, np.inf, np.float32)
+    f32_atomic_minmax_kernel[(4,)](mx, mn, v, n, BLOCK=256)
+    for k in range(3):
+        assert mx[k] == v[k::3].max() and mn[k] == v[k::3].min()
+
+
+@triton.jit
+def f16_atomic_add_kernel(x_ptr, N: tl.constexpr):
+    tl.atomic_add(x_ptr + tl.arange(0, N), tl.full((N,), 1.0, tl.float16))  # ERROR f16-atomic
+
+
+def test_f16_atomic_add_refused_at_the_line():
+    with pytest.raises(triton.CompilationError, match="f16") as e:
+        f16_atomic_add_kernel[(1,)](np.zeros(8, np.float16), N=8)
+    assert e.value.lineno == _err_line(f16_atomic_add_kernel, "ERROR f16-atomic"), str(e.value)
+
+
+@triton.jit
+def none_tuple_constexpr_kernel(x_ptr, N: tl.constexpr, SCALE: tl.constexpr, SHIFTS: tl.constexpr):
+    offs = tl.arange(0, N)
+    x = tl.load(x_ptr + offs)
+    if SCALE is not None:
+        x = x * SCALE
+    tl.store(x_ptr + offs, x + SHIFTS[0] * SHIFTS[1] + len(SHIFTS))
+
+
+def test_none_and_tuples_as_constexprs(rng):
+    x = rng.standard_normal(8).astype(np.float32)
+    y = x.copy()
+    none_tuple_constexpr_kernel[(1,)](y, N=8, SCALE=None, SHIFTS=(2, 3))
+    np.testing.assert_allclose(y, x + 8, rtol=1e-6)
+    y = x.copy()
+    none_tuple_constexpr_kernel[(1,)](y, N=8, SCALE=0.5, SHIFTS=(1, -1, 0))
+    np.testing.assert_allclose(y, 0.5 * x + 2, rtol=1e-6)
+
+
+@triton.jit
+def print_kernel(x_ptr):
+    x = tl.load(x_ptr + tl.arange(0, 4))
+    tl.device_print("vals", x)  # ERROR print
+
+
+def test_device_print_is_a_clear_error_at_the_line():
+    # Not lowered yet (Metal shaders have no printf; the emulator would need a print channel): an error at
+    # the user's line, never invalid MSL.
+    with pytest.raises(triton.CompilationError, match="tt.print") as e:
+        print_kernel[(1,)](np.array([1.5, 2.5, 3.5, 4.5], np.float32))
+    assert e.value.lineno == _err_line(print_kernel, "ERROR print"), str(e.value)
