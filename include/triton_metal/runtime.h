@@ -44,11 +44,22 @@ class CompileError : public Error {
  public:
   using Error::Error;
 };
-// The launch was refused or stopped (limits, missing bindings, out-of-bounds access, barrier misuse).
+// The launch was refused or stopped (limits, missing bindings, out-of-bounds access, barrier misuse, a data
+// race under racecheck, an integer division by zero, the time limit).
 class LaunchError : public Error {
  public:
   using Error::Error;
 };
+// The launch was stopped by interrupt_launches() (the CLI and the Python package call it on SIGINT).
+class LaunchInterrupted : public LaunchError {
+ public:
+  using LaunchError::LaunchError;
+};
+
+// Stops every emulator launch running now (and none started later) with LaunchInterrupted, within a few
+// milliseconds, even inside an infinite loop; returns whether one was running. Async-signal-safe: meant to be
+// called from a SIGINT handler.
+bool interrupt_launches() noexcept;
 
 // Device memory. The emulator's buffers are host memory, so data() is directly usable.
 class Buffer {
@@ -112,6 +123,13 @@ struct LaunchConfig {
   Dispatch dispatch = Dispatch::Threadgroups;
   std::map<std::uint32_t, Binding> buffers;             // [[buffer(i)]]
   std::map<std::uint32_t, std::size_t> threadgroup_memory;  // [[threadgroup(i)]] lengths in bytes
+  // Race detection (emulator): two threads of a threadgroup touching a byte of threadgroup memory (or writing
+  // a byte of device memory) with no barrier between, one of them writing, fail the launch with a LaunchError
+  // naming both accesses. Also on for every launch when TRITON_METAL_RACECHECK=1. docs/emulator.md.
+  bool racecheck = false;
+  // Time limit of the launch in seconds: past it the launch stops with a LaunchError. 0: the value of
+  // TRITON_METAL_LAUNCH_TIMEOUT if set, else no limit. (The CLI's default is 600 s.)
+  double timeout_seconds = 0;
 };
 
 struct LaunchStats {
@@ -119,6 +137,9 @@ struct LaunchStats {
   std::uint64_t device_bytes_written = 0;  // through non-const device pointers (read-modify-write counts once)
   std::uint64_t barriers = 0;              // threadgroup barriers completed, summed over threadgroups
   std::uint64_t simd_collectives = 0;      // simdgroup functions completed, summed over simdgroups
+  std::uint64_t threadgroup_bytes_read = 0;     // threadgroup-memory accesses that left the bytes unchanged
+  std::uint64_t threadgroup_bytes_written = 0;  // ... that changed them (and threadgroup atomics)
+  std::uint64_t simdgroup_multiply_accumulates = 0;  // 8x8x8 simdgroup_matrix products, summed over simdgroups
   std::uint64_t threadgroups = 0;
   std::uint64_t threads = 0;
   double wall_seconds = 0;

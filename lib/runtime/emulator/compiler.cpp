@@ -54,7 +54,10 @@ std::string compiler() {
 constexpr const char* kMetalVersionDefine = "-D__METAL_VERSION__=310";
 
 std::string flags() {
-  return fmt::format("-std=c++20 -O2 -fPIC -shared -w -fvisibility=hidden -fno-strict-aliasing -fstack-clash-protection {} -I{}", kMetalVersionDefine,
+  // -fsanitize=integer-divide-by-zero: the check calls metal_rt/faults.h's handler (compiled into the object: the
+  // link step below has no -fsanitize, so no sanitizer runtime is linked).
+  return fmt::format("-std=c++20 -O2 -fPIC -shared -w -fvisibility=hidden -fno-strict-aliasing -fstack-clash-protection "
+                     "-fsanitize=integer-divide-by-zero {} -I{}", kMetalVersionDefine,
                      include_dir());
 }
 
@@ -199,13 +202,16 @@ CompiledObject compile_shared_object(const std::string& cpp, const std::string& 
   std::string tag = fmt::format("{}.{}.{:08x}", h.hex(), getpid(), rd());
   fs::path src = dir / (tag + ".cpp");
   fs::path tmp = dir / (tag + ".so.tmp");
+  fs::path obj = dir / (tag + ".o");
   {
     std::ofstream out(src, std::ios::binary);
     out << cpp;
     if (!out) throw Error(fmt::format("cannot write {}", src.string()));
   }
-  std::string cmd = fmt::format("{} {} -o {} {} -lm", compiler(), flags(), shell_quote(tmp.string()), shell_quote(src.string()));
+  std::string cmd = fmt::format("{0} {1} -c -o {2} {3} 2>&1 && {0} -shared -o {4} {2} -lm", compiler(), flags(), shell_quote(obj.string()),
+                                shell_quote(src.string()), shell_quote(tmp.string()));
   auto [rc, log] = run_command(cmd);
+  fs::remove(obj, ec);
   if (rc != 0) {
     fs::remove(tmp, ec);
     fs::remove(src, ec);

@@ -56,7 +56,8 @@ class Scanner {
           if (s == k)
             throw SyntaxError(m_.file_name, tok.line, tok.col, fmt::format("'{}' is not supported in Metal Shading Language", s));
         if (s == "threadgroup_barrier" || s == "simdgroup_barrier" || s.rfind("simd_", 0) == 0 ||
-            s.rfind("quad_", 0) == 0 || s == "simdgroup_load" || s == "simdgroup_store")
+            s.rfind("quad_", 0) == 0 || s == "simdgroup_load" || s == "simdgroup_store" ||
+            s.rfind("simdgroup_multiply", 0) == 0)
           m_.uses_synchronization = true;
       }
       if (tok.is("kernel") && i + 2 < t_.size() && t_[i + 1].is("void")) {

@@ -234,8 +234,9 @@ RunFunction setup(CLI::App& cmd) {
   struct Options {
     std::string file, entry, grid = "1", threadgroup = "1", device = "emulator";
     std::vector<std::string> buffers, tg_memory, constants, dumps;
-    bool threads_grid = false, json = false, print_cpp = false;
+    bool threads_grid = false, json = false, print_cpp = false, racecheck = false;
     unsigned seed = 1, repeat = 1, dump_count = 16;
+    double timeout = 0;
   };
   auto o = std::make_shared<Options>();
   cmd.add_option("kernel", o->file, "MSL source file")->required();
@@ -252,7 +253,13 @@ RunFunction setup(CLI::App& cmd) {
   cmd.add_option("--dump-count", o->dump_count, "elements to print per dumped buffer (default 16)");
   cmd.add_option("--seed", o->seed, "seed for random initializers (default 1)");
   cmd.add_option("--repeat", o->repeat, "launch this many times (default 1)");
+  cmd.add_option("--timeout", o->timeout,
+                 "SECONDS: stop a launch running longer with an error (default TRITON_METAL_LAUNCH_TIMEOUT, else 600)")
+      ->check(CLI::NonNegativeNumber);
   cmd.add_flag("--json", o->json, "print the statistics as JSON");
+  cmd.add_flag("--racecheck", o->racecheck,
+               "fail the launch on a data race: threads of a threadgroup touching the same threadgroup memory (or writing the "
+               "same device memory) with no barrier between, one of them writing");
   cmd.add_option("--device", o->device, "device (default emulator)");
   cmd.add_flag("--print-cpp", o->print_cpp, "print the C++ the emulator translates the kernel into, and stop");
   return [o]() -> int {
@@ -293,6 +300,8 @@ RunFunction setup(CLI::App& cmd) {
     cfg.grid = parse_size(o->grid, "--grid");
     cfg.threads_per_threadgroup = parse_size(o->threadgroup, "--threadgroup");
     cfg.dispatch = o->threads_grid ? runtime::Dispatch::Threads : runtime::Dispatch::Threadgroups;
+    cfg.racecheck = o->racecheck;
+    cfg.timeout_seconds = o->timeout;
     std::mt19937 rng(o->seed);
     std::map<std::uint32_t, BufferSpec> specs;
     for (const auto& b : o->buffers) {
@@ -319,12 +328,16 @@ RunFunction setup(CLI::App& cmd) {
       auto s = dev->launch(*pipeline, cfg);
       report["launches"].push_back({{"threadgroups", s.threadgroups}, {"threads", s.threads}, {"wall_seconds", s.wall_seconds},
                                     {"device_bytes_read", s.device_bytes_read}, {"device_bytes_written", s.device_bytes_written},
-                                    {"barriers", s.barriers}, {"simd_collectives", s.simd_collectives}});
+                                    {"barriers", s.barriers}, {"simd_collectives", s.simd_collectives},
+                                    {"threadgroup_bytes_read", s.threadgroup_bytes_read},
+                                    {"threadgroup_bytes_written", s.threadgroup_bytes_written},
+                                    {"simdgroup_multiply_accumulates", s.simdgroup_multiply_accumulates}});
       if (!o->json)
-        fmt::print("launch {}: {} threadgroups, {} threads, wall {:.3f} ms, device bytes read {}, written {}, barriers {}, "
-                   "simd collectives {}\n",
+        fmt::print("launch {}: {} threadgroups, {} threads, wall {:.3f} ms, device bytes read {}, written {}, threadgroup "
+                   "bytes read {}, written {}, barriers {}, simd collectives {}, simdgroup multiply-accumulates {}\n",
                    r + 1, s.threadgroups, s.threads, s.wall_seconds * 1e3, s.device_bytes_read, s.device_bytes_written,
-                   s.barriers, s.simd_collectives);
+                   s.threadgroup_bytes_read, s.threadgroup_bytes_written, s.barriers, s.simd_collectives,
+                   s.simdgroup_multiply_accumulates);
     }
     for (const auto& d : o->dumps) {
       auto eq = d.find('=');

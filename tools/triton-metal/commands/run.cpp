@@ -131,8 +131,11 @@ int run(const RunArgs& a) {
                      : tmetal::interp::dtype_is_float(k.params[i].dtype) ? tmetal::KernelArg::scalar_real(scalars[i])
                                                                          : tmetal::KernelArg::scalar(static_cast<int64_t>(scalars[i])));
     auto stats = tmetal::launch(k, *device, grid, args);
-    std::cout << fmt::format("ran {} on {} ({}): grid {}x{}x{} of {} threads, {} bytes read, {} written\n", k.name, device->name(), k.target,
-                             grid[0], grid[1], grid[2], k.threads_per_threadgroup, stats.device_bytes_read, stats.device_bytes_written);
+    std::cout << fmt::format("ran {} on {} ({}): grid {}x{}x{} of {} threads, {} bytes read, {} written, threadgroup bytes read {}, "
+                             "written {}, barriers {}, simdgroup multiply-accumulates {}\n",
+                             k.name, device->name(), k.target, grid[0], grid[1], grid[2], k.threads_per_threadgroup,
+                             stats.device_bytes_read, stats.device_bytes_written, stats.threadgroup_bytes_read,
+                             stats.threadgroup_bytes_written, stats.barriers, stats.simdgroup_multiply_accumulates);
   } else {
     run_interpreter(arrays);
     std::cout << fmt::format("ran {} on the float64 interpreter: grid {}x{}x{}\n", k.name, grid[0], grid[1], grid[2]);

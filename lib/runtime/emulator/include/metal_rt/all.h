@@ -9,6 +9,7 @@
 #include "metal_rt/simd.h"
 #include "metal_rt/matrix.h"
 #include "metal_rt/entry.h"
+#include "metal_rt/faults.h"
 
 namespace metal {
 using ::metal_rt::ptr;
