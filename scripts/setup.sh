@@ -16,6 +16,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev libboost-context-dev
   python3 python3-dev python3-numpy python3-pytest pybind11-dev
+  python3-torch                            # torch CPU tensors: Python tests of Triton programs (test_tutorials.py)
 )
 
 missing=()

@@ -55,6 +55,8 @@ void Emitter::order_device_access(ir::Operation& op) {
   auto conflicts = [&](const ir::Value* other_ptr, bool other_writes) {
     if (!other_writes && !writes) return false;
     if (other_ptr == ptr_v && ptr_v->type().is_tensor()) return false;
+    // Writes through scalar pointers (stores, atomics) are all done by thread 0: ordered among themselves.
+    if (writes && other_writes && !ptr_v->type().is_tensor() && !other_ptr->type().is_tensor()) return false;
     return may_alias(memory_root(other_ptr), root);
   };
   bool need = false;

@@ -118,6 +118,9 @@ class CompiledKernel:
 def compile_source(ks, signature, constexprs, target="", num_warps=4, num_stages=None):
     """Compiles kernel source `ks` (a _source.KernelSource) with the caches. signature {name: (type, div)}."""
     target = resolve_target(target)
+    if isinstance(num_warps, bool) or not isinstance(num_warps, int) or num_warps not in (1, 2, 4, 8, 16, 32):
+        raise ValueError(f"kernel '{ks.name}': num_warps must be a power of two from 1 to 32 (simdgroups per "
+                         f"threadgroup), got {num_warps!r}")
     try:
         spec_key = _C.specialization_key(signature, constexprs)
     except ValueError as e:

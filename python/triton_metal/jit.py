@@ -95,7 +95,7 @@ class JITFunction(KernelInterface):
         signature, constexprs, runtime = self.specialize(named)
         self.last_specialization = (signature, constexprs)
         kernel = compile_source(self.source, signature, constexprs, target=resolve_target(options.get("target") or ""),
-                                num_warps=int(options.get("num_warps", 4)), num_stages=options.get("num_stages"))
+                                num_warps=options.get("num_warps", 4), num_stages=options.get("num_stages"))
         # The compiled kernel's runtime parameters are the non-constexpr ones, in order.
         if len(kernel.params) != len(runtime):
             raise RuntimeError(f"{self.__name__}: the compiled kernel takes {len(kernel.params)} runtime arguments "

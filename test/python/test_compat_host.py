@@ -13,7 +13,7 @@ import pytest
 import triton_metal as triton
 import triton_metal.language as tl
 
-torch = pytest.importorskip("torch", reason="python3-torch (Debian) is needed for the torch tests")
+import torch  # python3-torch (Debian; scripts/setup.sh installs it)  # noqa: E402
 
 
 @triton.jit
@@ -177,3 +177,11 @@ def test_do_bench_and_perf_report():
 
     rows = bench.run(return_df=True)
     assert rows == [{"n": 1, "a": 10, "b": 11}, {"n": 2, "a": 20, "b": 21}]
+
+
+def test_num_warps_error_names_num_warps():
+    x = np.zeros(8, np.float32)
+    for bad in (3, 0, 64, 2.0):
+        with pytest.raises(ValueError, match="axpy_kernel.*num_warps must be a power of two") as e:
+            axpy_kernel[(1,)](x, x, x, 8, 1.0, 1, BLOCK=8, num_warps=bad)
+        assert "--num-warps" not in str(e.value)

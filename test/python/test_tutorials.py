@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-torch = pytest.importorskip("torch", reason="python3-torch (Debian) is needed for the tutorials")
+import torch  # python3-torch (Debian; scripts/setup.sh installs it)  # noqa: E402
 
 import triton_metal as triton  # noqa: E402
 
