@@ -127,6 +127,10 @@ struct LaunchConfig {
   // a byte of device memory) with no barrier between, one of them writing, fail the launch with a LaunchError
   // naming both accesses. Also on for every launch when TRITON_METAL_RACECHECK=1. docs/emulator.md.
   bool racecheck = false;
+  // Count threadgroup bytes read and written (LaunchStats::threadgroup_bytes_*): every threadgroup access is
+  // then settled as a read or a write, which slows threadgroup-heavy kernels about 2x, so it is off unless set
+  // here, by TRITON_METAL_THREADGROUP_COUNTERS=1, or by racecheck. (The CLI turns it on.)
+  bool threadgroup_counters = false;
   // Time limit of the launch in seconds: past it the launch stops with a LaunchError. 0: the value of
   // TRITON_METAL_LAUNCH_TIMEOUT if set, else no limit. (The CLI's default is 600 s.)
   double timeout_seconds = 0;
@@ -137,8 +141,10 @@ struct LaunchStats {
   std::uint64_t device_bytes_written = 0;  // through non-const device pointers (read-modify-write counts once)
   std::uint64_t barriers = 0;              // threadgroup barriers completed, summed over threadgroups
   std::uint64_t simd_collectives = 0;      // simdgroup functions completed, summed over simdgroups
-  std::uint64_t threadgroup_bytes_read = 0;     // threadgroup-memory accesses that left the bytes unchanged
-  std::uint64_t threadgroup_bytes_written = 0;  // ... that changed them (and threadgroup atomics)
+  // With LaunchConfig::threadgroup_counters (else 0): threadgroup-memory accesses that left the bytes unchanged,
+  // and those that changed them (and threadgroup atomics).
+  std::uint64_t threadgroup_bytes_read = 0;
+  std::uint64_t threadgroup_bytes_written = 0;
   std::uint64_t simdgroup_multiply_accumulates = 0;  // 8x8x8 simdgroup_matrix products, summed over simdgroups
   std::uint64_t threadgroups = 0;
   std::uint64_t threads = 0;

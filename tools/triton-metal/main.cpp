@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
   // A generous launch time limit for every emulator launch the CLI makes (an infinite loop in a kernel ends
   // with an error); TRITON_METAL_LAUNCH_TIMEOUT overrides it, 0 removes it.
   setenv("TRITON_METAL_LAUNCH_TIMEOUT", "600", 0);
+  // Launch statistics the CLI prints include threadgroup bytes (off by default in the library: it costs time).
+  setenv("TRITON_METAL_THREADGROUP_COUNTERS", "1", 0);
   CLI::App* chosen = nullptr;
   try {
     app.parse(argc, argv);

@@ -25,10 +25,11 @@ namespace tmetal::runtime::emulator {
 
 namespace {
 
-bool racecheck_from_environment() {
-  const char* e = std::getenv("TRITON_METAL_RACECHECK");
+bool flag_from_environment(const char* name) {
+  const char* e = std::getenv(name);
   return e && *e && std::string_view(e) != "0";
 }
+bool racecheck_from_environment() { return flag_from_environment("TRITON_METAL_RACECHECK"); }
 
 class HostBuffer : public Buffer {
  public:
@@ -162,6 +163,7 @@ class EmulatorDevice : public Device {
     plan.use_fibers = p->fibers;
     plan.limits = limits_;
     plan.racecheck = cfg.racecheck || racecheck_from_environment();
+    plan.threadgroup_counters = cfg.threadgroup_counters || flag_from_environment("TRITON_METAL_THREADGROUP_COUNTERS");
     plan.timeout_seconds = cfg.timeout_seconds > 0 ? cfg.timeout_seconds : timeout_from_environment();
     plan.code_begin = p->code_begin;
     plan.code_end = p->code_end;

@@ -121,6 +121,7 @@ struct Executor::Worker {
   std::uint64_t tg_static_bytes = 0, tg_dynamic_bytes = 0;
   metal_rt::Counters counters{};
   metal_rt::Watch watch{};  // threadgroup accesses of the running thread (abi.h)
+  bool watching = false;     // plan->racecheck || plan->threadgroup_counters
   std::uint64_t barriers = 0, collectives = 0, products = 0;
   RaceDetector races;  // used when plan->racecheck
   Recovery recovery;   // where abandoned kernel code returns to (watchdog.h)
@@ -162,7 +163,10 @@ std::string full_thread_name(const ThreadCtx* c) {
 
 ThreadCtx* hook_current() { return tls_current; }
 
-metal_rt::Watch* hook_watch() { return tls_worker ? &tls_worker->watch : nullptr; }
+metal_rt::Watch* hook_watch() { return tls_worker && tls_worker->watching ? &tls_worker->watch : nullptr; }
+
+// Launches running now that watch threadgroup accesses (kernels test it before asking for their Watch).
+std::atomic<int> g_watching{0};
 
 // "threadgroup array 'tile' (byte offset 12 of 256)" for an address of the running threadgroup's memory or buffers.
 std::string describe_address(const Executor::Worker& w, const char* a) {
@@ -264,11 +268,14 @@ void hook_tg_register(ThreadCtx* c, void* address, unsigned long long bytes, con
                                   c->kernel, w->tg_static_bytes + w->tg_dynamic_bytes, w->tg_static_bytes, name,
                                   w->tg_dynamic_bytes, limit));
   }
-  w->tg_regions.push_back(Region{static_cast<char*>(address), bytes, name, 0, metal_rt::kThreadgroupArray, nullptr, &w->watch});
+  w->tg_regions.push_back(Region{static_cast<char*>(address), bytes, name, 0, metal_rt::kThreadgroupArray, nullptr,
+                                  w->watching ? &w->watch : nullptr});
   std::memset(address, kPoison, bytes);
 }
 
-const metal_rt::Hooks kHooks = {hook_fail, hook_sync, hook_current, hook_lookup, hook_tg_register, hook_watch, hook_race};
+const metal_rt::Hooks kHooks = {hook_fail, hook_sync, hook_current, hook_lookup, hook_tg_register, hook_watch, hook_race,
+                                 reinterpret_cast<const int*>(&g_watching)};
+static_assert(sizeof(std::atomic<int>) == sizeof(int) && std::atomic<int>::is_always_lock_free);
 
 unsigned ceil_div(unsigned a, unsigned b) { return (a + b - 1) / b; }
 
@@ -472,6 +479,7 @@ LaunchStats Executor::run(const LaunchPlan& p) {
     w.barriers = w.collectives = w.products = 0;
     w.watch = metal_rt::Watch{};
     w.watch.racecheck = p.racecheck;
+    w.watching = p.racecheck || p.threadgroup_counters;
     w.buffers = p.buffers;
     for (auto& r : w.buffers) {
       r.counters = &w.counters;
@@ -483,7 +491,8 @@ LaunchStats Executor::run(const LaunchPlan& p) {
       if (p.threadgroup_lengths[k] == 0) continue;
       w.tg_memory[k].resize(p.threadgroup_lengths[k]);
       w.tg_params[k] = Region{reinterpret_cast<char*>(w.tg_memory[k].data()), p.threadgroup_lengths[k],
-                              p.threadgroup_names[k].c_str(), k, metal_rt::kThreadgroupParam, nullptr, &w.watch};
+                              p.threadgroup_names[k].c_str(), k, metal_rt::kThreadgroupParam, nullptr,
+                              w.watching ? &w.watch : nullptr};
     }
     w.tg_dynamic_bytes = dynamic_bytes;
     w.threads.resize(max_threads);
@@ -497,6 +506,14 @@ LaunchStats Executor::run(const LaunchPlan& p) {
   std::exception_ptr error;
 
   LaunchWatch launch_watch(p.timeout_seconds);
+  const bool watching = p.racecheck || p.threadgroup_counters;
+  if (watching) g_watching.fetch_add(1);
+  struct Unwatch {
+    bool on;
+    ~Unwatch() {
+      if (on) g_watching.fetch_sub(1);
+    }
+  } unwatch{watching};
   auto work = [&](Worker& w) {
     tls_worker = &w;
     w.launch = &launch_watch;
@@ -533,7 +550,8 @@ LaunchStats Executor::run(const LaunchPlan& p) {
       w.tg_static_bytes = 0;
       w.watch.pending = nullptr;
       if (p.racecheck) w.races.begin_threadgroup(ceil_div(n, 32));
-      for (auto& m : w.tg_memory) std::memset(m.data(), kPoison, m.size());
+      for (auto& m : w.tg_memory)
+        if (!m.empty()) std::memset(m.data(), kPoison, m.size());
       try {
         for (unsigned t = 0; t < n; ++t) {
           ThreadCtx& c = w.threads[t];
@@ -580,7 +598,7 @@ LaunchStats Executor::run(const LaunchPlan& p) {
           for (unsigned t = 0; t < n; ++t) {
             tls_current = &w.threads[t];
             p.entry(&w.threads[t]);
-            settle_watch(w);
+            if (w.watch.pending) settle_watch(w);
           }
           tls_current = nullptr;
         }

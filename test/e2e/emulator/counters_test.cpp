@@ -14,6 +14,7 @@ TEST(Counters, ThreadgroupBytesAndBarriersAreExact) {
   c.buffers[0] = runtime::Binding::of(upload(in));
   c.buffers[1] = runtime::Binding::of(out);
   c.threadgroup_memory[0] = n * sizeof(float);
+  c.threadgroup_counters = true;
   auto s = device().launch(*p, c);
   const std::uint64_t threads = groups * n;
   EXPECT_EQ(s.device_bytes_read, threads * 8);
@@ -29,6 +30,26 @@ TEST(Counters, ThreadgroupBytesAndBarriersAreExact) {
   EXPECT_TRUE(near(got, want, 1e-6, 1e-6));
 }
 
+TEST(Counters, ThreadgroupBytesAreNotCountedUnlessAsked) {
+  auto p = pipeline("counters.metal", "tg_traffic");
+  auto c = config({1, 1, 1}, {64, 1, 1});
+  c.buffers[0] = runtime::Binding::of(upload(random_floats(64, 33)));
+  c.buffers[1] = runtime::Binding::of(upload(std::vector<float>(64, 0.0f)));
+  c.threadgroup_memory[0] = 64 * sizeof(float);
+  std::string saved = std::getenv("TRITON_METAL_THREADGROUP_COUNTERS") ? std::getenv("TRITON_METAL_THREADGROUP_COUNTERS") : "";
+  unsetenv("TRITON_METAL_THREADGROUP_COUNTERS");
+  auto s = device().launch(*p, c);
+  EXPECT_EQ(s.threadgroup_bytes_read + s.threadgroup_bytes_written, 0u);
+  EXPECT_EQ(s.device_bytes_written, 64u * 4);
+  EXPECT_EQ(s.barriers, 2u);
+  setenv("TRITON_METAL_THREADGROUP_COUNTERS", "1", 1);
+  c.buffers[0] = runtime::Binding::of(upload(random_floats(64, 34)));
+  s = device().launch(*p, c);
+  EXPECT_EQ(s.threadgroup_bytes_read, 64u * 8);
+  if (saved.empty()) unsetenv("TRITON_METAL_THREADGROUP_COUNTERS");
+  else setenv("TRITON_METAL_THREADGROUP_COUNTERS", saved.c_str(), 1);
+}
+
 TEST(Counters, SimdgroupProductsAndTileTrafficAreExact) {
   auto p = pipeline("counters.metal", "mma_traffic");
   const std::uint32_t groups = 2, simds = 2, steps = 5;
@@ -41,6 +62,7 @@ TEST(Counters, SimdgroupProductsAndTileTrafficAreExact) {
   c.buffers[2] = runtime::Binding::of(out);
   c.buffers[3] = runtime::Binding::of(count);
   c.buffers[4] = runtime::Binding::value(steps);
+  c.threadgroup_counters = true;
   auto s = device().launch(*p, c);
   const std::uint64_t sgs = groups * simds, threads = sgs * 32;
   EXPECT_EQ(s.simdgroup_multiply_accumulates, sgs * steps);

@@ -19,9 +19,9 @@ struct Counters {
 
 enum RegionKind : int { kDeviceBuffer = 0, kConstantBuffer = 1, kThreadgroupParam = 2, kThreadgroupArray = 3 };
 
-// Watched accesses of the thread a worker runs (one kernel thread at a time per host thread): threadgroup
-// memory always (to tell reads from writes for the threadgroup byte counters), device memory written through
-// non-const pointers when racecheck is on. An access returns a reference, so whether it was a read or a write
+// Watched accesses of the thread a worker runs (one kernel thread at a time per host thread), when the launch
+// counts threadgroup bytes or checks races: threadgroup memory (to tell reads from writes), and device memory
+// written through non-const pointers under racecheck. An access returns a reference, so whether it was a read or a write
 // is settled at the thread's next watched access or scheduling point, by comparing the bytes with their
 // value at the access (a store of the value already there counts as a read).
 constexpr int kWatchBytes = 64;  // bytes compared per access
@@ -43,7 +43,7 @@ struct Region {
   int index;         // binding index
   int kind;          // RegionKind
   Counters* counters;  // device bytes; null for threadgroup memory
-  Watch* watch;        // threadgroup memory always; device memory under racecheck; else null
+  Watch* watch;        // threadgroup memory when watching; device memory under racecheck; else null
 };
 
 // Values exchanged by one simdgroup's collectives; double-buffered by collective parity.
@@ -76,6 +76,7 @@ struct Hooks {
   Watch* (*watch)();  // the running worker's watch (threadgroup arrays have no region pointer)
   // A settled watched access under racecheck (the executor knows the thread); may fail the launch.
   void (*race)(const void* address, unsigned long long bytes, unsigned line, int write, int device);
+  const int* watching;  // non-zero while some launch watches accesses (then ask watch() for this thread's)
 };
 
 }  // namespace metal_rt

@@ -76,6 +76,7 @@ inline void watch_access(Watch* w, void* q, unsigned long long n, unsigned line,
 // An atomic operation on `q` (n bytes) is not a plain read or write and never races: forget the access that
 // produced its address; threadgroup atomics count as threadgroup bytes written.
 inline void watch_atomic(const void* q, unsigned long long n) {
+  if (!*g_hooks->watching) return;
   Watch* w = g_hooks->watch();
   if (!w) return;
   if (w->pending == q) {
@@ -172,7 +173,8 @@ struct tg_array {
   template <class I, std::enable_if_t<std::is_integral_v<I>, int> = 0> elem& operator[](I i) {
     if (__builtin_expect(static_cast<unsigned long long>(static_cast<long long>(i)) >= N, 0)) index_error(static_cast<long long>(i));
     if constexpr (sizeof...(R) == 0) {
-      if (Watch* w = g_hooks->watch()) watch_access(w, &a[i], sizeof(elem), 0, 0);
+      if (__builtin_expect(*g_hooks->watching != 0, 0))
+        if (Watch* w = g_hooks->watch()) watch_access(w, &a[i], sizeof(elem), 0, 0);
     }
     return a[i];
   }
