@@ -42,7 +42,7 @@ setup(
     version="0.1.0",
     description="Triton kernels compiled to Metal Shading Language for Apple GPUs (and a Metal emulator)",
     package_dir={"": "python"},
-    packages=["triton_metal", "triton_metal.language"],
+    packages=["triton_metal", "triton_metal.language", "triton_metal.language.extra", "triton_metal.runtime"],
     ext_modules=[CMakeExtension("triton_metal._C")],
     cmdclass={"build_ext": CMakeBuild},
     python_requires=">=3.9",

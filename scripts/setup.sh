@@ -28,6 +28,7 @@ packages=(
   build-essential cmake ninja-build git pkg-config ccache
   nlohmann-json3-dev libcli11-dev libfmt-dev libboost-context-dev
   python3 python3-dev python3-numpy pybind11-dev
+  python3-torch                            # torch CPU tensors: Python tests of Triton programs (test_tutorials.py)
 )
 test_packages=(
   clang llvm-14-tools libclang-rt-14-dev   # FileCheck + lit for compiler tests; libFuzzer

@@ -503,7 +503,7 @@ void Emitter::emit_op(ir::Operation& op) {
     case OpCode::MakeTensorPtr:
     case OpCode::Advance: emit_block_ptr(op); return;
     case OpCode::Assert: line("// tl.device_assert: not checked on the device (as Triton without debug)"); return;
-    case OpCode::Barrier: barrier(); return;
+    case OpCode::Barrier: device_barrier(); return;  // tl.debug_barrier orders device memory too (__syncthreads)
     default: break;
   }
   bool fragments = false;
@@ -636,10 +636,12 @@ EmitResult Emitter::run() {
     out << fmt::format("// bf16: {} storage; arithmetic {} (registers are float, rounded to bf16 after each operation)\n",
                        target_.supports_bfloat() ? "MSL bfloat" : "ushort bit-pattern", target_.has_native_bfloat() ? "native" : "emulated through f32: the target has no native bf16 ALUs");
   out << kPrelude << "\n";
-  out << fmt::format("kernel void {}(\n    {},\n    uint3 tm_pid [[threadgroup_position_in_grid]],\n"
+  // A kernel without runtime arguments has only the position attributes (no leading comma).
+  std::string user_params = sig.empty() ? std::string() : fmt::format("{},\n    ", fmt::join(sig, ",\n    "));
+  out << fmt::format("kernel void {}(\n    {}uint3 tm_pid [[threadgroup_position_in_grid]],\n"
                      "    uint3 tm_npid [[threadgroups_per_grid]],\n    uint tm_tid [[thread_index_in_threadgroup]],\n"
                      "    uint tm_lane [[thread_index_in_simdgroup]],\n    uint tm_simd [[simdgroup_index_in_threadgroup]]) {{\n",
-                     kernel_, fmt::join(sig, ",\n    "));
+                     kernel_, user_params);
   std::string placed = place_threadgroup_buffers(body_.str());
   if (scratch_bytes_ > 0) {
     int64_t words = (scratch_bytes_ + 15) / 16;

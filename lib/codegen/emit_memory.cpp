@@ -18,6 +18,7 @@ bool is_bf16(const ir::Type& t) {
 
 void Emitter::emit_load(ir::Operation& op) {
   ir::Value* ptr_v = op.operand(0);
+  order_device_access(op);
   if (ptr_v->type().is_pointer() && ptr_v->type().pointee().is_tensor()) return emit_block_access(op);
   ir::Value* mask = op.num_operands() > 1 ? op.operand(1) : nullptr;
   ir::Value* other = op.num_operands() > 2 ? op.operand(2) : nullptr;
@@ -62,6 +63,7 @@ void Emitter::emit_load(ir::Operation& op) {
 
 void Emitter::emit_store(ir::Operation& op) {
   ir::Value* ptr_v = op.operand(0);
+  order_device_access(op);
   if (ptr_v->type().is_pointer() && ptr_v->type().pointee().is_tensor()) return emit_block_access(op);
   ir::Value* val = op.operand(1);
   ir::Value* mask = op.num_operands() > 2 ? op.operand(2) : nullptr;
@@ -160,6 +162,7 @@ void Emitter::emit_block_access(ir::Operation& op) {
 
 void Emitter::emit_atomic(ir::Operation& op) {
   ir::Value* ptr_v = op.operand(0);
+  order_device_access(op);
   ir::Value* r = op.result();
   ir::Type et = ptr_v->type().element().pointee();
   if (!et.is_scalar()) fail(op, "atomics through block pointers are not supported");
@@ -179,6 +182,7 @@ void Emitter::emit_atomic(ir::Operation& op) {
   ir::Value* mask = nullptr;
   if (op.is(ir::OpCode::AtomicCAS)) {
     if (at == "atomic_float") fail(op, "atomic_cas on f32 is not supported by Metal");
+    if (at == "atomic_ulong") fail(op, "64-bit atomic_cas is not supported by Metal (only 64-bit atomic min/max are)");
     std::string cmp = elem(op.operand(1), k), val = elem(op.operand(2), k);
     stmt = fmt::format("{{ {} tm_e = {}; atomic_compare_exchange_weak_explicit((device {}*)({}), &tm_e, {}, memory_order_relaxed, memory_order_relaxed); {} = tm_e; }}",
                        reg_type(r->type()), cmp, at, ptr(ptr_v, k), val, elem(r, k));
@@ -187,10 +191,19 @@ void Emitter::emit_atomic(ir::Operation& op) {
     std::string fn = kind == "add" || kind == "fadd" ? "add" : kind == "max" || kind == "umax" ? "max" : kind == "min" || kind == "umin" ? "min"
                    : kind == "and" ? "and" : kind == "or" ? "or" : kind == "xor" ? "xor" : kind == "xchg" || kind == "exch" ? "exchange" : "";
     if (fn.empty()) fail(op, fmt::format("atomic kind '{}' is not lowered to Metal", kind));
-    if (at == "atomic_float" && fn != "add" && fn != "exchange") fail(op, fmt::format("atomic {} on f32 is not supported by Metal", kind));
+    bool float_minmax = at == "atomic_float" && (fn == "max" || fn == "min");  // emulated: CAS loop on the bits
+    if (at == "atomic_float" && fn != "add" && fn != "exchange" && !float_minmax) fail(op, fmt::format("atomic {} on f32 is not supported by Metal", kind));
     if (at == "atomic_ulong" && fn != "max" && fn != "min") fail(op, "64-bit atomics other than min/max are not supported by Metal");
+    if (at == "atomic_ulong" && kind != "umax" && kind != "umin") fail(op, "signed 64-bit atomic min/max are not supported by Metal (its 64-bit atomics are unsigned: use a uint64 pointer)");
     std::string val = elem(op.operand(1), k);
-    if (fn == "exchange")
+    if (float_minmax)
+      stmt = fmt::format("{{ device atomic_uint* tm_a = (device atomic_uint*)({}); float tm_v = {}; uint tm_o = atomic_load_explicit(tm_a, memory_order_relaxed); "
+                         "while (true) {{ float tm_f = as_type<float>(tm_o); float tm_n = f{}(tm_f, tm_v); "
+                         "if (as_type<uint>(tm_n) == tm_o || atomic_compare_exchange_weak_explicit(tm_a, &tm_o, as_type<uint>(tm_n), memory_order_relaxed, memory_order_relaxed)) {{ {} = tm_f; break; }} }} }}",
+                         ptr(ptr_v, k), val, fn, elem(r, k));
+    else if (at == "atomic_int" && (kind == "umax" || kind == "umin"))  // the IR is signless: u32 compares unsigned
+      stmt = fmt::format("{} = int(atomic_fetch_{}_explicit((device atomic_uint*)({}), uint({}), memory_order_relaxed));", elem(r, k), fn, ptr(ptr_v, k), val);
+    else if (fn == "exchange")
       stmt = fmt::format("{} = atomic_exchange_explicit((device {}*)({}), {}, memory_order_relaxed);", elem(r, k), at, ptr(ptr_v, k), val);
     else
       stmt = fmt::format("{} = atomic_fetch_{}_explicit((device {}*)({}), {}, memory_order_relaxed);", elem(r, k), fn, at, ptr(ptr_v, k), val);

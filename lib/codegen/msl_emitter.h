@@ -110,6 +110,12 @@ class Emitter {
   void emit_op(ir::Operation& op);
   bool emit_elementwise(ir::Operation& op);
   std::string elementwise_expr(ir::Operation& op, const std::vector<std::string>& a);
+  // Device-memory ordering of one program's global accesses (emit_memory_order.cpp).
+  const ir::Value* memory_root(const ir::Value* p) const;  // the kernel argument a pointer derives from, or null
+  void order_device_access(ir::Operation& op);            // a device barrier first when `op` may race an access
+  void device_barrier();
+  std::vector<const ir::Value*> accesses_since_barrier_;   // pointers accessed since the last device barrier
+  std::unordered_map<const ir::Value*, bool> writes_of_;   // ... and whether one of those accesses wrote
   void emit_load(ir::Operation& op);
   void emit_store(ir::Operation& op);
   void emit_atomic(ir::Operation& op);

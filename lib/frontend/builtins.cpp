@@ -3,7 +3,9 @@
 #include "frontend/codegen.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -51,6 +53,9 @@ std::string CodeGen::str_arg(const TValue& v, const std::string& what) {
 DT CodeGen::dtype_arg(const TValue& v, const std::string& what) {
   if (v.kind != TValue::Kind::Dtype || v.s == "pointer") S_.fail(fmt::format("{} must be a dtype such as tl.float32, got {}", what, v.describe()));
   if (v.dtype == DT::F64) S_.fail("fp64 is not supported: Metal has no double type");
+  if (v.s.rfind("fp8:", 0) == 0)
+    S_.fail(fmt::format("tl.{} tensors are not supported by triton-metal yet (Apple GPUs have no fp8 ALUs; pass the bytes as "
+                        "tl.uint8 and convert in the kernel)", v.s.substr(4)));
   return v.dtype;
 }
 
@@ -109,7 +114,13 @@ TValue CodeGen::reduction(const std::string& kind, const TValue& x0, const TValu
     });
     return results[1];
   }
+  // Triton's standard.py: sum widens integers below 32 bits; max/min widen bf16 to f32, then any type below
+  // 32 bits to f32 / i32 (floats and integers compare exactly after widening, so only the result type changes).
   if (kind == "sum") x = S_.cast(x, sum_dtype(x.type.dt));
+  if (kind == "max" || kind == "min") {
+    if (x.type.dt == DT::BF16 || x.type.dt == DT::F16) x = S_.cast(x, DT::F32);
+    else if (x.type.is_int() && dt_bits(x.type.dt) < 32) x = S_.cast(x, DT::I32);
+  }
   if (kind == "xor_sum" && !x.type.is_int()) S_.fail("tl.xor_sum needs an integer tensor");
   auto results = S_.reduce({x}, axis, keep_dims, [&](const std::vector<TValue>& l, const std::vector<TValue>& r) {
     if (kind == "sum") return std::vector<TValue>{S_.binary("+", l[0], r[0])};
@@ -121,6 +132,8 @@ TValue CodeGen::reduction(const std::string& kind, const TValue& x0, const TValu
 
 TValue CodeGen::scan_builtin(const std::string& kind, const TValue& x0, int64_t axis, bool reverse, const TValue* fn) {
   TValue x = S_.to_tensor(x0);
+  // Triton's standard.py: cumsum and cumprod scan bf16 as f32; cumsum widens integers below 32 bits.
+  if ((kind == "cumsum" || kind == "cumprod") && x.type.dt == DT::BF16) x = S_.cast(x, DT::F32);
   if (kind == "cumsum") x = S_.cast(x, sum_dtype(x.type.dt));
   auto results = S_.scan({x}, axis, reverse, [&](const std::vector<TValue>& l, const std::vector<TValue>& r) {
     if (fn) return inline_combine(*fn, l, r);
@@ -130,6 +143,9 @@ TValue CodeGen::scan_builtin(const std::string& kind, const TValue& x0, int64_t 
 }
 
 TValue CodeGen::builtin(const std::string& name, CallArgs& args) {
+  bool handled = false;
+  TValue lib = stdlib_builtin(name, args, handled);
+  if (handled) return lib;
   auto n = [](const char* s) { return ParamSpec{s}; };
   auto none = TValue::none();
   auto opt_tensor = [&](const TValue& v) -> std::optional<TValue> {
@@ -211,7 +227,14 @@ TValue CodeGen::builtin(const std::string& name, CallArgs& args) {
     auto a = bind("tl.expand_dims", args, {n("input"), n("axis")});
     TValue x = a[0];
     std::vector<int64_t> axes = shape_arg(a[1], "axis");
+    // Triton normalizes every axis against the rank of the result, refuses duplicates, then inserts in order.
+    int64_t new_rank = static_cast<int64_t>(S_.to_tensor(x).type.shape.size() + axes.size());
+    for (int64_t& ax : axes) {
+      if (ax < -new_rank || ax >= new_rank) S_.fail(fmt::format("invalid axis {} for tl.expand_dims: expected {} <= axis < {}", ax, -new_rank, new_rank));
+      if (ax < 0) ax += new_rank;
+    }
     std::sort(axes.begin(), axes.end());
+    if (std::adjacent_find(axes.begin(), axes.end()) != axes.end()) S_.fail(fmt::format("tl.expand_dims received duplicate axes (normalized: [{}])", fmt::join(axes, ", ")));
     for (int64_t ax : axes) x = S_.expand_dims(x, ax);
     return x;
   }
@@ -235,6 +258,7 @@ TValue CodeGen::builtin(const std::string& name, CallArgs& args) {
     auto a = bind("tl.interleave", args, {n("a"), n("b")});
     TValue j = S_.join(a[0], a[1]);
     auto shape = j.type.shape;
+    if (shape.size() == 1) return j;  // two scalars interleave into their join
     shape.pop_back();
     shape.back() *= 2;
     return S_.reshape(j, shape, false);

@@ -1,5 +1,6 @@
 // CodeGen, module level: imports, module-level constexprs, @jit functions, and kernel specialization.
 #include "frontend/codegen.h"
+#include "frontend/parser.h"
 
 #include <fmt/format.h>
 
@@ -16,7 +17,8 @@ CodeGen::CodeGen(const SourceFile& file, const Module& module, ir::Operation& mo
 static std::string canonical_module(std::string m) {
   if (m == "triton_metal" || m.rfind("triton_metal.", 0) == 0) m = "triton" + m.substr(12);
   if (m == "triton.language.core" || m == "triton.language.standard") m = "triton.language";
-  if (m == "triton.language.extra.libdevice" || m == "triton.language.libdevice") m = "triton.language.math";
+  // triton.language.extra[.cuda|.hip][.libdevice]: the math functions that have Metal equivalents.
+  if (m == "triton.language.libdevice" || m.rfind("triton.language.extra", 0) == 0) m = "triton.language.math";
   return m;
 }
 
@@ -182,6 +184,18 @@ void CodeGen::compile_kernel(const std::string& name, const Specialization& spec
     auto c = spec.constexprs.find(p.name);
     auto a = spec.args.find(p.name);
     if (c != spec.constexprs.end()) {
+      const std::string* text = std::get_if<std::string>(&c->second);
+      if (text && text->rfind("@py:", 0) == 0) {
+        // None or a tuple, written as a Python literal by the package: parsed and evaluated as one.
+        SourceFile lit("<constexpr " + p.name + ">", "_value = " + text->substr(4) + "\n");
+        Module m = parse_module(lit);
+        if (m.body.size() != 1 || m.body[0]->kind != Stmt::Kind::Assign)
+          throw CompileError(p.pos, fmt::format("constexpr '{}' is not a Python literal: {}", p.name, text->substr(4)));
+        Scope tmp;
+        scope_ = &tmp;
+        scope[p.name] = expr(*m.body[0]->value);
+        continue;
+      }
       scope[p.name] = constexpr_value(c->second);
     } else if (a != spec.args.end() && !annotated_constexpr) {
       bool ok;

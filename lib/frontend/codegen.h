@@ -45,6 +45,7 @@ class CodeGen {
   // Statements (codegen_stmt.cpp).
   void stmts(const StmtPtr* begin, const StmtPtr* end);
   void stmt(const Stmt& s);
+  void run_continuations();  // the rest of every enclosing statement list, innermost first (early exits)
   void assign(const Expr& target, const TValue& v);
   // `tail`: the else branch is the rest of the function (early-exit form), so returns in it are fine.
   void gen_if(const Stmt& s, const TValue& cond, const StmtPtr* then_b, const StmtPtr* then_e, const StmtPtr* else_b, const StmtPtr* else_e, bool tail);
@@ -76,6 +77,10 @@ class CodeGen {
 
   // Builtins (builtins.cpp).
   TValue builtin(const std::string& name, CallArgs& args);
+  // tl.cat / flip / sort / rand* and Python's isinstance / getattr (builtins_stdlib.cpp); `handled` says
+  // whether `name` is one of them.
+  TValue stdlib_builtin(const std::string& name, CallArgs& args, bool& handled);
+  TValue fp8_dtype(const std::string& name);  // fp8 dtypes: named and compared; using them is an error
   std::vector<TValue> bind(const std::string& fn, CallArgs& args, std::initializer_list<ParamSpec> params);
   std::vector<int64_t> shape_arg(const TValue& v, const std::string& what);
   int64_t int_arg(const TValue& v, const std::string& what);
@@ -93,6 +98,9 @@ class CodeGen {
   std::map<std::string, std::string> plain_globals_;  // non-constexpr module-level names
   Scope* scope_ = nullptr;
   bool returned_ = false;
+  // Statements that follow the one being generated, per enclosing list (outermost first); reset inside
+  // runtime branches, loop bodies and helper functions.
+  std::vector<std::pair<const StmtPtr*, const StmtPtr*>> continuations_;
   std::vector<TValue> return_values_;
   bool has_return_values_ = false;
   int loop_depth_ = 0;

@@ -22,7 +22,8 @@ const std::set<std::string>& tl_builtins() {
       "atomic_or", "atomic_xor", "atomic_xchg", "atomic_cas", "cast", "static_range", "range", "static_assert",
       "device_assert", "static_print", "device_print", "print", "multiple_of", "max_contiguous", "max_constancy",
       "swizzle2d", "make_block_ptr", "advance", "debug_barrier", "cdiv", "histogram", "ravel", "flip", "abs",
-      "pointer_type", "interleave", "assume"};
+      "pointer_type", "interleave", "assume", "cat", "sort", "rand", "randn", "randint", "randint4x",
+      "inline_asm_elementwise"};
   return names;
 }
 
@@ -30,7 +31,7 @@ const std::set<std::string>& tensor_methods() {
   static const std::set<std::string> names = {"to", "reshape", "view", "trans", "permute", "expand_dims", "broadcast_to",
                                               "sum", "max", "min", "argmax", "argmin", "xor_sum", "cumsum", "cumprod", "split",
                                               "reduce", "exp", "exp2", "log", "log2", "sqrt", "abs", "sigmoid", "softmax", "ravel",
-                                              "associative_scan", "floor", "ceil", "cos", "sin", "rsqrt", "erf", "join"};
+                                              "associative_scan", "floor", "ceil", "cos", "sin", "rsqrt", "erf", "join", "cast", "flip", "sort"};
   return names;
 }
 
@@ -45,7 +46,7 @@ TValue CodeGen::lookup(const std::string& name) {
   if (g != globals_.end()) return g->second;
   auto p = plain_globals_.find(name);
   if (p != plain_globals_.end()) S_.fail(p->second);
-  static const std::set<std::string> py = {"min", "max", "abs", "len", "int", "float", "bool", "print", "isinstance", "tuple", "list", "str"};
+  static const std::set<std::string> py = {"min", "max", "abs", "len", "int", "float", "bool", "print", "isinstance", "tuple", "list", "str", "getattr"};
   if (name == "range") return TValue::builtin("range");
   if (py.count(name)) return TValue::builtin("py." + name);
   S_.fail(fmt::format("name '{}' is not defined", name));
@@ -76,9 +77,11 @@ TValue CodeGen::attribute(const TValue& base, const std::string& name, const Exp
       if (name == "math" || name == "extra") return TValue::module("triton.language.math");
       if (name == "libdevice") return TValue::module("triton.language.math");
       if (name == "constexpr") return TValue::builtin("constexpr");
+      if (name == "tensor" || name == "const" || name == "dtype") return TValue::builtin("tl." + name);  // types
+      if (name == "float8e4nv" || name == "float8e5" || name == "float8e4b15" || name == "float8e4b8" || name == "float8e5b16")
+        return fp8_dtype(name);
       if (auto d = dt_from_name(name); d && name != "bool") return TValue::dtype_of(*d);
       if (name == "float64" || name == "double") return TValue::dtype_of(DT::F64);
-      if (name == "float8e4nv" || name == "float8e5" || name == "float8e4b15") S_.fail("fp8 types are not supported on Metal");
       if (tl_builtins().count(name)) return TValue::builtin(name == "range" ? "tl.range" : name == "print" ? "device_print" : name);
     } else if (m == "math") {
       if (name == "pi") return TValue::real(M_PI);
@@ -91,8 +94,17 @@ TValue CodeGen::attribute(const TValue& base, const std::string& name, const Exp
     }
     S_.fail(fmt::format("module '{}' has no attribute '{}' supported by triton-metal", m, name));
   }
+  // Python numbers act as Triton's 0-d tensors when used as tensors (x = 1; x.dtype, x.to(tl.float16)).
+  if (base.is_number() && (name == "dtype" || name == "type" || name == "shape" || tensor_methods().count(name)))
+    return attribute(S_.to_tensor(base), name, e);
   if (base.kind == TValue::Kind::Tensor) {
     const FType& t = base.type;
+    if (name == "element_ty" || name == "scalar") {  // X.type.element_ty / X.type.scalar
+      if (name == "element_ty" && !t.is_ptr()) S_.fail("element_ty needs a pointer type");
+      TValue d = TValue::dtype_of(t.dt);
+      if (name == "scalar" && t.is_ptr()) d.s = "pointer";
+      return d;
+    }
     if (name == "dtype") {
       if (t.is_ptr()) {
         TValue d = TValue::dtype_of(t.dt);

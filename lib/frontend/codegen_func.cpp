@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 namespace tmetal::frontend {
 
 using ir::OpCode;
@@ -54,6 +56,7 @@ TValue CodeGen::call_jit(const Stmt& def, CallArgs& args) {
     auto saved_values = return_values_;
     int saved_loops = loop_depth_;
     loop_depth_ = 0;
+    auto saved_conts = std::exchange(continuations_, {});
 
     std::string symbol = fmt::format("{}_{}", def.name, generated_.size());
     b_.set_insertion_point_to_end(&module_op_.body());
@@ -98,6 +101,7 @@ TValue CodeGen::call_jit(const Stmt& def, CallArgs& args) {
     has_return_values_ = saved_has;
     return_values_ = saved_values;
     loop_depth_ = saved_loops;
+    continuations_ = std::move(saved_conts);
     --call_depth_;
     in_progress_.erase(key);
   }

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 namespace tmetal::frontend {
 
 using ir::OpCode;
@@ -28,8 +30,21 @@ void CodeGen::stmts(const StmtPtr* begin, const StmtPtr* end) {
       returned_ = true;
       return;
     }
+    // The rest of this list follows `s`: an early exit inside a compile-time `if` in `s` makes it the
+    // else branch, together with the rest of every enclosing list (continuations_).
+    continuations_.emplace_back(it + 1, end);
     stmt(s);
+    continuations_.pop_back();
   }
+}
+
+void CodeGen::run_continuations() {
+  auto saved = continuations_;
+  for (size_t k = saved.size(); k-- > 0 && !returned_;) {
+    continuations_.assign(saved.begin(), saved.begin() + static_cast<std::ptrdiff_t>(k));
+    stmts(saved[k].first, saved[k].second);
+  }
+  continuations_ = saved;
 }
 
 void CodeGen::assign(const Expr& target, const TValue& v) {
@@ -178,12 +193,18 @@ void CodeGen::gen_if(const Stmt& s, const TValue& cond, const StmtPtr* then_b, c
   Scope before = *scope_;
   Scope* saved_scope = scope_;
   bool saved_returned = returned_;
+  auto saved_conts = continuations_;
   auto branch = [&](int r, const StmtPtr* bgn, const StmtPtr* end) {
     Scope local = before;
     scope_ = &local;
     returned_ = false;
     b_.set_insertion_point_to_end(&draft->body(r));
+    // Only the else branch of an early exit continues with the enclosing lists; other branches end at
+    // the end of their own body.
+    continuations_ = tail && r == 1 ? saved_conts : decltype(continuations_){};
     stmts(bgn, end);
+    if (tail && r == 1) run_continuations();
+    continuations_ = saved_conts;
     if (returned_ && has_return_values_) throw CompileError(s.pos, "'return' with a value inside a non-constexpr 'if' is not supported");
     if (returned_ && !tail) throw CompileError(s.pos, "'return' inside a non-constexpr 'if' is only supported in the form `if cond: ...; return` followed by the rest of the function");
     returned_ = false;
@@ -263,11 +284,13 @@ void CodeGen::gen_for(const Stmt& s) {
     int64_t lo = int_arg(lb, "static_range start"), hi = int_arg(ub, "static_range end"), st = int_arg(step, "static_range step");
     if (st == 0) throw CompileError(iter.pos, "static_range step must not be zero");
     if ((hi - lo) / st > 4096) throw CompileError(iter.pos, "static_range would unroll more than 4096 iterations");
+    auto saved_conts = std::exchange(continuations_, {});  // an iteration does not continue past the loop
     for (int64_t v = lo; st > 0 ? v < hi : v > hi; v += st) {
       (*scope_)[target.name] = TValue::integer(v);
       stmts(s.body.data(), s.body.data() + s.body.size());
       if (returned_) throw CompileError(s.pos, "'return' inside a loop is not supported in Triton kernels");
     }
+    continuations_ = std::move(saved_conts);
     return;
   }
   TValue lbt = S_.to_tensor(lb), ubt = S_.to_tensor(ub), stt = S_.to_tensor(step);
@@ -305,7 +328,9 @@ void CodeGen::gen_for(const Stmt& s) {
   scope_ = &local;
   b_.set_insertion_point_to_end(&body);
   ++loop_depth_;
+  auto saved_conts = std::exchange(continuations_, {});
   stmts(s.body.data(), s.body.data() + s.body.size());
+  continuations_ = std::move(saved_conts);
   --loop_depth_;
   yield_carried(s, local, carried, ftypes, loc);
   b_ = outer;
@@ -349,7 +374,9 @@ void CodeGen::gen_while(const Stmt& s) {
   scope_ = &after;
   b_.set_insertion_point_to_end(&loop->body(1));
   ++loop_depth_;
+  auto saved_conts = std::exchange(continuations_, {});
   stmts(s.body.data(), s.body.data() + s.body.size());
+  continuations_ = std::move(saved_conts);
   --loop_depth_;
   yield_carried(s, after, carried, ftypes, loc);
   b_ = outer;

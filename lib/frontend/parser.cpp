@@ -186,6 +186,8 @@ class Parser {
       Param prm;
       prm.pos = cur().pos;
       prm.name = expect_name();
+      for (auto& other : s->params)
+        if (other.name == prm.name) fail(prm.pos, "duplicate argument '" + prm.name + "' in function definition");
       if (eat_op(":")) prm.annotation = test();
       if (eat_op("=")) prm.default_value = test();
       s->params.push_back(std::move(prm));

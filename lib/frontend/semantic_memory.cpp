@@ -31,6 +31,13 @@ static ir::AttrDict memory_attrs(Semantic& S, const std::string& cache, const st
   return attrs;
 }
 
+// Triton: "Mask must have boolean scalar type" (a float or integer mask is an error, not a comparison with 0).
+static TValue mask_arg(Semantic& S, const TValue& mask, const std::string& fn) {
+  TValue m = S.to_tensor(mask);
+  if (!m.type.is_bool()) S.fail(fmt::format("the mask of {} must be boolean (int1), got {}: compare explicitly (e.g. mask != 0)", fn, m.describe()));
+  return m;
+}
+
 TValue Semantic::load(const TValue& ptr0, std::optional<TValue> mask, std::optional<TValue> other, const std::vector<int64_t>& boundary_check,
                       const std::string& padding, const std::string& cache, const std::string& evict, bool is_volatile) {
   TValue ptr = to_tensor(ptr0);
@@ -54,7 +61,7 @@ TValue Semantic::load(const TValue& ptr0, std::optional<TValue> mask, std::optio
   std::vector<const TValue*> ops = {&ptr};
   TValue m, o;
   if (mask) {
-    m = to_bool(*mask);
+    m = mask_arg(*this, *mask, "tl.load");
     if (m.type.shape.size() > ptr.type.shape.size() || (m.type.is_tensor() && !ptr.type.is_tensor())) {
       auto [p2, m2] = broadcast_pair(ptr, m);
       ptr = p2;
@@ -95,7 +102,7 @@ void Semantic::store(const TValue& ptr0, const TValue& value0, std::optional<TVa
   v = broadcast_to(cast(v, pe.dt), ptr.type.shape);
   std::vector<ir::Value*> ops = {ptr.value, v.value};
   if (mask) {
-    TValue m = broadcast_to(to_bool(*mask), ptr.type.shape);
+    TValue m = broadcast_to(mask_arg(*this, *mask, "tl.store"), ptr.type.shape);
     ops.push_back(m.value);
   }
   locate();
@@ -126,7 +133,7 @@ TValue Semantic::atomic_rmw(const std::string& op, const TValue& ptr0, const TVa
   std::vector<const TValue*> ops = {&ptr, &val};
   TValue m;
   if (mask) {
-    m = broadcast_to(to_bool(*mask), ptr.type.shape);
+    m = broadcast_to(mask_arg(*this, *mask, "atomic_" + op), ptr.type.shape);
     ops.push_back(&m);
   }
   return make(OpCode::AtomicRMW, ops, val.type, std::move(attrs));

@@ -78,8 +78,56 @@ std::vector<TValue> Semantic::scan(const std::vector<TValue>& inputs0, int64_t a
   return build_region_op(*this, b_, OpCode::Scan, inputs, ax, results, std::move(attrs), combine);
 }
 
+// The B slices of a [B, ...] tensor (B a power of two), by halving the batch dimension with split.
+static std::vector<TValue> unstack(Semantic& S, const TValue& x) {
+  std::vector<int64_t> rest(x.type.shape.begin() + 1, x.type.shape.end());
+  int64_t B = x.type.shape[0];
+  if (B == 1) return {S.reshape(x, rest, false)};
+  std::vector<int64_t> halves = {2, B / 2};
+  halves.insert(halves.end(), rest.begin(), rest.end());
+  TValue h = S.reshape(x, halves, false);
+  std::vector<int64_t> order;
+  for (size_t d = 1; d < halves.size(); ++d) order.push_back(static_cast<int64_t>(d));
+  order.push_back(0);
+  auto [lo, hi] = S.split(S.permute(h, order));
+  std::vector<TValue> out = unstack(S, lo), more = unstack(S, hi);
+  out.insert(out.end(), more.begin(), more.end());
+  return out;
+}
+
+// The inverse of unstack: [n, ...] from n slices.
+static TValue stack(Semantic& S, const std::vector<TValue>& xs, size_t lo, size_t n) {
+  std::vector<int64_t> shape = xs[lo].type.shape;
+  if (n == 1) {
+    shape.insert(shape.begin(), 1);
+    return S.reshape(xs[lo], shape, false);
+  }
+  TValue j = S.join(stack(S, xs, lo, n / 2), stack(S, xs, lo + n / 2, n / 2));  // [n/2, ..., 2]
+  size_t rank = j.type.shape.size();
+  std::vector<int64_t> order = {static_cast<int64_t>(rank) - 1};
+  for (size_t d = 0; d + 1 < rank; ++d) order.push_back(static_cast<int64_t>(d));
+  shape.insert(shape.begin(), static_cast<int64_t>(n));
+  return S.reshape(S.permute(j, order), shape, false);
+}
+
 TValue Semantic::dot(const TValue& a0, const TValue& b0, std::optional<TValue> acc, const std::string& precision, DT out_dtype, int64_t max_imprecise) {
   TValue a = to_tensor(a0), b = to_tensor(b0);
+  if (a.type.shape.size() == 3 && b.type.shape.size() == 3) {
+    // Batched (3-D) dot: one 2-D dot per batch index (a power of two), as Triton's [B, M, K] x [B, K, N].
+    int64_t B = a.type.shape[0];
+    if (b.type.shape[0] != B) fail(fmt::format("tl.dot: batch sizes differ ([{}] x [{}])", fmt::join(a.type.shape, ", "), fmt::join(b.type.shape, ", ")));
+    if (!ir::is_power_of_two(B)) fail(fmt::format("tl.dot: the batch size must be a power of two, got {}", B));
+    std::vector<TValue> as = unstack(*this, a), bs = unstack(*this, b), cs;
+    if (acc) {
+      TValue c = to_tensor(*acc);
+      if (c.type.shape.size() != 3 || c.type.shape[0] != B) fail(fmt::format("tl.dot accumulator has shape [{}], expected [{}, {}, {}]", fmt::join(c.type.shape, ", "), B, a.type.shape[1], b.type.shape[2]));
+      cs = unstack(*this, c);
+    }
+    std::vector<TValue> outs;
+    for (int64_t i = 0; i < B; ++i)
+      outs.push_back(dot(as[static_cast<size_t>(i)], bs[static_cast<size_t>(i)], acc ? std::optional<TValue>(cs[static_cast<size_t>(i)]) : std::nullopt, precision, out_dtype, max_imprecise));
+    return stack(*this, outs, 0, outs.size());
+  }
   if (a.type.shape.size() != 2 || b.type.shape.size() != 2)
     fail(fmt::format("tl.dot needs 2-D operands, got shapes [{}] and [{}]", fmt::join(a.type.shape, ", "), fmt::join(b.type.shape, ", ")));
   if (a.type.shape[1] != b.type.shape[0])

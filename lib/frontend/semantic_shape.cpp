@@ -96,6 +96,7 @@ TValue Semantic::permute(const TValue& x0, const std::vector<int64_t>& order) {
 TValue Semantic::join(const TValue& a0, const TValue& b0) {
   auto [a, b] = broadcast_pair(a0, b0);
   if (a.type != b.type) fail(fmt::format("tl.join needs operands of one type, got {} and {}", a.type.element().str(), b.type.element().str()));
+  if (!a.type.is_tensor()) return reshape(join(splat(a, {1}), splat(b, {1})), {2}, false);  // scalars join into a [2] tensor
   auto shape = a.type.shape;
   shape.push_back(2);
   return make(OpCode::Join, {&a, &b}, a.type.with_shape(shape));
@@ -105,6 +106,14 @@ std::pair<TValue, TValue> Semantic::split(const TValue& x0) {
   TValue x = to_tensor(x0);
   auto shape = x.type.shape;
   if (shape.empty() || shape.back() != 2) fail("tl.split needs a tensor whose last dimension is 2");
+  if (shape.size() == 1) {
+    // [2] splits into two scalars: split [1, 2] and take each one-element half's only element.
+    auto [a, b] = split(reshape(x, {1, 2}, false));
+    auto only = [&](const TValue& h) {
+      return reduce({h}, 0, false, [&](const std::vector<TValue>& l, const std::vector<TValue>&) { return std::vector<TValue>{l[0]}; })[0];
+    };
+    return {only(a), only(b)};
+  }
   shape.pop_back();
   locate();
   FType rt = x.type.with_shape(shape);

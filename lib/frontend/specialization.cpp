@@ -93,6 +93,7 @@ void Specialization::parse_constexpr(const std::string& text) {
         v = value;
       }
     }
+    if (constexprs.count(name)) throw std::invalid_argument(fmt::format("--constexpr gives '{}' twice", name));
     constexprs[name] = v;
   }
 }

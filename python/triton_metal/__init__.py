@@ -6,6 +6,8 @@
 ``@triton.jit`` kernels are compiled by the C++ compiler (Triton language -> tile IR -> GPU IR -> Metal
 Shading Language) and launched with ``kernel[grid](*args, **meta)`` on the default device: Metal on macOS,
 the Metal emulator elsewhere (TRITON_METAL_DEVICE, TRITON_METAL_TARGET choose). See docs/python.md."""
+import os
+
 from . import _C, language, testing
 from ._args import TensorWrapper, reinterpret
 from ._cache import clear_memory as clear_memory_cache, compiler_version, stats as cache_stats
@@ -14,6 +16,8 @@ from .compiler import CompiledKernel, compile
 from .device import default_device_name, default_target, get_device
 from .errors import CompilationError, DeviceError, OutOfResources
 from .jit import JITFunction, KernelInterface, jit
+from . import runtime
+from ._install import install
 
 __version__ = _C.__version__
 
@@ -39,7 +43,10 @@ def targets():
     return list(_C.target_names())
 
 
-__all__ = ["jit", "autotune", "heuristics", "Config", "cdiv", "next_power_of_2", "language", "testing", "compile",
+if os.environ.get("TRITON_METAL_AS_TRITON", "").strip().lower() in ("1", "true", "yes", "on"):
+    install()
+
+__all__ = ["install", "runtime", "jit", "autotune", "heuristics", "Config", "cdiv", "next_power_of_2", "language", "testing", "compile",
            "CompilationError", "DeviceError", "OutOfResources", "reinterpret", "TensorWrapper", "get_device",
            "default_target", "default_device_name", "predict", "targets", "cache_stats", "compiler_version",
            "clear_memory_cache", "JITFunction", "Autotuner", "Heuristics", "CompiledKernel", "KernelInterface"]

@@ -72,6 +72,8 @@ def as_host_array(obj):
         return obj.base
     if isinstance(obj, np.ndarray):
         return obj
+    if _is_torch_tensor(obj):
+        return _torch_host_array(obj)
     if hasattr(obj, "__array_interface__") or (hasattr(obj, "__array__") and not hasattr(obj, "__dlpack__")):
         return np.asarray(obj)
     if hasattr(obj, "__dlpack__"):
@@ -87,10 +89,31 @@ def as_host_array(obj):
         raise TypeError(f"a {type(obj).__name__} is not an array (NumPy, buffer protocol or DLPack)") from None
 
 
+def _is_torch_tensor(obj):
+    return type(obj).__module__.split(".")[0] == "torch" and hasattr(obj, "data_ptr") and hasattr(obj, "stride")
+
+
+def _torch_host_array(t):
+    """A NumPy view (no copy) of a CPU torch tensor's memory, with its strides; bfloat16 as uint16 bits."""
+    import torch
+    if t.device.type != "cpu":
+        raise TypeError(f"a torch tensor on '{t.device}' cannot be passed to a Metal kernel here: use a CPU tensor "
+                        "(torch.device('cpu'), which triton.runtime.driver.active.get_active_torch_device() returns)")
+    t = t.detach()
+    if t.dtype == torch.bfloat16:
+        return t.view(torch.int16).numpy().view(np.uint16)
+    try:
+        return t.numpy()
+    except (TypeError, RuntimeError) as e:
+        raise TypeError(f"a torch tensor of {t.dtype} cannot be passed to a kernel: {e}") from None
+
+
 def array_dtype(obj, arr):
     """Signature element type ('fp32', 'bf16', ...) of an array argument."""
     if isinstance(obj, TensorWrapper):
         return obj.dtype.sig
+    if _is_torch_tensor(obj) and str(obj.dtype) == "torch.bfloat16":
+        return "bf16"
     sig = _NP_TO_SIG.get(arr.dtype)
     if sig is None and arr.dtype.name == "bfloat16":  # ml_dtypes / MLX bfloat16
         sig = "bf16"
@@ -132,3 +155,63 @@ def scalar_type(value, name):
 def divisibility(value):
     """16 when an integer (or an address) is divisible by 16, else 1."""
     return 16 if int(value) % 16 == 0 else 1
+
+
+_INT_RANGES = {"i1": (0, 1), "i8": (-2**7, 2**7), "i16": (-2**15, 2**15), "i32": (-2**31, 2**31),
+               "i64": (-2**63, 2**63), "u8": (0, 2**8), "u16": (0, 2**16), "u32": (0, 2**32), "u64": (0, 2**64)}
+
+
+def check_constexpr_int(value, name, kernel):
+    """Compile-time ints travel as 64-bit signed values: anything else is an OverflowError naming it."""
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        v = int(value)
+        if not -2**63 <= v < 2**63:
+            raise OverflowError(f"{kernel}: constexpr '{name}' = {v} does not fit in a signed 64-bit integer")
+    return value
+
+
+def launch_scalar(value, sig, name, kernel):
+    """The value passed for a scalar parameter of signature type `sig` ('i32', 'fp32', 'u64', ...), checked
+    against that type: an int out of its range is an OverflowError, a float for an integer parameter (or a
+    non-number) a TypeError, each naming the kernel and the parameter. u64 values are passed as the signed
+    64-bit integer with the same bits."""
+    sig = sig.split(":")[0]
+    if hasattr(value, "item") and not isinstance(value, (int, float, bool)):
+        value = value.item()
+    if sig in _INT_RANGES:
+        if isinstance(value, float) or not isinstance(value, (int, bool)):
+            raise TypeError(f"{kernel}: argument '{name}' is a {sig} parameter, got {type(value).__name__} {value!r}")
+        lo, hi = _INT_RANGES[sig]
+        v = int(value)
+        if not lo <= v < hi:
+            raise OverflowError(f"{kernel}: argument '{name}' = {v} is out of range for its type {sig} "
+                                f"[{lo}, {hi - 1}]")
+        return v - 2**64 if sig == "u64" and v >= 2**63 else v
+    if sig in ("fp32", "fp16", "bf16", "fp64"):
+        if not isinstance(value, (int, float, bool)):
+            raise TypeError(f"{kernel}: argument '{name}' is a {sig} parameter, got {type(value).__name__} {value!r}")
+        return float(value)
+    return value
+
+
+def _literal(value, name, kernel):
+    if value is None or isinstance(value, (bool, str)):
+        return repr(value)
+    if isinstance(value, (int, np.integer)):
+        return repr(int(check_constexpr_int(value, name, kernel)))
+    if isinstance(value, (float, np.floating)):
+        return repr(float(value))
+    if isinstance(value, (tuple, list)):
+        items = [_literal(v, name, kernel) for v in value]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    raise TypeError(f"{kernel}: constexpr '{name}' = {value!r}: tuples may hold ints, floats, bools, strings and None")
+
+
+def encode_constexpr(value, name, kernel):
+    """A constexpr for the C++ API: ints (64-bit checked), floats, bools, strings and dtypes as they are;
+    None and tuples as '@py:<Python literal>', which the front end parses back (Triton allows both)."""
+    if hasattr(value, "sig"):
+        return value.sig
+    if value is None or isinstance(value, (tuple, list)):
+        return "@py:" + _literal(value, name, kernel)
+    return check_constexpr_int(value, name, kernel)

@@ -3,11 +3,13 @@ each config on the device (``testing.do_bench``) or, in cost-model mode (``TRITO
 or ``autotune(..., mode="cost-model")``), by ranking configs with the hardware model's roofline prediction
 for the target (see docs/python.md for how the workload of each config is obtained)."""
 import os
+import warnings
 
 import numpy as np
 
 from . import _C
 from ._args import as_host_array, is_array
+from .errors import OutOfResources
 from .jit import KernelInterface
 
 
@@ -74,6 +76,7 @@ class Autotuner(KernelInterface):
         self.configs_timings = {}  # Config -> ms (measured or predicted) of the latest tuning
         self.best_config = None
         self.bench_count = 0       # configs benchmarked or predicted so far
+        self.pruned_configs = []   # (Config, reason) skipped by the latest tuning: OutOfResources
 
     @property
     def __name__(self):
@@ -213,7 +216,18 @@ class Autotuner(KernelInterface):
                 self.configs_timings = {configs[0]: 0.0}
                 self.cache[key] = configs[0]
             else:
-                self.configs_timings = {c: self._bench(named, extra, c, grid, mode) for c in configs}
+                self.configs_timings = {}
+                self.pruned_configs = []
+                for c in configs:
+                    try:
+                        self.configs_timings[c] = self._bench(named, extra, c, grid, mode)
+                    except OutOfResources as e:  # as Triton: a config that cannot fit is skipped, not fatal
+                        self.pruned_configs.append((c, str(e)))
+                        warnings.warn(f"autotune of {self.__name__}: pruned config {{{c}}}: it does not fit the "
+                                      f"target ({str(e).splitlines()[0]})", stacklevel=2)
+                if not self.configs_timings:
+                    raise OutOfResources(f"autotune of {self.__name__}: every config is out of resources: "
+                                         + "; ".join(f"{{{c}}}" for c, _ in self.pruned_configs))
                 self.cache[key] = min(self.configs_timings, key=self.configs_timings.get)
                 self._reset(named)  # as Triton: benchmark runs leave no trace in reset_to_zero arrays
         config = self.best_config = self.cache[key]

@@ -4,6 +4,7 @@ equal to 1, constexpr values, num_warps/num_stages, target), compiles through th
 import inspect
 
 from . import _args, _source
+from ._grid import check_grid
 from .compiler import compile_source
 from .device import get_device, resolve_target
 from .language.dtypes import constexpr
@@ -67,7 +68,7 @@ class JITFunction(KernelInterface):
             if isinstance(value, constexpr):
                 value = value.value
             if name in self.constexpr_names:
-                constexprs[name] = value.sig if hasattr(value, "sig") else value
+                constexprs[name] = _args.encode_constexpr(value, name, self.__name__)
                 continue
             if _args.is_array(value):
                 arr = _args.as_host_array(value)
@@ -94,7 +95,7 @@ class JITFunction(KernelInterface):
         signature, constexprs, runtime = self.specialize(named)
         self.last_specialization = (signature, constexprs)
         kernel = compile_source(self.source, signature, constexprs, target=resolve_target(options.get("target") or ""),
-                                num_warps=int(options.get("num_warps", 4)), num_stages=options.get("num_stages"))
+                                num_warps=options.get("num_warps", 4), num_stages=options.get("num_stages"))
         # The compiled kernel's runtime parameters are the non-constexpr ones, in order.
         if len(kernel.params) != len(runtime):
             raise RuntimeError(f"{self.__name__}: the compiled kernel takes {len(kernel.params)} runtime arguments "
@@ -102,6 +103,7 @@ class JITFunction(KernelInterface):
         for p, name in zip(kernel.params, runtime):
             p.name = name  # the emitter may only know positions (arg0, ...) when a parameter became a constant
         kernel.runtime_names = runtime
+        kernel.arg_names = self.arg_names
         return kernel, runtime
 
     def warmup(self, *args, grid=None, **kwargs):
@@ -118,14 +120,8 @@ class JITFunction(KernelInterface):
             meta = dict(named)
             meta.update(options)
             grid = grid(meta)
-        if isinstance(grid, int):
-            grid = (grid,)
-        grid = tuple(grid)
-        if not 1 <= len(grid) <= 3:
-            raise ValueError(f"{self.__name__}: the grid must have 1 to 3 dimensions, got {grid!r}")
-        if any(int(g) < 0 for g in grid):
-            raise ValueError(f"{self.__name__}: negative grid dimension in {grid!r}")
-        if any(int(g) == 0 for g in grid):
+        grid = check_grid(self.__name__, grid)
+        if any(g == 0 for g in grid):
             return kernel  # an empty grid launches nothing, as in Triton
         launch_args = [named[n] for n in runtime]
         launch_args = [a.value if isinstance(a, constexpr) else a for a in launch_args]

@@ -37,4 +37,20 @@ TEST(Specialization, RejectsBadEntries) {
   EXPECT_THROW(s.parse_signature("x=i32, x=i64"), std::invalid_argument);
   EXPECT_THROW(s.parse_constexpr("BLOCK"), std::invalid_argument);
   EXPECT_THROW(s.parse_constexpr("BLOCK="), std::invalid_argument);
+  Specialization twice;
+  EXPECT_THROW(twice.parse_constexpr("B=1, B=2"), std::invalid_argument);  // a constexpr given twice
+  Specialization again;
+  again.parse_constexpr("B=1");
+  EXPECT_THROW(again.parse_constexpr("B=1"), std::invalid_argument);  // also across --constexpr flags
+}
+
+TEST(Specialization, DuplicateParameterNamesAreRefused) {
+  Specialization spec;
+  spec.args["x"] = ArgSpec{"*fp32", 1};
+  try {
+    compile_tile_ir("import triton\n@triton.jit\ndef k(x, x):\n    pass\n", "d.py", "k", spec);
+    FAIL() << "duplicate parameters accepted";
+  } catch (const CompileFailure& e) {
+    EXPECT_NE(std::string(e.what()).find("d.py:3:10: error: duplicate argument 'x'"), std::string::npos) << e.what();
+  }
 }

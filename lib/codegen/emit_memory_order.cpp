@@ -1,0 +1,76 @@
+// Device-memory ordering inside one program. Triton's semantics (and the tile interpreter's) are those of
+// one program running its loads, stores and atomics in program order; on a GPU the elements of a tensor
+// are spread over the threads of the threadgroup, so a load of an element that another thread stored
+// (e.g. a dot's output row read back after a store, whose layouts differ), or a store over an element
+// that another thread has yet to load, races. Before each global access the emitter inserts
+// `threadgroup_barrier(mem_flags::mem_device)` when an earlier access of the same program since the last
+// such barrier, or any access later in an enclosing loop (the previous iteration), may touch the same
+// buffer and one of the two writes. Buffers are told apart by the kernel argument a pointer derives from
+// (through addptr, splat, broadcast, ...); a pointer of unknown origin may alias every buffer. The
+// barriers sit where the access op sits, in uniform control flow (conditions and trip counts are scalars).
+#include "codegen/msl_emitter.h"
+
+namespace tmetal::codegen {
+
+namespace {
+
+bool is_global_access(const ir::Operation& o) {
+  return o.is(ir::OpCode::Load) || o.is(ir::OpCode::Store) || o.is(ir::OpCode::AtomicRMW) || o.is(ir::OpCode::AtomicCAS);
+}
+
+bool writes_memory(const ir::Operation& o) { return !o.is(ir::OpCode::Load); }
+
+bool may_alias(const ir::Value* a, const ir::Value* b) { return !a || !b || a == b; }
+
+}  // namespace
+
+const ir::Value* Emitter::memory_root(const ir::Value* p) const {
+  const ir::Value* v = p;
+  for (int depth = 0; depth < 10000; ++depth) {
+    const ir::Operation* d = v->defining_op();
+    if (!d) break;
+    if (d->num_operands() == 0) return nullptr;
+    const ir::Value* src = d->operand(0);
+    ir::Type t = src->type().element();
+    if (!t.is_pointer()) return nullptr;  // a pointer chosen or computed otherwise: unknown origin
+    v = src;
+  }
+  const ir::Block* b = v->parent_block();
+  if (v->defining_op() || !b || b->parent_op() != &func_) return nullptr;  // loop-carried or nested: unknown
+  return v;
+}
+
+void Emitter::device_barrier() {
+  line("threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);");
+  accesses_since_barrier_.clear();
+  writes_of_.clear();
+}
+
+void Emitter::order_device_access(ir::Operation& op) {
+  const ir::Value* ptr_v = op.operand(0);
+  const ir::Value* root = memory_root(ptr_v);
+  bool writes = writes_memory(op);
+  // Two accesses through one tensor of pointers touch each element from the thread that owns it: no race.
+  // (A scalar pointer is read by every thread but written by thread 0 only, so it gets no such pass.)
+  auto conflicts = [&](const ir::Value* other_ptr, bool other_writes) {
+    if (!other_writes && !writes) return false;
+    if (other_ptr == ptr_v && ptr_v->type().is_tensor()) return false;
+    // Writes through scalar pointers (stores, atomics) are all done by thread 0: ordered among themselves.
+    if (writes && other_writes && !ptr_v->type().is_tensor() && !other_ptr->type().is_tensor()) return false;
+    return may_alias(memory_root(other_ptr), root);
+  };
+  bool need = false;
+  for (const ir::Value* prev : accesses_since_barrier_)
+    if (conflicts(prev, writes_of_.at(prev))) need = true;
+  for (ir::Operation* p = op.parent_op(); !need && p && p != &func_; p = p->parent_op()) {
+    if (!p->is(ir::OpCode::For) && !p->is(ir::OpCode::While)) continue;
+    p->walk([&](ir::Operation* o) {
+      if (o != &op && is_global_access(*o) && conflicts(o->operand(0), writes_memory(*o))) need = true;
+    });
+  }
+  if (need) device_barrier();
+  accesses_since_barrier_.push_back(ptr_v);
+  writes_of_[ptr_v] = writes_of_[ptr_v] || writes;
+}
+
+}  // namespace tmetal::codegen

@@ -1,0 +1,4 @@
+"""triton.language.extra.cuda: ``libdevice`` is triton_metal.language.math on Metal."""
+from .. import math as libdevice
+
+__all__ = ["libdevice"]
