@@ -6,6 +6,8 @@
 
 #include <cstdio>
 #include <map>
+#include <new>
+#include <stdexcept>
 
 int main(int argc, char** argv) {
   CLI::App app{"triton-metal: compile Triton-language kernels and operator graphs to Metal for Apple GPUs",
@@ -46,6 +48,14 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "triton-metal: error: {}\n", error.what());
     fmt::print(stderr, "usage: triton-metal {} [options] (see --help)\n", chosen ? chosen->get_name() : "<command>");
     return 2;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "triton-metal: error: {}: out of memory (the input asks for more host memory than is available)\n",
+               chosen ? chosen->get_name() : "triton-metal");
+    return 1;
+  } catch (const std::length_error& error) {  // "cannot create std::vector larger than max_size()"
+    fmt::print(stderr, "triton-metal: error: {}: a size in the input is too large to allocate ({})\n", chosen ? chosen->get_name() : "triton-metal",
+               error.what());
+    return 1;
   } catch (const std::exception& error) {
     fmt::print(stderr, "triton-metal: error: {}\n", error.what());
     return 1;
