@@ -19,6 +19,8 @@ std::string node_prefix(const Graph& graph, const Node& node) {
 namespace {
 
 void check_references(const Graph& graph) {
+  const std::set<std::string> inputs(graph.inputs.begin(), graph.inputs.end());  // (std::count per use was quadratic)
+  auto is_input = [&](const std::string& t) { return inputs.count(t) > 0; };
   std::map<std::string, const Node*> producer;
   std::set<std::string> node_names;
   for (const auto& node : graph.nodes) {
@@ -38,18 +40,18 @@ void check_references(const Graph& graph) {
     for (const auto& out : node.outputs) {
       if (auto it = producer.find(out); it != producer.end())
         throw GraphError(node_prefix(graph, node) + fmt::format("field 'outputs': tensor '{}' is also written by node '{}'", out, it->second->name));
-      if (graph.is_constant(out) || std::count(graph.inputs.begin(), graph.inputs.end(), out))
+      if (graph.is_constant(out) || is_input(out))
         throw GraphError(node_prefix(graph, node) + fmt::format("field 'outputs': tensor '{}' is a graph input or weight and cannot be written", out));
       producer[out] = &node;
     }
   }
   for (const auto& node : graph.nodes)
     for (const auto& in : node.inputs)
-      if (!producer.count(in) && !graph.is_constant(in) && !std::count(graph.inputs.begin(), graph.inputs.end(), in))
+      if (!producer.count(in) && !graph.is_constant(in) && !is_input(in))
         throw GraphError(node_prefix(graph, node) +
                          fmt::format("field 'inputs': tensor '{}' is not a graph input, a weight, or any node's output", in));
   for (const auto& out : graph.outputs)
-    if (!producer.count(out) && !graph.is_constant(out) && !std::count(graph.inputs.begin(), graph.inputs.end(), out))
+    if (!producer.count(out) && !graph.is_constant(out) && !is_input(out))
       throw GraphError(fmt::format("{}: field 'outputs': tensor '{}' is not produced by any node", graph.source, out));
 }
 

@@ -185,6 +185,7 @@ def main():
         print(f"run_corpus: only {len(sel)} cases selected, expected at least {args.min_cases}")
         return 1
     tm = os.path.abspath(args.tm)
+    args.python_path = os.pathsep.join(os.path.abspath(p) for p in args.python_path.split(os.pathsep) if p)
     base = tempfile.mkdtemp(prefix="hostile-")
     shared_cache = os.path.join(base, "shared-cache")
     os.makedirs(shared_cache, mode=0o700)
