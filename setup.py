@@ -1,6 +1,7 @@
 # `pip install .` for the triton_metal Python package, without network: setuptools drives the project's
-# CMake build of the pybind11 extension (target triton_metal_C) and packages it with python/triton_metal and
-# the emulator's metal_stdlib headers. Use pip's --no-build-isolation (docs/python.md gives the command).
+# CMake build of the pybind11 extension (target triton_metal_C and the libraries it links, nothing else: the
+# tests and benchmarks are configured off) and packages it with python/triton_metal and the emulator's
+# metal_stdlib headers. Use pip's --no-build-isolation (docs/python.md gives the command).
 # Warnings are not errors here (GCC 12 at -O3 reports a false -Wrestrict in lib/ir): an install must not
 # fail on a compiler's opinion; the project's own builds keep -Werror.
 import os
@@ -26,6 +27,7 @@ class CMakeBuild(build_ext):
         os.makedirs(build_dir, exist_ok=True)
         generator = ["-G", "Ninja"] if shutil.which("ninja") else []
         subprocess.check_call(["cmake", "-S", ROOT, "-B", build_dir, *generator, "-DCMAKE_BUILD_TYPE=Release", "-DTM_WERROR=OFF",
+                               "-DTM_BUILD_TESTS=OFF",
                                f"-DPython3_EXECUTABLE={sys.executable}", f"-DTM_PYTHON_OUTPUT_DIR={out}"])
         jobs = os.environ.get("CMAKE_BUILD_PARALLEL_LEVEL", "2")
         subprocess.check_call(["cmake", "--build", build_dir, "--target", "triton_metal_C", "-j", jobs])

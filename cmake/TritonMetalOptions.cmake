@@ -1,12 +1,16 @@
 # Project-wide compile options and helpers shared by every layer.
 #
-# tm_add_library(NAME SOURCES... [DEPS ...]) builds one layer as a static library with our warning set
-# (warnings are errors on our code only; third-party headers come in as SYSTEM includes).
+# tm_add_library(NAME LAYER layer SOURCES... [DEPS ...]) builds one layer of lib/ as a static library with
+# our warning set (warnings are errors on our code only; third-party headers come in as SYSTEM includes).
+# LAYER names its row in cmake/TritonMetalLayers.cmake, which checks DEPS against DESIGN.md section 2.
 
 option(TM_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 option(TM_WERROR "Treat warnings in project code as errors" ON)
 
-set(TM_WARNINGS -Wall -Wextra -Wpedantic -Wshadow=local -Wnon-virtual-dtor -Wno-missing-field-initializers)
+set(TM_WARNINGS -Wall -Wextra -Wpedantic -Wnon-virtual-dtor -Wno-missing-field-initializers)
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  list(APPEND TM_WARNINGS -Wshadow=local)  # GCC's spelling; Clang (AppleClang on macOS) rejects it
+endif()
 if(TM_WERROR)
   list(APPEND TM_WARNINGS -Werror)
 endif()
@@ -22,8 +26,13 @@ function(tm_target_options target)
 endfunction()
 
 function(tm_add_library name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "LAYER" "SOURCES;DEPS" ${ARGN})
+  if(NOT ARG_LAYER)
+    message(FATAL_ERROR "tm_add_library(${name}): LAYER is required (a row of cmake/TritonMetalLayers.cmake)")
+  endif()
   add_library(${name} STATIC ${ARG_SOURCES})
+  set_target_properties(${name} PROPERTIES TM_LAYER ${ARG_LAYER})
+  set_property(GLOBAL APPEND PROPERTY TM_LAYER_LIBS ${name})
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/include ${PROJECT_SOURCE_DIR}/lib)
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
   set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)

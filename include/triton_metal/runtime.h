@@ -44,11 +44,22 @@ class CompileError : public Error {
  public:
   using Error::Error;
 };
-// The launch was refused or stopped (limits, missing bindings, out-of-bounds access, barrier misuse).
+// The launch was refused or stopped (limits, missing bindings, out-of-bounds access, barrier misuse, a data
+// race under racecheck, an integer division by zero, the time limit).
 class LaunchError : public Error {
  public:
   using Error::Error;
 };
+// The launch was stopped by interrupt_launches() (the CLI and the Python package call it on SIGINT).
+class LaunchInterrupted : public LaunchError {
+ public:
+  using LaunchError::LaunchError;
+};
+
+// Stops every emulator launch running now (and none started later) with LaunchInterrupted, within a few
+// milliseconds, even inside an infinite loop; returns whether one was running. Async-signal-safe: meant to be
+// called from a SIGINT handler.
+bool interrupt_launches() noexcept;
 
 // Device memory. The emulator's buffers are host memory, so data() is directly usable.
 class Buffer {
@@ -83,6 +94,9 @@ using FunctionConstants = std::map<std::string, FunctionConstantValue>;
 struct CompileOptions {
   FunctionConstants function_constants;
   std::string file_name = "kernel.metal";  // used in diagnostics
+  std::vector<std::string> include_dirs;   // searched for #include "..." / <...> project headers (-I)
+  std::string msl_version;  // "3.1"; empty: the MSL header's "(MSL X.Y)" (the metal device; the emulator ignores it)
+  bool fast_math = false;   // the metal device compiles with IEEE math (mathMode safe) unless this is set
 };
 
 struct KernelParamInfo {
@@ -112,6 +126,17 @@ struct LaunchConfig {
   Dispatch dispatch = Dispatch::Threadgroups;
   std::map<std::uint32_t, Binding> buffers;             // [[buffer(i)]]
   std::map<std::uint32_t, std::size_t> threadgroup_memory;  // [[threadgroup(i)]] lengths in bytes
+  // Race detection (emulator): two threads of a threadgroup touching a byte of threadgroup memory (or writing
+  // a byte of device memory) with no barrier between, one of them writing, fail the launch with a LaunchError
+  // naming both accesses. Also on for every launch when TRITON_METAL_RACECHECK=1. docs/emulator.md.
+  bool racecheck = false;
+  // Count threadgroup bytes read and written (LaunchStats::threadgroup_bytes_*): every threadgroup access is
+  // then settled as a read or a write, which slows threadgroup-heavy kernels about 2x, so it is off unless set
+  // here, by TRITON_METAL_THREADGROUP_COUNTERS=1, or by racecheck. (The CLI turns it on.)
+  bool threadgroup_counters = false;
+  // Time limit of the launch in seconds: past it the launch stops with a LaunchError. 0: the value of
+  // TRITON_METAL_LAUNCH_TIMEOUT if set, else no limit. (The CLI's default is 600 s.)
+  double timeout_seconds = 0;
 };
 
 struct LaunchStats {
@@ -119,9 +144,15 @@ struct LaunchStats {
   std::uint64_t device_bytes_written = 0;  // through non-const device pointers (read-modify-write counts once)
   std::uint64_t barriers = 0;              // threadgroup barriers completed, summed over threadgroups
   std::uint64_t simd_collectives = 0;      // simdgroup functions completed, summed over simdgroups
+  // With LaunchConfig::threadgroup_counters (else 0): threadgroup-memory accesses that left the bytes unchanged,
+  // and those that changed them (and threadgroup atomics).
+  std::uint64_t threadgroup_bytes_read = 0;
+  std::uint64_t threadgroup_bytes_written = 0;
+  std::uint64_t simdgroup_multiply_accumulates = 0;  // 8x8x8 simdgroup_matrix products, summed over simdgroups
   std::uint64_t threadgroups = 0;
   std::uint64_t threads = 0;
   double wall_seconds = 0;
+  double gpu_seconds = 0;  // the metal device: GPUEndTime - GPUStartTime of the launch's command buffer; 0 elsewhere
 };
 
 class Device {
@@ -138,7 +169,8 @@ class Device {
   virtual void synchronize() = 0;
 };
 
-// "emulator" (the only device on this host for now). Throws Error for an unknown name.
+// "emulator", "metal" (Apple platforms), "cuda" (builds with the CUDA toolkit). Throws Error for an unknown
+// name or a device this build lacks, naming the devices it has.
 std::unique_ptr<Device> make_device(std::string_view name, const DeviceLimits& limits = {});
 
 // The limits an Apple GPU of `target` enforces (threads per threadgroup, threadgroup memory, SIMD width), from

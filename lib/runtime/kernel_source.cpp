@@ -24,7 +24,7 @@ KernelSource prepare_kernel_source(const std::string& source, const std::string&
   KernelSource out;
   try {
     const bool pp = emulator::needs_preprocessing(source, options.file_name);
-    out.module = msl::parse_module(pp ? emulator::preprocess(source, options.file_name) : source, options.file_name);
+    out.module = msl::parse_module(pp ? emulator::preprocess(source, options.file_name, options.include_dirs) : source, options.file_name);
   } catch (const msl::SyntaxError& e) {
     throw CompileError(e.what());
   }

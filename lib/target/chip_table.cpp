@@ -1,5 +1,6 @@
 // The chip table: every row of chips_m1.cpp .. chips_m5.cpp in one list, ordered by generation, variant
 // and core count, plus the names of generations and variants.
+#include "chip_rows.h"
 #include "families.h"
 
 #include <algorithm>
@@ -25,6 +26,17 @@ std::string_view variant_name(Variant v) {
     case Variant::Ultra: return "Ultra";
   }
   return "?";
+}
+
+std::vector<ChipSpec> expand_rows(const GenerationRows& gen, const std::vector<ChipRow>& rows) {
+  std::vector<ChipSpec> specs;
+  for (const ChipRow& r : rows) {
+    specs.push_back({.name = r.name, .generation = gen.generation, .variant = r.variant, .gpu_cores = r.gpu_cores,
+                     .clock_mhz = r.clock_mhz, .memory_bandwidth = r.bandwidth_gb_s * 1e9, .memory_gb = r.memory_gb,
+                     .family = gen.family, .spec_source = r.spec_source.empty() ? gen.spec_source : r.spec_source,
+                     .clock_source = gen.clock_source, .note = r.note});
+  }
+  return specs;
 }
 
 const std::vector<ChipSpec>& chip_table() {

@@ -58,6 +58,9 @@ inline constexpr std::string_view kSpecM3 =
     "Apple newsroom 2023-10-30 (M3/Pro/Max), 2025-03-05 (M3 Ultra, Mac Studio); Mac tech specs";
 inline constexpr std::string_view kSpecM4 =
     "Apple newsroom 2024-10-28/30 (M4, M4 Pro, M4 Max); Mac tech specs";
+// The M5 Max 32-core bin, which Apple's press release does not list.
+inline constexpr std::string_view kThirdPartyM5Max =
+    "third-party spec pages (cputronic.com, gadreview.com); not in Apple's press release";
 
 // Clocks.
 inline constexpr std::string_view kClockMetalBenchmarks =

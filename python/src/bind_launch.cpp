@@ -71,6 +71,7 @@ py::dict stats_dict(const runtime::LaunchStats& s) {
   d["threadgroups"] = s.threadgroups;
   d["threads"] = s.threads;
   d["wall_seconds"] = s.wall_seconds;
+  d["gpu_seconds"] = s.gpu_seconds;
   return d;
 }
 

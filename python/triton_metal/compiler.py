@@ -31,6 +31,9 @@ class CompiledKernel:
         """Launches over `grid` with `args` = the runtime arguments (kernel.params order): arrays as NumPy
         arrays (written in place) and scalars."""
         from ._args import address_and_extent, as_host_array
+        from .metal import route, timing  # MLX arrays / torch mps tensors; GPU times (python/triton_metal/metal)
+        if (routed := route(self, grid, args)) is not NotImplemented:
+            return routed
         dev = get_device(device) if not hasattr(device, "kind") else device
         conv, keep = [], []
         for p, a in zip(self.params, args):
@@ -44,7 +47,7 @@ class CompiledKernel:
                 conv.append(a.item() if hasattr(a, "item") else a)
         grid = tuple(int(g) for g in grid) + (1,) * (3 - len(grid))
         try:
-            return _C.launch(self._ck, dev, grid, conv)
+            return timing.record(_C.launch(self._ck, dev, grid, conv))
         except _C.DeviceError as e:
             from .errors import DeviceError
             raise DeviceError(str(e)) from None

@@ -34,9 +34,7 @@ def get_device(name=None):
             _devices[name] = _C.make_device(name)
         except _C.DeviceError as e:
             if name == "metal":
-                raise DeviceError(
-                    "the Metal device is not available in this build of triton_metal (only the Metal emulator and "
-                    "the tile-IR interpreter are): set TRITON_METAL_DEVICE=emulator") from None
+                raise DeviceError(f"{e}; the interpreter too: set TRITON_METAL_DEVICE=emulator") from None
             raise DeviceError(str(e)) from None
     return _devices[name]
 

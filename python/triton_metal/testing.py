@@ -8,6 +8,7 @@ import time
 import numpy as np
 
 from ._args import as_host_array, is_array
+from .metal import timing as _timing
 
 
 def do_bench(fn, warmup=25, rep=100, grad_to_none=None, quantiles=None, fast_flush=True, return_mode="median"):
@@ -26,8 +27,8 @@ def do_bench(fn, warmup=25, rep=100, grad_to_none=None, quantiles=None, fast_flu
     times = []
     for _ in range(n_rep):
         t0 = time.perf_counter()
-        fn()  # launches are synchronous: the emulator returns when the kernel has finished
-        times.append((time.perf_counter() - t0) * 1e3)
+        gpu = _timing.measure(fn)  # launches are synchronous: they return when the kernel has finished
+        times.append(gpu * 1e3 if gpu is not None else (time.perf_counter() - t0) * 1e3)  # Metal: GPU time
     if quantiles is not None:
         q = [float(np.quantile(times, x)) for x in quantiles]
         return q[0] if len(q) == 1 else q

@@ -2,12 +2,27 @@
 // subcommand. Exit codes: 0 success, 1 failure of the work itself, 2 bad command-line use.
 #include "command_registry.h"
 
+#include "triton_metal/runtime.h"
+
 #include <fmt/core.h>
 
+#include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <map>
 #include <new>
 #include <stdexcept>
+
+namespace {
+// Ctrl-C stops a running emulator launch (which then fails with LaunchInterrupted: exit 130); outside a
+// launch it ends the process as usual.
+void on_sigint(int) {
+  if (!tmetal::runtime::interrupt_launches()) {
+    std::signal(SIGINT, SIG_DFL);
+    std::raise(SIGINT);
+  }
+}
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"triton-metal: compile Triton-language kernels and operator graphs to Metal for Apple GPUs",
@@ -21,6 +36,12 @@ int main(int argc, char** argv) {
     runners[command] = spec.setup(*command);
   }
 
+  std::signal(SIGINT, on_sigint);
+  // A generous launch time limit for every emulator launch the CLI makes (an infinite loop in a kernel ends
+  // with an error); TRITON_METAL_LAUNCH_TIMEOUT overrides it, 0 removes it.
+  setenv("TRITON_METAL_LAUNCH_TIMEOUT", "600", 0);
+  // Launch statistics the CLI prints include threadgroup bytes (off by default in the library: it costs time).
+  setenv("TRITON_METAL_THREADGROUP_COUNTERS", "1", 0);
   CLI::App* chosen = nullptr;
   try {
     app.parse(argc, argv);
@@ -48,6 +69,9 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "triton-metal: error: {}\n", error.what());
     fmt::print(stderr, "usage: triton-metal {} [options] (see --help)\n", chosen ? chosen->get_name() : "<command>");
     return 2;
+  } catch (const tmetal::runtime::LaunchInterrupted& error) {
+    fmt::print(stderr, "triton-metal: interrupted: {}\n", error.what());
+    return 130;
   } catch (const std::bad_alloc&) {
     fmt::print(stderr, "triton-metal: error: {}: out of memory (the input asks for more host memory than is available)\n",
                chosen ? chosen->get_name() : "triton-metal");

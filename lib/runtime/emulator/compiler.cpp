@@ -52,11 +52,15 @@ std::string compiler() {
   return "g++";
 }
 
-// MSL 3.1: the language version with bfloat.
-constexpr const char* kMetalVersionDefine = "-D__METAL_VERSION__=310";
+// What Metal's compiler predefines: MSL 3.1 (the language version with bfloat), __METAL__ (shared
+// host/device headers take the device branch), __HAVE_BFLOAT__, and metal_stdlib's METAL_FUNC.
+constexpr const char* kMetalVersionDefine = "-D__METAL_VERSION__=310 -D__METAL__=1 -D__HAVE_BFLOAT__=1 -DMETAL_FUNC=inline";
 
 std::string flags() {
-  return fmt::format("-std=c++20 -O2 -fPIC -shared -w -fvisibility=hidden -fno-strict-aliasing -fstack-clash-protection {} -I{}", kMetalVersionDefine,
+  // -fsanitize=integer-divide-by-zero: the check calls metal_rt/faults.h's handler (compiled into the object: the
+  // link step below has no -fsanitize, so no sanitizer runtime is linked).
+  return fmt::format("-std=c++20 -O2 -fPIC -shared -w -fvisibility=hidden -fno-strict-aliasing -fstack-clash-protection "
+                     "-fsanitize=integer-divide-by-zero {} -I{}", kMetalVersionDefine,
                      include_dir());
 }
 
@@ -105,6 +109,16 @@ std::string shell_quote(const std::string& s) {
   return q + "'";
 }
 
+// True for a diagnostic located in the user's MSL: the kernel file or one of its headers (any file but the
+// emulator's runtime headers, the generated entry glue, the cache's temporaries and the host's headers).
+bool in_user_source(const std::string& line, const std::string& file_name) {
+  if (line.rfind(file_name + ":", 0) == 0) return true;
+  if (line.empty() || line[0] == ' ' || line.rfind("In file included", 0) == 0 || line.rfind("<", 0) == 0) return false;
+  for (const std::string& prefix : {include_dir(), cache_directory(), std::string("/usr/")})
+    if (line.rfind(prefix, 0) == 0) return false;
+  return line.find(":") != std::string::npos;
+}
+
 // Keeps the compiler's errors that point into the user's MSL, dropping generated-code noise.
 std::string user_diagnostics(const std::string& log, const std::string& file_name) {
   std::istringstream in(log);
@@ -112,7 +126,7 @@ std::string user_diagnostics(const std::string& log, const std::string& file_nam
   while (std::getline(in, line)) {
     bool is_error = line.find(": error:") != std::string::npos || line.find(": fatal error:") != std::string::npos;
     if (is_error && first_error.empty()) first_error = line;
-    if (is_error && line.rfind(file_name + ":", 0) == 0 && kept.find(line) == std::string::npos) kept += line + "\n";
+    if (is_error && in_user_source(line, file_name) && kept.find(line) == std::string::npos) kept += line + "\n";
   }
   if (kept.empty()) {
     // An error inside the runtime headers: report it at the user's line that required it.
@@ -136,14 +150,38 @@ std::string user_diagnostics(const std::string& log, const std::string& file_nam
 }  // namespace
 
 bool needs_preprocessing(const std::string& msl, const std::string& file_name) {
-  for (const auto& t : msl::tokenize(msl, file_name)) {
+  auto toks = msl::tokenize(msl, file_name);
+  for (size_t i = 0; i < toks.size(); ++i) {
+    const auto& t = toks[i];
     if (!t.directive || t.directive_start || !t.ident()) continue;
     if (t.text == "define" || t.text == "if" || t.text == "ifdef" || t.text == "ifndef") return true;
+    // Any #include but <metal_*>: user headers are inlined; others are refused by the preprocessor's
+    // include control (only Metal's headers and the user's files can be included).
+    if (t.text == "include" && !(i + 2 < toks.size() && toks[i + 1].is("<") && toks[i + 2].text.rfind("metal_", 0) == 0)) return true;
   }
-  return msl.find("#include \"") != std::string::npos;
+  return false;
 }
 
-std::string preprocess(const std::string& msl, const std::string& file_name) {
+namespace {
+
+// "k.metal:3:10: fatal error: stdio.h: No such file or directory" -> a message naming the construct.
+std::string include_refused(const std::string& log) {
+  std::istringstream in(log);
+  std::string line;
+  while (std::getline(in, line)) {
+    auto at = line.find(": fatal error: ");
+    auto missing = line.find(": No such file or directory");
+    if (at == std::string::npos || missing == std::string::npos) continue;
+    std::string header = line.substr(at + 15, missing - at - 15);
+    return fmt::format("{}: error: #include of '{}' refused: only Metal's <metal_*> headers and the kernel's own files can be included "
+                       "(no host headers; add a folder with -I / include_dirs for project headers)", line.substr(0, at), header);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string preprocess(const std::string& msl, const std::string& file_name, const std::vector<std::string>& include_dirs) {
   fs::path dir = fs::path(cache_directory()) / "preprocess";
   fs::path stubs = dir / "stub-include";
   std::error_code ec;
@@ -162,15 +200,21 @@ std::string preprocess(const std::string& msl, const std::string& file_name) {
   std::string quote_dir;
   fs::path user = fs::path(file_name).parent_path();
   if (!user.empty() && fs::is_directory(user)) quote_dir = "-iquote " + shell_quote(user.string());
-  std::string cmd = fmt::format("{} -E -w -x c++ -std=c++20 {} -I{} {} {}", compiler(), kMetalVersionDefine,
+  for (const auto& d : include_dirs) {
+    if (!fs::is_directory(d)) throw CompileError(fmt::format("include folder '{}' does not exist", d));
+    quote_dir += " -I" + shell_quote(d);
+  }
+  // -nostdinc: the host's headers are not reachable; <metal_*> resolve to the stubs.
+  std::string cmd = fmt::format("{} -E -w -nostdinc -x c++ -std=c++20 {} -I{} {} {}", compiler(), kMetalVersionDefine,
                                 shell_quote(stubs.string()), quote_dir, shell_quote(src.string()));
   auto [rc, out] = run_command(cmd);
   fs::remove(src, ec);
+  // Errors and line markers name the temporary file; put the user's file name back.
+  for (size_t at = 0; (at = out.find(src.string(), at)) != std::string::npos; at += file_name.size())
+    out.replace(at, src.string().size(), file_name);
   if (rc != 0) {
-    // Errors name the temporary file; put the user's file name back.
-    std::string msg = out;
-    for (size_t at; (at = msg.find(src.string())) != std::string::npos;) msg.replace(at, src.string().size(), file_name);
-    throw CompileError(user_diagnostics(msg, file_name));
+    if (std::string refused = include_refused(out); !refused.empty()) throw CompileError(refused);
+    throw CompileError(user_diagnostics(out, file_name));
   }
   return out;
 }
@@ -202,13 +246,16 @@ CompiledObject compile_shared_object(const std::string& cpp, const std::string& 
   std::string tag = fmt::format("{}.{}.{:08x}", h.hex(), getpid(), rd());
   fs::path src = dir / (tag + ".cpp");
   fs::path tmp = dir / (tag + ".so.tmp");
+  fs::path obj = dir / (tag + ".o");
   {
     std::ofstream out(src, std::ios::binary);
     out << cpp;
     if (!out) throw Error(fmt::format("cannot write {}", src.string()));
   }
-  std::string cmd = fmt::format("{} {} -o {} {} -lm", compiler(), flags(), shell_quote(tmp.string()), shell_quote(src.string()));
+  std::string cmd = fmt::format("{0} {1} -c -o {2} {3} 2>&1 && {0} -shared -o {4} {2} -lm", compiler(), flags(), shell_quote(obj.string()),
+                                shell_quote(src.string()), shell_quote(tmp.string()));
   auto [rc, log] = run_command(cmd);
+  fs::remove(obj, ec);
   if (rc != 0) {
     fs::remove(tmp, ec);
     fs::remove(src, ec);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace tmetal::runtime::emulator {
 
@@ -20,10 +21,12 @@ std::string cache_directory();
 // headers); such sources go through preprocess() before the MSL scan.
 bool needs_preprocessing(const std::string& msl, const std::string& file_name);
 
-// Runs the host C preprocessor over MSL (with the metal_* headers stubbed out and __METAL_VERSION__ set),
-// keeping line markers so the user's line numbers survive. `file_name`'s folder, if it exists, is searched
-// for #include "..." headers. Throws CompileError with the preprocessor's errors.
-std::string preprocess(const std::string& msl, const std::string& file_name);
+// Runs the host C preprocessor over MSL (with the metal_* headers stubbed out, Metal's predefined macros set
+// and the host's headers unreachable), keeping line markers so the user's files and line numbers survive.
+// `file_name`'s folder, if it exists, and `include_dirs` are searched for #include headers. Throws
+// CompileError with the preprocessor's errors (an #include of anything but Metal's headers and the user's
+// files is refused, naming it).
+std::string preprocess(const std::string& msl, const std::string& file_name, const std::vector<std::string>& include_dirs = {});
 
 // Throws CompileError whose message lists the compiler's errors located in `file_name` (the user's MSL).
 CompiledObject compile_shared_object(const std::string& cpp, const std::string& file_name);

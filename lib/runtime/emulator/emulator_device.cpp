@@ -5,20 +5,32 @@
 #include "runtime/msl/module.h"
 #include "runtime/emulator/compiler.h"
 #include "runtime/emulator/executor.h"
+#include "runtime/emulator/object_check.h"
 #include "runtime/emulator/translate.h"
+#include "runtime/emulator/watchdog.h"
 
 #include <dlfcn.h>
+#include <link.h>
+
+#include <tuple>
 #include <fmt/core.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <string_view>
 #include <mutex>
 #include <unordered_map>
 
 namespace tmetal::runtime::emulator {
 
 namespace {
+
+bool flag_from_environment(const char* name) {
+  const char* e = std::getenv(name);
+  return e && *e && std::string_view(e) != "0";
+}
+bool racecheck_from_environment() { return flag_from_environment("TRITON_METAL_RACECHECK"); }
 
 class HostBuffer : public Buffer {
  public:
@@ -38,6 +50,32 @@ class HostBuffer : public Buffer {
   unsigned char* owned_ = nullptr;
   void* data_;
 };
+
+// The executable segment of the loaded object that contains `symbol` (a function of it).
+std::pair<const char*, const char*> code_range(const void* symbol) {
+  struct Search {
+    const char* symbol;
+    const char* begin = nullptr;
+    const char* end = nullptr;
+  } search{static_cast<const char*>(symbol)};
+  dl_iterate_phdr(
+      [](dl_phdr_info* i, std::size_t, void* data) {
+        auto* s = static_cast<Search*>(data);
+        for (int k = 0; k < i->dlpi_phnum; ++k) {
+          const ElfW(Phdr)& h = i->dlpi_phdr[k];
+          if (h.p_type != PT_LOAD || !(h.p_flags & PF_X)) continue;
+          const char* b = reinterpret_cast<const char*>(i->dlpi_addr + h.p_vaddr);
+          if (s->symbol >= b && s->symbol < b + h.p_memsz) {
+            s->begin = b;
+            s->end = b + h.p_memsz;
+            return 1;
+          }
+        }
+        return 0;
+      },
+      &search);
+  return {search.begin, search.end};
+}
 
 // A loaded shared object; kept for the life of the process (kernels may be cached by several pipelines).
 void* load_object(const std::string& path) {
@@ -63,6 +101,8 @@ class EmulatorPipeline : public Pipeline {
   std::vector<msl::KernelParam> msl_params;
   unsigned max_total_threads = 0;
   EntryFn fn = nullptr;
+  const char* code_begin = nullptr;  // the kernel object's executable code (watchdog.h)
+  const char* code_end = nullptr;
   bool fibers = true;
   double seconds = 0;
   bool cached = false;
@@ -89,12 +129,14 @@ class EmulatorDevice : public Device {
     const std::map<std::string, std::string>& fcs = prepared.function_constants;
     Translation tr = translate(module, fcs);
     CompiledObject obj = compile_shared_object(tr.cpp, options.file_name);
+    check_object_symbols(obj.path, module);  // confinement: refused before any of its code is loaded
     void* h = load_object(obj.path);
     auto p = std::make_shared<EmulatorPipeline>();
     p->entry_name = entry;
     p->file_name = options.file_name;
     p->fn = reinterpret_cast<EntryFn>(dlsym(h, tr.symbols.at(entry).c_str()));
     if (!p->fn) throw Error(fmt::format("{} lacks the entry point of '{}'", obj.path, entry));
+    std::tie(p->code_begin, p->code_end) = code_range(reinterpret_cast<const void*>(p->fn));
     p->msl_params = ep->kernel->params;
     p->max_total_threads = ep->kernel->max_total_threads;
     for (const auto& q : p->msl_params) p->infos.push_back({q.name, q.type_text, q.attribute, q.index});
@@ -122,6 +164,11 @@ class EmulatorDevice : public Device {
     plan.entry = p->fn;
     plan.use_fibers = p->fibers;
     plan.limits = limits_;
+    plan.racecheck = cfg.racecheck || racecheck_from_environment();
+    plan.threadgroup_counters = cfg.threadgroup_counters || flag_from_environment("TRITON_METAL_THREADGROUP_COUNTERS");
+    plan.timeout_seconds = cfg.timeout_seconds > 0 ? cfg.timeout_seconds : timeout_from_environment();
+    plan.code_begin = p->code_begin;
+    plan.code_end = p->code_end;
     plan.threads_per_group = tg;
     if (cfg.dispatch == Dispatch::Threads) {
       plan.nonuniform = true;
@@ -140,6 +187,15 @@ class EmulatorDevice : public Device {
         if (q.index < 0 || q.index >= metal_rt::kMaxBuffers)
           throw LaunchError(fmt::format("kernel '{}': parameter '{}' uses [[buffer({})]], outside 0..30", p->entry_name, q.name, q.index));
         auto it = cfg.buffers.find(static_cast<std::uint32_t>(q.index));
+        if (it == cfg.buffers.end() && q.is_pointer) {
+          // Metal allows a buffer the launched code never reads to stay unbound; an access is reported.
+          metal_rt::Region r{};
+          r.name = q.name.c_str();
+          r.index = q.index;
+          r.kind = q.space == msl::AddressSpace::Constant ? metal_rt::kConstantBuffer : metal_rt::kDeviceBuffer;
+          plan.buffers[q.index] = r;
+          continue;
+        }
         if (it == cfg.buffers.end())
           throw LaunchError(fmt::format("kernel '{}': parameter '{}' [[buffer({})]] has nothing bound", p->entry_name, q.name, q.index));
         const Binding& b = it->second;

@@ -7,11 +7,14 @@
 // do not exist. A threadgroup barrier completes when every thread of the threadgroup waits at the same
 // barrier; a thread that returned before a barrier others wait at is reported as a divergent barrier.
 #include "runtime/emulator/executor.h"
+#include "runtime/emulator/race_detector.h"
 #include "runtime/emulator/stack_guard.h"
+#include "runtime/emulator/watchdog.h"
 
 #include <boost/context/fiber.hpp>
 #include <boost/context/stack_context.hpp>
 #include <fmt/core.h>
+#include <signal.h>
 #include <sys/mman.h>
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -23,6 +26,7 @@
 #include <chrono>
 #include <deque>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
@@ -116,7 +120,12 @@ struct Executor::Worker {
   std::deque<Region> tg_regions;  // arrays registered by the running threadgroup (stable addresses: ptrs hold them)
   std::uint64_t tg_static_bytes = 0, tg_dynamic_bytes = 0;
   metal_rt::Counters counters{};
-  std::uint64_t barriers = 0, collectives = 0;
+  metal_rt::Watch watch{};  // threadgroup accesses of the running thread (abi.h)
+  bool watching = false;     // plan->racecheck || plan->threadgroup_counters
+  std::uint64_t barriers = 0, collectives = 0, products = 0;
+  RaceDetector races;  // used when plan->racecheck
+  Recovery recovery;   // where abandoned kernel code returns to (watchdog.h)
+  LaunchWatch* launch = nullptr;
   const LaunchPlan* plan = nullptr;
   const Region* last_lookup = nullptr;  // most recent hit of hook_lookup (reset whenever regions change)
   bool fibers = false;
@@ -136,7 +145,73 @@ std::string group_name(const ThreadCtx* c) {
 
 void hook_fail(const char* message) { throw LaunchError(message); }
 
+std::string full_thread_name(const ThreadCtx* c) {
+  return fmt::format("thread_position_in_grid ({},{},{}), thread_position_in_threadgroup ({},{},{}), threadgroup_position_in_grid ({},{},{})",
+                     c->pos[0][0], c->pos[0][1], c->pos[0][2], c->pos[1][0], c->pos[1][1], c->pos[1][2], c->pos[2][0],
+                     c->pos[2][1], c->pos[2][2]);
+}
+
+// Throws the error of a launch the watchdog stops (watchdog.h); `c` is the thread that was running, if known.
+[[noreturn]] void throw_stopped(const Executor::Worker& w, StopReason reason, const ThreadCtx* c) {
+  const LaunchPlan& p = *w.plan;
+  std::string who = c ? fmt::format(" ({} was running)", full_thread_name(c)) : std::string();
+  if (reason == StopReason::Interrupted) throw LaunchInterrupted(fmt::format("kernel '{}': the launch was interrupted{}", p.kernel, who));
+  throw LaunchError(fmt::format("kernel '{}': the launch ran past its time limit of {} s and was stopped{} (set the limit with "
+                                "LaunchConfig::timeout_seconds, the CLI's --timeout or TRITON_METAL_LAUNCH_TIMEOUT)",
+                                p.kernel, w.launch->timeout_seconds(), who));
+}
+
 ThreadCtx* hook_current() { return tls_current; }
+
+metal_rt::Watch* hook_watch() { return tls_worker && tls_worker->watching ? &tls_worker->watch : nullptr; }
+
+// Launches running now that watch threadgroup accesses (kernels test it before asking for their Watch).
+std::atomic<int> g_watching{0};
+
+// "threadgroup array 'tile' (byte offset 12 of 256)" for an address of the running threadgroup's memory or buffers.
+std::string describe_address(const Executor::Worker& w, const char* a) {
+  auto in = [&](const Region& r) { return r.base && a >= r.base && a < r.base + r.bytes; };
+  for (const Region& r : w.tg_regions)
+    if (in(r)) return fmt::format("threadgroup array '{}' (byte offset {} of {})", r.name, a - r.base, r.bytes);
+  for (const Region& r : w.tg_params)
+    if (in(r)) return fmt::format("threadgroup buffer '{}' [[threadgroup({})]] (byte offset {} of {})", r.name, r.index, a - r.base, r.bytes);
+  for (const Region& r : w.buffers)
+    if (in(r)) return fmt::format("device buffer '{}' [[buffer({})]] (byte offset {} of {})", r.name, r.index, a - r.base, r.bytes);
+  return fmt::format("address {}", static_cast<const void*>(a));
+}
+
+std::string race_message(const Executor::Worker& w, const Race& r) {
+  const LaunchPlan& p = *w.plan;
+  auto access = [&](const RaceAccess& x) {
+    std::string where = x.line ? fmt::format("{}:{}", p.file_name, x.line) : std::string("an unknown line (a threadgroup array subscript)");
+    return fmt::format("{} {} it at {}", thread_name(&w.threads[x.thread]), x.write ? "writes" : "reads", where);
+  };
+  return fmt::format("kernel '{}': data race on {} at address {} in {}: {}, and {}, with no {} between them", p.kernel,
+                     describe_address(w, r.address), static_cast<const void*>(r.address), group_name(&w.threads[r.second.thread]),
+                     access(r.first), access(r.second), r.first.thread / 32 == r.second.thread / 32 ? "barrier" : "threadgroup_barrier");
+}
+
+// A settled access under racecheck.
+void hook_race(const void* address, unsigned long long bytes, unsigned line, int write, int device) {
+  Executor::Worker* w = tls_worker;
+  ThreadCtx* c = tls_current;
+  if (!w || !c) return;
+  if (auto r = w->races.access(static_cast<const char*>(address), bytes, c->pos[5][0], line, write != 0, device != 0))
+    throw LaunchError(race_message(*w, *r));
+}
+
+// The host side of metal_rt::settle (pointers.h): settles the running thread's last watched access when it
+// reaches a scheduling point or returns.
+void settle_watch(Executor::Worker& w) {
+  metal_rt::Watch& x = w.watch;
+  if (!x.pending) return;
+  std::size_t n = std::min<std::size_t>(x.pending_size, metal_rt::kWatchBytes);
+  bool wrote = std::memcmp(x.pending, x.old, n) != 0;
+  if (!x.pending_device) (wrote ? x.tg.written : x.tg.read) += x.pending_size;
+  char* a = x.pending;
+  x.pending = nullptr;
+  if (x.racecheck) hook_race(a, x.pending_size, x.pending_line, wrote, x.pending_device);
+}
 
 void hook_sync(ThreadCtx* c, int kind, int line, int col, const char* what) {
   Executor::Worker* w = tls_worker;
@@ -144,6 +219,7 @@ void hook_sync(ThreadCtx* c, int kind, int line, int col, const char* what) {
     throw LaunchError(fmt::format("kernel '{}': {} called from a kernel the emulator runs without fibers "
                                   "(internal error: the source scan missed it)", c->kernel, what));
   }
+  if (w->launch && w->launch->reason() != StopReason::None) throw_stopped(*w, w->launch->reason(), c);
   Lane& l = *static_cast<Lane*>(c->host);
   l.state = LaneState::Waiting;
   l.kind = kind;
@@ -176,6 +252,10 @@ const Region* hook_lookup(const void* address) {
   return find(w->tg_params);
 }
 
+// Threadgroup memory starts every threadgroup with this byte (its content is undefined on a GPU); it also makes
+// a first store of zeros count as a write.
+constexpr unsigned char kPoison = 0xA5;
+
 void hook_tg_register(ThreadCtx* c, void* address, unsigned long long bytes, const char* name) {
   Executor::Worker* w = tls_worker;
   for (const Region& r : w->tg_regions)
@@ -188,10 +268,14 @@ void hook_tg_register(ThreadCtx* c, void* address, unsigned long long bytes, con
                                   c->kernel, w->tg_static_bytes + w->tg_dynamic_bytes, w->tg_static_bytes, name,
                                   w->tg_dynamic_bytes, limit));
   }
-  w->tg_regions.push_back(Region{static_cast<char*>(address), bytes, name, 0, metal_rt::kThreadgroupArray, nullptr});
+  w->tg_regions.push_back(Region{static_cast<char*>(address), bytes, name, 0, metal_rt::kThreadgroupArray, nullptr,
+                                  w->watching ? &w->watch : nullptr});
+  std::memset(address, kPoison, bytes);
 }
 
-const metal_rt::Hooks kHooks = {hook_fail, hook_sync, hook_current, hook_lookup, hook_tg_register};
+const metal_rt::Hooks kHooks = {hook_fail, hook_sync, hook_current, hook_lookup, hook_tg_register, hook_watch, hook_race,
+                                 reinterpret_cast<const int*>(&g_watching)};
+static_assert(sizeof(std::atomic<int>) == sizeof(int) && std::atomic<int>::is_always_lock_free);
 
 unsigned ceil_div(unsigned a, unsigned b) { return (a + b - 1) / b; }
 
@@ -262,6 +346,13 @@ void run_fibers(Executor::Worker& w, unsigned n) {
       l.self = std::move(l.self).resume();
       set_running_fiber(nullptr, 0, nullptr);
       asan_back_in_scheduler(fake);
+      if (!l.error) {
+        try {
+          settle_watch(w);
+        } catch (...) {
+          l.error = std::current_exception();
+        }
+      }
       tls_current = nullptr;
       if (l.error) {
         std::exception_ptr e = l.error;
@@ -298,10 +389,11 @@ void run_fibers(Executor::Worker& w, unsigned n) {
                          thread_name(other->c), site(p, *other)));
       }
       unsigned par = (first->c->gen - 1) & 1u;
-      if (first->kind == metal_rt::kSimdCollective) {
+      if (first->kind == metal_rt::kSimdCollective || first->kind == metal_rt::kSimdMatrix) {
         w.simd[s].mask[par] = mask;
-        ++w.collectives;
+        ++(first->kind == metal_rt::kSimdMatrix ? w.products : w.collectives);
       }
+      if (p.racecheck) w.races.simd_sync(s);
       release(group);
       progress = true;
     }
@@ -331,8 +423,33 @@ void run_fibers(Executor::Worker& w, unsigned n) {
                        site(p, *first), group_name(first->c), ndone, n, thread_name(done->c), thread_name(first->c)));
     }
     ++w.barriers;
+    if (p.racecheck) w.races.barrier();
     release(group);
   }
+}
+
+// After a jump out of kernel code (watchdog.h): the fiber that ran is abandoned (its context and stack are
+// leaked: it cannot be resumed or unwound), the suspended ones are unwound.
+void abandon_running_kernel(Executor::Worker& w, unsigned n) {
+  set_running_fiber(nullptr, 0, nullptr);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGFPE);
+  sigaddset(&set, SIGRTMIN + 5);
+  pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+  if (!w.fibers) return;
+  if (ThreadCtx* c = tls_current) {
+    Lane& l = *static_cast<Lane*>(c->host);
+    (void)new ctx::fiber(std::move(l.caller));  // deliberately leaked
+    l.state = LaneState::Done;
+  }
+  for (unsigned t = 0; t < n; ++t) destroy(w.lanes[t]);
+}
+
+[[noreturn]] void throw_fault(const Executor::Worker& w, const ThreadCtx* c) {
+  throw LaunchError(fmt::format("kernel '{}': integer division overflow (the most negative value divided by -1, or a remainder of "
+                                "it by -1) by {}; Metal leaves the result undefined, the emulator stops the launch",
+                                w.plan->kernel, c ? full_thread_name(c) : std::string("an unknown thread")));
 }
 
 }  // namespace
@@ -359,16 +476,23 @@ LaunchStats Executor::run(const LaunchPlan& p) {
     w.last_lookup = nullptr;
     w.fibers = p.use_fibers;
     w.counters = {};
-    w.barriers = w.collectives = 0;
+    w.barriers = w.collectives = w.products = 0;
+    w.watch = metal_rt::Watch{};
+    w.watch.racecheck = p.racecheck;
+    w.watching = p.racecheck || p.threadgroup_counters;
     w.buffers = p.buffers;
-    for (auto& r : w.buffers) r.counters = &w.counters;
+    for (auto& r : w.buffers) {
+      r.counters = &w.counters;
+      r.watch = p.racecheck ? &w.watch : nullptr;
+    }
     w.tg_params.assign(metal_rt::kMaxThreadgroupBufs, Region{});
     w.tg_memory.resize(metal_rt::kMaxThreadgroupBufs);
     for (int k = 0; k < metal_rt::kMaxThreadgroupBufs; ++k) {
       if (p.threadgroup_lengths[k] == 0) continue;
       w.tg_memory[k].resize(p.threadgroup_lengths[k]);
       w.tg_params[k] = Region{reinterpret_cast<char*>(w.tg_memory[k].data()), p.threadgroup_lengths[k],
-                              p.threadgroup_names[k].c_str(), k, metal_rt::kThreadgroupParam, nullptr};
+                              p.threadgroup_names[k].c_str(), k, metal_rt::kThreadgroupParam, nullptr,
+                              w.watching ? &w.watch : nullptr};
     }
     w.tg_dynamic_bytes = dynamic_bytes;
     w.threads.resize(max_threads);
@@ -381,11 +505,34 @@ LaunchStats Executor::run(const LaunchPlan& p) {
   std::mutex error_mutex;
   std::exception_ptr error;
 
+  LaunchWatch launch_watch(p.timeout_seconds);
+  const bool watching = p.racecheck || p.threadgroup_counters;
+  if (watching) g_watching.fetch_add(1);
+  struct Unwatch {
+    bool on;
+    ~Unwatch() {
+      if (on) g_watching.fetch_sub(1);
+    }
+  } unwatch{watching};
   auto work = [&](Worker& w) {
     tls_worker = &w;
+    w.launch = &launch_watch;
+    launch_watch.enter_worker();
     if (w.fibers) install_stack_guard();
+    w.recovery.code_begin = p.code_begin;
+    w.recovery.code_end = p.code_end;
     const Size3 req = p.threads_per_group;
     while (!stop.load(std::memory_order_relaxed)) {
+      if (StopReason r = launch_watch.reason(); r != StopReason::None) {
+        try {
+          throw_stopped(w, r, nullptr);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(error_mutex);
+          if (!error) error = std::current_exception();
+          stop = true;
+        }
+        break;
+      }
       std::uint64_t g = next.fetch_add(1);
       if (g >= ngroups) break;
       unsigned gx = static_cast<unsigned>(g % p.threadgroups.x);
@@ -401,6 +548,10 @@ LaunchStats Executor::run(const LaunchPlan& p) {
       w.tg_regions.clear();
       w.last_lookup = nullptr;
       w.tg_static_bytes = 0;
+      w.watch.pending = nullptr;
+      if (p.racecheck) w.races.begin_threadgroup(ceil_div(n, 32));
+      for (auto& m : w.tg_memory)
+        if (!m.empty()) std::memset(m.data(), kPoison, m.size());
       try {
         for (unsigned t = 0; t < n; ++t) {
           ThreadCtx& c = w.threads[t];
@@ -411,7 +562,6 @@ LaunchStats Executor::run(const LaunchPlan& p) {
           c.lane = t % 32;
           c.simd_index = t / 32;
           c.gen = 0;
-          c.mm_gen = 0;
           c.simd = &w.simd[t / 32];
           set_pos(c, 0, gx * req.x + lx, gy * req.y + ly, gz * req.z + lz);
           set_pos(c, 1, lx, ly, lz);
@@ -434,22 +584,35 @@ LaunchStats Executor::run(const LaunchPlan& p) {
           set_pos(c, 18, 0, 0, 0);
           set_pos(c, 19, p.threads_per_grid.x, p.threads_per_grid.y, p.threads_per_grid.z);
         }
+        if (sigsetjmp(w.recovery.jmp, 0) != 0) {  // kernel code abandoned (watchdog.h)
+          const ThreadCtx* c = tls_current;
+          int sig = recovery_signal();
+          abandon_running_kernel(w, n);
+          if (sig == SIGFPE) throw_fault(w, c);
+          throw_stopped(w, launch_watch.reason() == StopReason::None ? StopReason::Timeout : launch_watch.reason(), c);
+        }
+        arm_recovery(&w.recovery);
         if (w.fibers) {
           run_fibers(w, n);
         } else {
           for (unsigned t = 0; t < n; ++t) {
             tls_current = &w.threads[t];
             p.entry(&w.threads[t]);
+            if (w.watch.pending) settle_watch(w);
           }
           tls_current = nullptr;
         }
+        arm_recovery(nullptr);
       } catch (...) {
+        arm_recovery(nullptr);
         tls_current = nullptr;
         std::lock_guard<std::mutex> lock(error_mutex);
         if (!error) error = std::current_exception();
         stop = true;
       }
     }
+    launch_watch.leave_worker();
+    w.launch = nullptr;
     tls_worker = nullptr;
   };
 
@@ -465,6 +628,9 @@ LaunchStats Executor::run(const LaunchPlan& p) {
     s.device_bytes_written += workers_[i]->counters.written;
     s.barriers += workers_[i]->barriers;
     s.simd_collectives += workers_[i]->collectives;
+    s.simdgroup_multiply_accumulates += workers_[i]->products;
+    s.threadgroup_bytes_read += workers_[i]->watch.tg.read;
+    s.threadgroup_bytes_written += workers_[i]->watch.tg.written;
   }
   s.threadgroups = ngroups;
   s.threads = p.nonuniform ? p.threads_per_grid.volume() : ngroups * p.threads_per_group.volume();

@@ -26,6 +26,11 @@ struct LaunchPlan {
   std::vector<std::size_t> threadgroup_lengths;  // kMaxThreadgroupBufs
   std::vector<std::string> threadgroup_names;    // parameter names for [[threadgroup(i)]]
   DeviceLimits limits;
+  bool racecheck = false;  // race_detector.h
+  bool threadgroup_counters = false;  // count threadgroup bytes (LaunchConfig::threadgroup_counters)
+  double timeout_seconds = 0;  // 0: none (watchdog.h)
+  const char* code_begin = nullptr;  // the kernel object's executable code
+  const char* code_end = nullptr;
 };
 
 class Executor {

@@ -2,6 +2,8 @@
 // declarations, and parses kernel parameter lists (types, address spaces, binding attributes).
 #include "runtime/msl/module.h"
 
+#include "runtime/msl/restrictions.h"
+
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -64,22 +66,18 @@ class Scanner {
       if (tok.directive) continue;
       if (tok.ident()) {
         const std::string& s = tok.text;
-        // C++ that MSL does not have: reject it rather than emulate something Metal's compiler refuses.
-        static const char* const kNotMetal[] = {"double", "new", "delete", "throw", "try", "catch", "goto",
-                                                "virtual", "dynamic_cast", "typeid", "thread_local"};
-        for (const char* k : kNotMetal)
-          if (s == k)
-            throw SyntaxError(m_.file_name, tok.line, tok.col, fmt::format("'{}' is not supported in Metal Shading Language", s));
         if (s == "threadgroup_barrier" || s == "simdgroup_barrier" || s.rfind("simd_", 0) == 0 ||
-            s.rfind("quad_", 0) == 0 || s == "simdgroup_load" || s == "simdgroup_store")
+            s.rfind("quad_", 0) == 0 || s == "simdgroup_load" || s == "simdgroup_store" ||
+            s.rfind("simdgroup_multiply", 0) == 0)
           m_.uses_synchronization = true;
       }
       if (tok.is("kernel") && i + 2 < t_.size() && t_[i + 1].is("void")) {
         scan_kernel(i, i);
       } else if (tok.is("[") && t_[i + 1].is("[") && i + 2 < t_.size() && t_[i + 2].is("kernel")) {
-        // [[kernel]] void f(...)
+        // [[kernel]] void f(...), or an instantiation [[kernel]] decltype(f<T>) f<T>;
         size_t close = skip_attribute(i);
         if (close < t_.size() && t_[close].is("void")) scan_kernel(close - 1, i);
+        else if (close < t_.size() && t_[close].is("decltype")) scan_decltype_instantiation(i, close);
       } else if (tok.is("constant")) {
         scan_function_constant(i);
       }
@@ -116,16 +114,12 @@ class Scanner {
     return std::string::npos;
   }
 
-  // tokens[k+1] is 'void'; the kernel marker ('kernel' or [[kernel]]) starts at tokens[marker].
-  void scan_kernel(size_t k, size_t marker) {
-    size_t n = k + 2;
-    if (!t_[n].ident()) throw SyntaxError(m_.file_name, t_[n].line, t_[n].col, "expected a kernel name after 'kernel void'");
-    // Explicit instantiation: template [[host_name("x")]] kernel void f<...>(...);
+  // host_name("a" "b") of the attributes directly before tokens[marker] ("" when absent); `first` becomes
+  // the index of the first of those attributes.
+  std::string host_name_before(size_t marker, size_t& first, unsigned* max_threads = nullptr) {
     size_t a = marker;
     std::string host_name;
-    unsigned max_threads = 0;
     while (a >= 2 && t_[a - 1].is("]")) {
-      // walk back over an attribute [[...]]
       size_t j = a - 1;
       int depth = 0;
       for (;; --j) {
@@ -134,8 +128,8 @@ class Scanner {
         if (depth == 0 || j == 0) break;
       }
       for (size_t q = j; q < a; ++q) {
-        if (t_[q].is("max_total_threads_per_threadgroup") && q + 2 < a && t_[q + 2].kind == TokenKind::Number)
-          max_threads = static_cast<unsigned>(attribute_number(t_[q + 2], m_.file_name, "max_total_threads_per_threadgroup", 1024));
+        if (max_threads && t_[q].is("max_total_threads_per_threadgroup") && q + 2 < a && t_[q + 2].kind == TokenKind::Number)
+          *max_threads = static_cast<unsigned>(attribute_number(t_[q + 2], t_[q + 2].file_name(m_.file_name), "max_total_threads_per_threadgroup", 1024));
         if (!t_[q].is("host_name")) continue;
         // host_name("a" "b"): adjacent string literals concatenate (macros write them that way).
         for (size_t r = q + 2; r < a && t_[r].kind == TokenKind::String; ++r)
@@ -143,6 +137,33 @@ class Scanner {
       }
       a = j;
     }
+    first = a;
+    return host_name;
+  }
+
+  // [[kernel]] decltype(f<T>) f<T>;  (optionally `template [[host_name("x")]]` before): tokens[marker] is
+  // the '[' of [[kernel]], tokens[dt] 'decltype'.
+  void scan_decltype_instantiation(size_t marker, size_t dt) {
+    if (!t_[dt + 1].is("(")) throw SyntaxError(t_[dt].file_name(m_.file_name), t_[dt].line, t_[dt].col, "expected '(' after decltype");
+    size_t close = matching_close(t_, dt + 1);
+    size_t end = close + 1;
+    while (end < t_.size() && !t_[end].is(";")) ++end;
+    if (end == close + 1 || end >= t_.size())
+      throw SyntaxError(t_[dt].file_name(m_.file_name), t_[dt].line, t_[dt].col, "expected the kernel's name after [[kernel]] decltype(...)");
+    std::string function = join(t_, close + 1, end);
+    size_t first = marker;
+    std::string host_name = host_name_before(marker, first);
+    m_.entries.push_back({host_name.empty() ? function : host_name, function, nullptr});
+  }
+
+  // tokens[k+1] is 'void'; the kernel marker ('kernel' or [[kernel]]) starts at tokens[marker].
+  void scan_kernel(size_t k, size_t marker) {
+    size_t n = k + 2;
+    if (!t_[n].ident()) throw SyntaxError(t_[n].file_name(m_.file_name), t_[n].line, t_[n].col, "expected a kernel name after 'kernel void'");
+    // Explicit instantiation: template [[host_name("x")]] kernel void f<...>(...);
+    size_t a = marker;
+    unsigned max_threads = 0;
+    std::string host_name = host_name_before(marker, a, &max_threads);
     bool explicit_instantiation = a >= 1 && t_[a - 1].is("template") && (a < 2 || !t_[a - 2].is(">"));
     size_t after_name = n + 1;
     std::string function = t_[n].text;
@@ -164,7 +185,7 @@ class Scanner {
       return;
     }
     if (!t_[after_name].is("("))
-      throw SyntaxError(m_.file_name, t_[after_name].line, t_[after_name].col, "expected '(' after the kernel name");
+      throw SyntaxError(t_[after_name].file_name(m_.file_name), t_[after_name].line, t_[after_name].col, "expected '(' after the kernel name");
     KernelDecl decl;
     decl.name = t_[n].text;
     decl.line = t_[n].line;
@@ -178,6 +199,16 @@ class Scanner {
         if (j > start) decl.params.push_back(parse_param(start, j, decl.name));
         start = j + 1;
       }
+    }
+    // Buffers without [[buffer(i)]] take the lowest indices the explicit ones leave free, in order.
+    std::set<int> used;
+    for (const auto& p : decl.params)
+      if (p.role == ParamRole::Buffer && !p.implicit_index) used.insert(p.index);
+    int next = 0;
+    for (auto& p : decl.params) {
+      if (!p.implicit_index) continue;
+      while (used.count(next)) ++next;
+      p.index = next++;
     }
     m_.kernels.push_back(std::move(decl));
   }
@@ -207,8 +238,8 @@ class Scanner {
           if (attr == "buffer" || attr == "threadgroup") {
             p.attribute = attr;
             p.role = attr == "buffer" ? ParamRole::Buffer : ParamRole::Threadgroup;
-            if (j + 4 < close && t_[j + 4].kind == TokenKind::Number) p.index = static_cast<int>(attribute_number(t_[j + 4], m_.file_name, attr == "buffer" ? "buffer index" : "threadgroup index", 30));
-            else throw SyntaxError(m_.file_name, t_[j].line, t_[j].col, fmt::format("[[{}]] needs an index", attr));
+            if (j + 4 < close && t_[j + 4].kind == TokenKind::Number) p.index = static_cast<int>(attribute_number(t_[j + 4], t_[j + 4].file_name(m_.file_name), attr == "buffer" ? "buffer index" : "threadgroup index", 30));
+            else throw SyntaxError(t_[j].file_name(m_.file_name), t_[j].line, t_[j].col, fmt::format("[[{}]] needs an index", attr));
           } else if (auto id = position_attribute_id(attr)) {
             p.attribute = attr;
             p.role = ParamRole::Position;
@@ -220,26 +251,50 @@ class Scanner {
         j = close;
       }
     }
-    if (type_end == b || !t_[type_end - 1].ident())
-      throw SyntaxError(m_.file_name, p.line, p.col, fmt::format("kernel '{}': cannot parse this parameter", kernel));
-    p.name = t_[type_end - 1].text;
-    p.type_text = join(t_, b, type_end - 1);
+    p.begin_token = b;
+    p.end_token = e;
+    // An array parameter (`constant int shape[2]`): a pointer to its first element.
+    size_t name_end = type_end;
+    while (name_end > b + 1 && t_[name_end - 1].is("]")) {
+      size_t open = name_end - 1;
+      int depth = 0;
+      for (;; --open) {
+        if (t_[open].is("]")) ++depth;
+        else if (t_[open].is("[")) --depth;
+        if (depth == 0 || open == b) break;
+      }
+      p.array_dims.insert(p.array_dims.begin(), join(t_, open + 1, name_end - 1));
+      name_end = open;
+    }
+    if (name_end == b || !t_[name_end - 1].ident())
+      throw SyntaxError(t_[b].file_name(m_.file_name), p.line, p.col, fmt::format("kernel '{}': cannot parse this parameter", kernel));
+    p.name = t_[name_end - 1].text;
+    p.name_token = name_end - 1;
+    p.type_text = join(t_, b, name_end - 1);
+    type_end = name_end;
+    if (!p.array_dims.empty()) p.is_pointer = true;
     for (size_t j = b; j + 1 < type_end; ++j) {
       if (space_of(t_[j]) != AddressSpace::None) p.space = space_of(t_[j]);
       if (t_[j].is("const")) p.is_const = true;
       if (t_[j].is("*")) p.is_pointer = true;
       if (t_[j].is("&")) p.is_reference = true;
     }
+    if (p.attribute.empty() && (p.is_pointer || p.is_reference) &&
+        (p.space == AddressSpace::Device || p.space == AddressSpace::Constant)) {
+      p.attribute = "buffer";
+      p.role = ParamRole::Buffer;
+      p.implicit_index = true;
+    }
     if (p.attribute.empty()) {
-      throw SyntaxError(m_.file_name, p.line, p.col,
+      throw SyntaxError(t_[b].file_name(m_.file_name), p.line, p.col,
                         fmt::format("kernel '{}': parameter '{}' has no [[buffer(i)]], [[threadgroup(i)]] or "
                                     "thread-position attribute", kernel, p.name));
     }
     if (p.role == ParamRole::Buffer && (p.attribute == "buffer") && !p.is_pointer && !p.is_reference)
-      throw SyntaxError(m_.file_name, p.line, p.col,
+      throw SyntaxError(t_[b].file_name(m_.file_name), p.line, p.col,
                         fmt::format("kernel '{}': [[buffer]] parameter '{}' must be a pointer or a reference", kernel, p.name));
     if (p.attribute != "buffer" && p.attribute != "threadgroup" && p.role == ParamRole::Buffer)
-      throw SyntaxError(m_.file_name, p.line, p.col,
+      throw SyntaxError(t_[b].file_name(m_.file_name), p.line, p.col,
                         fmt::format("kernel '{}': parameter '{}' has unsupported attribute [[{}]]", kernel, p.name, p.attribute));
     return p;
   }
@@ -255,8 +310,8 @@ class Scanner {
     fc.line = t_[i].line;
     fc.col = t_[i].col;
     if (!(j + 4 < t_.size() && t_[j + 3].is("(") && t_[j + 4].kind == TokenKind::Number))
-      throw SyntaxError(m_.file_name, t_[j].line, t_[j].col, "[[function_constant]] needs an index");
-    fc.index = static_cast<int>(attribute_number(t_[j + 4], m_.file_name, "function constant index", 65535));
+      throw SyntaxError(t_[j].file_name(m_.file_name), t_[j].line, t_[j].col, "[[function_constant]] needs an index");
+    fc.index = static_cast<int>(attribute_number(t_[j + 4], t_[j + 4].file_name(m_.file_name), "function constant index", 65535));
     m_.function_constants.push_back(fc);
   }
 
@@ -296,6 +351,7 @@ Module parse_module(const std::string& source, const std::string& file_name) {
   Module m;
   m.file_name = file_name;
   m.tokens = tokenize(source, file_name);
+  check_metal_restrictions(m);  // C++ that MSL lacks: refused rather than emulated
   Scanner(m).run();
   return m;
 }

@@ -33,6 +33,10 @@ struct KernelParam {
   ParamRole role = ParamRole::Buffer;
   int index = 0;              // buffer/threadgroup index, or the position attribute's id
   std::string attribute;      // attribute name, e.g. "buffer" or "thread_position_in_grid"
+  bool implicit_index = false;  // a buffer without [[buffer(i)]]: Metal assigns the lowest free index
+  std::vector<std::string> array_dims;  // `constant int shape[2] [[buffer(3)]]`: {"2"} (passed as a pointer)
+  size_t begin_token = 0, end_token = 0;  // the parameter's tokens in Module::tokens: [begin, end)
+  size_t name_token = 0;                  // its name
   int line = 0, col = 0;
 };
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -23,6 +24,11 @@ struct Token {
   bool directive = false;        // part of a preprocessor directive line (starting with '#')
   bool directive_start = false;  // the '#' that opens a directive
   bool linemarker = false;       // part of a `#line N` or `# N "file"` directive (already applied to `line`)
+  // The file the token comes from when a line marker named one (a header the preprocessor inlined); null
+  // for the file being tokenized.
+  std::shared_ptr<const std::string> file;
+
+  const std::string& file_name(const std::string& main_file) const { return file ? *file : main_file; }
 
   bool is(std::string_view s) const { return text == s && kind != TokenKind::String && kind != TokenKind::Char; }
   bool ident() const { return kind == TokenKind::Identifier; }
@@ -37,7 +43,8 @@ class SyntaxError : public std::runtime_error {
 };
 
 // Splits MSL source into tokens; the last token has kind End (its lead holds trailing trivia). Line
-// directives (`#line N`, and the `# N "file"` markers a preprocessor writes) renumber the lines after them.
+// directives (`#line N`, and the `# N "file"` markers a preprocessor writes) renumber the lines after them;
+// a marker naming a file other than `file_name` sets the tokens' `file`.
 std::vector<Token> tokenize(const std::string& source, const std::string& file_name = "kernel.metal");
 
 }  // namespace tmetal::msl

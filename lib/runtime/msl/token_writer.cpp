@@ -17,11 +17,15 @@ void TokenWriter::tok(const Token& t, const std::string& text) {
   } else {
     int newlines = 0;
     for (char c : t.lead) newlines += c == '\n';
-    if (line_ + newlines == t.line) {
+    const std::string* f = t.file.get();
+    if (line_ + newlines == t.line && (f == file_ || (f && file_ && *f == *file_))) {
       raw(t.lead);
     } else {
-      raw(fmt::format("\n#line {} \"{}\"\n{}", t.line, file_name_, std::string(static_cast<size_t>(t.col - 1), ' ')));
+      std::string name;
+      for (char c : f ? *f : file_name_) name += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+      raw(fmt::format("\n#line {} \"{}\"\n{}", t.line, name, std::string(static_cast<size_t>(t.col - 1), ' ')));
       line_ = t.line;
+      file_ = f;
     }
   }
   raw(text);

@@ -29,6 +29,7 @@ class TokenWriter {
 
  private:
   std::string file_name_;
+  const std::string* file_ = nullptr;  // file of the line being written (null: file_name_)
   std::string out_, last_;
   int line_ = 1;
 };

@@ -150,9 +150,20 @@ class Lexer {
 
 }  // namespace
 
-// Applies `#line N` / `# N "file"` directives: the line after the directive is line N.
-void apply_line_directives(std::vector<Token>& tokens) {
+// The file name of a line marker's string literal ("a\\b.h" -> a\b.h).
+std::string marker_file(const std::string& literal) {
+  std::string f;
+  for (size_t i = 1; i + 1 < literal.size(); ++i) {
+    if (literal[i] == '\\' && i + 2 < literal.size()) ++i;
+    f += literal[i];
+  }
+  return f;
+}
+
+// Applies `#line N` / `# N "file"` directives: the line after the directive is line N (of that file).
+void apply_line_directives(std::vector<Token>& tokens, const std::string& main_file) {
   int offset = 0;
+  std::shared_ptr<const std::string> file;
   for (size_t i = 0; i < tokens.size(); ++i) {
     Token& t = tokens[i];
     if (t.directive_start) {
@@ -171,6 +182,12 @@ void apply_line_directives(std::vector<Token>& tokens) {
         }
         // Count the directive's own continuation lines: the next line after it is physical + 1 + continued.
         offset = n - (physical + 1);
+        if (k + 1 < tokens.size() && tokens[k + 1].directive && !tokens[k + 1].directive_start &&
+            tokens[k + 1].kind == TokenKind::String) {
+          std::string f = marker_file(tokens[k + 1].text);
+          if (f == main_file) file.reset();
+          else if (!file || *file != f) file = std::make_shared<const std::string>(std::move(f));
+        }
         size_t j = i;
         while (j + 1 < tokens.size() && tokens[j + 1].directive && !tokens[j + 1].directive_start) ++j;
         i = j;
@@ -178,12 +195,13 @@ void apply_line_directives(std::vector<Token>& tokens) {
       }
     }
     t.line += offset;
+    t.file = file;
   }
 }
 
 std::vector<Token> tokenize(const std::string& source, const std::string& file_name) {
   auto tokens = Lexer(source, file_name).run();
-  apply_line_directives(tokens);
+  apply_line_directives(tokens, file_name);
   return tokens;
 }
 

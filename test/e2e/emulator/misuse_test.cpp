@@ -372,7 +372,8 @@ TEST(Misuse, BadEntriesBindingsAndConstants) {
   auto c = config({1, 1, 1}, {32, 1, 1});
   c.buffers[0] = runtime::Binding::of(upload(random_floats(64, 1)));
   std::string e = launch_error([&] { device().launch(*p, c); });
-  EXPECT_THAT(e, HasSubstr("parameter 'out' [[buffer(1)]] has nothing bound"));
+  // Unbound pointer buffers are allowed until accessed (as on Metal); the access is reported.
+  EXPECT_THAT(e, HasSubstr("access to device buffer 'out' [[buffer(1)]], which has nothing bound"));
   c = config({0, 1, 1}, {32, 1, 1});
   EXPECT_THAT(launch_error([&] { device().launch(*p, c); }), HasSubstr("must be positive"));
 }
@@ -383,6 +384,57 @@ TEST(Misuse, ConstantArgumentTooSmall) {
   for (int i = 0; i < 3; ++i) c.buffers[i] = runtime::Binding::of(upload(random_floats(16, 1)));
   c.buffers[3] = runtime::Binding::value(std::uint32_t{16});
   EXPECT_THAT(launch_error([&] { device().launch(*p, c); }), HasSubstr("'p' [[buffer(3)]] needs 8 bytes but the bound data has 4"));
+}
+
+TEST(Misuse, UnboundBufferIsAllowedUntilTheKernelReadsIt) {
+  const char* src = R"(#include <metal_stdlib>
+using namespace metal;
+kernel void maybe(device const float* in [[buffer(0)]], device const float* extra [[buffer(1)]],
+                  device float* out [[buffer(2)]], constant uint& use_extra [[buffer(3)]], uint gid [[thread_position_in_grid]]) {
+    out[gid] = in[gid] + (use_extra != 0 ? extra[gid] : 0.0f);
+}
+)";
+  auto p = compile_inline(src, "maybe", "unbound.metal");
+  auto in = random_floats(32, 3);
+  auto out = upload(std::vector<float>(32, 0.0f));
+  auto c = config({1, 1, 1}, {32, 1, 1});
+  c.buffers[0] = runtime::Binding::of(upload(in));
+  c.buffers[2] = runtime::Binding::of(out);
+  c.buffers[3] = runtime::Binding::value(std::uint32_t(0));
+  device().launch(*p, c);  // buffer 1 unbound and unread: fine, as on Metal
+  EXPECT_EQ(download<float>(out, 32), in);
+  c.buffers[3] = runtime::Binding::value(std::uint32_t(1));
+  std::string e = launch_error([&] { device().launch(*p, c); });
+  EXPECT_THAT(e, HasSubstr("kernel 'maybe': access to device buffer 'extra' [[buffer(1)]], which has nothing bound"));
+  EXPECT_THAT(e, HasSubstr("thread_position_in_grid (0,0,0)"));
+}
+
+TEST(Misuse, OutOfBoundsThreadArrayIndex) {
+  const char* src = R"(#include <metal_stdlib>
+using namespace metal;
+kernel void priv(device const int* idx [[buffer(0)]], device float* out [[buffer(1)]], uint gid [[thread_position_in_grid]]) {
+    float acc[4][3];
+    for (int r = 0; r < 4; ++r)
+        for (int c = 0; c < 3; ++c) acc[r][c] = float(r * 3 + c);
+    out[gid] = acc[idx[gid] / 3][idx[gid] % 3 + (gid == 5 ? 1 : 0)];
+}
+)";
+  auto p = compile_inline(src, "priv", "priv.metal");
+  std::vector<std::int32_t> idx(8);
+  for (int i = 0; i < 8; ++i) idx[i] = i;
+  idx[5] = 5;  // row 1, column 2 + 1: past the inner extent
+  auto out = upload(std::vector<float>(8, 0.0f));
+  auto c = config({1, 1, 1}, {8, 1, 1});
+  c.buffers[0] = runtime::Binding::of(upload(idx));
+  c.buffers[1] = runtime::Binding::of(out);
+  std::string e = launch_error([&] { device().launch(*p, c); });
+  EXPECT_THAT(e, HasSubstr("kernel 'priv': out-of-bounds index 3 into thread array 'acc' (dimension of extent 3)"));
+  EXPECT_THAT(e, HasSubstr("thread_position_in_grid (5,0,0)"));
+  idx[5] = 4;
+  c.buffers[0] = runtime::Binding::of(upload(idx));
+  device().launch(*p, c);
+  auto got = download<float>(out, 8);
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(got[i], float(idx[i] + (i == 5 ? 1 : 0))) << i;
 }
 
 }  // namespace

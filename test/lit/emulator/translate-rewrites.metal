@@ -31,6 +31,6 @@ kernel void scale(const device float4* in [[buffer(0)]],
 // CHECK-NEXT:                   uint gid ,
 // CHECK-NEXT:                   uint tid )
 // CHECK:      static thread_local ::metal_rt::tg_array<float4, (64)> tile__tm_storage; auto& tile = ::metal_rt::tg_register(tile__tm_storage, "tile");
-// CHECK:      v.template sw<0, 1>() = v.template sw<1, 0>() * half(2.0);
+// CHECK:      v.template sw<0, 1>() = v.template sw<1, 0>() * ::metal_rt::half_lit(2.0);
 // CHECK:      #line 1 "<emulator entry glue>"
 // CHECK:      ::metal_rt::invoke(&scale, c, ::metal_rt::Arg{0, 0, "in"}, ::metal_rt::Arg{0, 1, "out"}, ::metal_rt::Arg{0, 2, "n"}, ::metal_rt::Arg{2, 0, "gid"}, ::metal_rt::Arg{2, 1, "tid"});

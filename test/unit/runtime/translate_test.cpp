@@ -25,7 +25,7 @@ TEST(Translate, AddressSpacesBecomeCheckedPointersAndReferences) {
   EXPECT_THAT(out, HasSubstr("::metal_rt::ptr<const float> c ,"));
   EXPECT_THAT(out, HasSubstr("float & r = b[i].x;"));
   EXPECT_THAT(out, HasSubstr("::metal_rt::ptr<float> t = nullptr;"));
-  EXPECT_THAT(out, HasSubstr("atomic_uint & q = *(::metal_rt::ptr<atomic_uint>)a;"));
+  EXPECT_THAT(out, HasSubstr("atomic_uint & q = *::metal_rt::reinterpret_ptr_cast<::metal_rt::ptr<atomic_uint>>(a);"));
   EXPECT_THAT(out, Not(HasSubstr("[[")));
   EXPECT_THAT(out, Not(HasSubstr("kernel void")));
 }
@@ -51,7 +51,7 @@ TEST(Translate, SwizzlesHalfLiteralsAndCasts) {
       "kernel void k(device float4* o [[buffer(0)]], device S* s [[buffer(1)]]) {\n"
       "  float4 v = o[0]; v.zw = v.yx * 2.0h; o[0].x = v.r + s[0].xy.x + v.rgb.b;\n"
       "  device float* f = reinterpret_cast<device float*>(o);\n}\n");
-  EXPECT_THAT(out, HasSubstr("v.template sw<2, 3>() = v.template sw<1, 0>() * half(2.0);"));
+  EXPECT_THAT(out, HasSubstr("v.template sw<2, 3>() = v.template sw<1, 0>() * ::metal_rt::half_lit(2.0);"));
   EXPECT_THAT(out, HasSubstr("s[0].xy.x"));  // a struct field named like a swizzle stays a field
   EXPECT_THAT(out, HasSubstr("v.template sw<0, 1, 2>().b"));
   EXPECT_THAT(out, HasSubstr("::metal_rt::reinterpret_ptr_cast<::metal_rt::ptr<float>>(o)"));

@@ -236,9 +236,10 @@ runtime::FunctionConstantValue parse_constant_value(const std::string& v, const 
 RunFunction setup(CLI::App& cmd) {
   struct Options {
     std::string file, entry, grid = "1", threadgroup = "1", device = "emulator";
-    std::vector<std::string> buffers, tg_memory, constants, dumps;
-    bool threads_grid = false, json = false, print_cpp = false;
+    std::vector<std::string> buffers, tg_memory, constants, dumps, include_dirs;
+    bool threads_grid = false, json = false, print_cpp = false, racecheck = false;
     unsigned seed = 1, repeat = 1, dump_count = 16;
+    double timeout = 0;
   };
   auto o = std::make_shared<Options>();
   cmd.add_option("kernel", o->file, "MSL source file")->required();
@@ -253,9 +254,16 @@ RunFunction setup(CLI::App& cmd) {
   cmd.add_option("--constant", o->constants, "NAME_OR_INDEX=VALUE: a function constant (true, false, integer or float)");
   cmd.add_option("--dump", o->dumps, "IDX[=PATH]: print buffer IDX after the launch, or write its bytes to PATH");
   add_number_option(cmd, "--dump-count", o->dump_count, 0u, 1u << 30, "elements to print per dumped buffer (default 16)");
+  cmd.add_option("-I,--include-dir", o->include_dirs, "DIR: search DIR for the kernel's #include headers (repeatable)");
   add_number_option(cmd, "--seed", o->seed, 0u, UINT32_MAX, "seed for random initializers (default 1)");
   add_number_option(cmd, "--repeat", o->repeat, 1u, 1000000u, "launch this many times (default 1)");
+  cmd.add_option("--timeout", o->timeout,
+                 "SECONDS: stop a launch running longer with an error (default TRITON_METAL_LAUNCH_TIMEOUT, else 600)")
+      ->check(CLI::NonNegativeNumber);
   cmd.add_flag("--json", o->json, "print the statistics as JSON");
+  cmd.add_flag("--racecheck", o->racecheck,
+               "fail the launch on a data race: threads of a threadgroup touching the same threadgroup memory (or writing the "
+               "same device memory) with no barrier between, one of them writing");
   cmd.add_option("--device", o->device, "device (default emulator)");
   cmd.add_flag("--print-cpp", o->print_cpp, "print the C++ the emulator translates the kernel into, and stop");
   return [o]() -> int {
@@ -270,7 +278,7 @@ RunFunction setup(CLI::App& cmd) {
       }
       try {
         std::string src = ss.str();
-        if (runtime::emulator::needs_preprocessing(src, o->file)) src = runtime::emulator::preprocess(src, o->file);
+        if (runtime::emulator::needs_preprocessing(src, o->file)) src = runtime::emulator::preprocess(src, o->file, o->include_dirs);
         fmt::print("{}", runtime::emulator::translate(msl::parse_module(src, o->file), literal_constants).cpp);
       } catch (const msl::SyntaxError& e) {
         throw runtime::CompileError(e.what());
@@ -285,6 +293,7 @@ RunFunction setup(CLI::App& cmd) {
     }
     runtime::CompileOptions copts;
     copts.file_name = o->file;
+    copts.include_dirs = o->include_dirs;
     for (const auto& c : o->constants) {
       auto eq = c.find('=');
       if (eq == std::string::npos || eq == 0) throw UsageError(fmt::format("--constant {}: expected NAME_OR_INDEX=VALUE", c));
@@ -302,6 +311,8 @@ RunFunction setup(CLI::App& cmd) {
                                        o->threadgroup, dims[d][0], dims[d][1], kMaxThreadsPerDimension));
     }
     cfg.dispatch = o->threads_grid ? runtime::Dispatch::Threads : runtime::Dispatch::Threadgroups;
+    cfg.racecheck = o->racecheck;
+    cfg.timeout_seconds = o->timeout;
     std::mt19937 rng(o->seed);
     std::map<std::uint32_t, BufferSpec> specs;
     for (const auto& b : o->buffers) {
@@ -328,12 +339,16 @@ RunFunction setup(CLI::App& cmd) {
       auto s = dev->launch(*pipeline, cfg);
       report["launches"].push_back({{"threadgroups", s.threadgroups}, {"threads", s.threads}, {"wall_seconds", s.wall_seconds},
                                     {"device_bytes_read", s.device_bytes_read}, {"device_bytes_written", s.device_bytes_written},
-                                    {"barriers", s.barriers}, {"simd_collectives", s.simd_collectives}});
+                                    {"barriers", s.barriers}, {"simd_collectives", s.simd_collectives},
+                                    {"threadgroup_bytes_read", s.threadgroup_bytes_read},
+                                    {"threadgroup_bytes_written", s.threadgroup_bytes_written},
+                                    {"simdgroup_multiply_accumulates", s.simdgroup_multiply_accumulates}});
       if (!o->json)
-        fmt::print("launch {}: {} threadgroups, {} threads, wall {:.3f} ms, device bytes read {}, written {}, barriers {}, "
-                   "simd collectives {}\n",
+        fmt::print("launch {}: {} threadgroups, {} threads, wall {:.3f} ms, device bytes read {}, written {}, threadgroup "
+                   "bytes read {}, written {}, barriers {}, simd collectives {}, simdgroup multiply-accumulates {}\n",
                    r + 1, s.threadgroups, s.threads, s.wall_seconds * 1e3, s.device_bytes_read, s.device_bytes_written,
-                   s.barriers, s.simd_collectives);
+                   s.threadgroup_bytes_read, s.threadgroup_bytes_written, s.barriers, s.simd_collectives,
+                   s.simdgroup_multiply_accumulates);
     }
     for (const auto& d : o->dumps) {
       auto eq = d.find('=');

@@ -43,10 +43,10 @@ double tolerance(const std::string& dtype) {
 }
 
 int run(const RunArgs& a) {
-  if (a.device != "emulator" && a.device != "interpreter" && a.device != "cuda")
-    throw tmetal::cli::UsageError(fmt::format("unknown --device '{}' (choose emulator, cuda or interpreter)", a.device));
+  if (a.device != "emulator" && a.device != "interpreter" && a.device != "cuda" && a.device != "metal")
+    throw tmetal::cli::UsageError(fmt::format("unknown --device '{}' (choose emulator, metal, cuda or interpreter)", a.device));
   if (a.check && a.device == "interpreter")
-    throw tmetal::cli::UsageError("--check compares a device with the interpreter: use it with --device emulator or cuda");
+    throw tmetal::cli::UsageError("--check compares a device with the interpreter: use it with --device emulator, metal or cuda");
   tmetal::Specialization spec = tmetal::cli::parse_specialization(a.signature, a.constexprs);
   std::map<std::string, std::string> sizes;
   for (const auto& s : a.sizes) {
@@ -118,8 +118,12 @@ int run(const RunArgs& a) {
                      : tmetal::interp::dtype_is_float(k.params[i].dtype) ? tmetal::KernelArg::scalar_real(scalars[i])
                                                                          : tmetal::KernelArg::scalar(int_scalars[i]));
     auto stats = tmetal::launch(k, *device, grid, args);
-    std::cout << fmt::format("ran {} on {} ({}): grid {}x{}x{} of {} threads, {} bytes read, {} written\n", k.name, device->name(), k.target,
-                             grid[0], grid[1], grid[2], k.threads_per_threadgroup, stats.device_bytes_read, stats.device_bytes_written);
+    std::cout << fmt::format("ran {} on {} ({}): grid {}x{}x{} of {} threads, {} bytes read, {} written, threadgroup bytes read {}, "
+                             "written {}, barriers {}, simdgroup multiply-accumulates {}{}\n",
+                             k.name, device->name(), k.target, grid[0], grid[1], grid[2], k.threads_per_threadgroup,
+                             stats.device_bytes_read, stats.device_bytes_written, stats.threadgroup_bytes_read,
+                             stats.threadgroup_bytes_written, stats.barriers, stats.simdgroup_multiply_accumulates,
+                             stats.gpu_seconds > 0 ? fmt::format(", GPU time {:.3f} ms", stats.gpu_seconds * 1e3) : "");
   } else {
     run_interpreter(arrays);
     std::cout << fmt::format("ran {} on the float64 interpreter: grid {}x{}x{}\n", k.name, grid[0], grid[1], grid[2]);
@@ -172,7 +176,7 @@ tmetal::cli::CommandRegistration reg{
       tmetal::cli::add_number_option(cmd, "--num-warps", a->num_warps, INT32_MIN, INT32_MAX, "simdgroups per threadgroup (default 4)");
       cmd.add_option("--size", a->sizes, "NAME=N: element count of array NAME, or value of scalar NAME (repeatable, comma lists)");
       cmd.add_option("--target,-t", a->target, "hardware-model target (default TRITON_METAL_TARGET or apple-m3)");
-      cmd.add_option("--device", a->device, "emulator (default), cuda (the CUDA proxy, where built) or interpreter");
+      cmd.add_option("--device", a->device, "emulator (default), metal (macOS), cuda (the CUDA proxy, where built) or interpreter");
       tmetal::cli::add_number_option<uint64_t>(cmd, "--seed", a->seed, 0, UINT64_MAX, "random seed of the input data");
       cmd.add_flag("--check", a->check, "compare every output element with the float64 interpreter; exit 1 on mismatch");
       return [a] { return run(*a); };

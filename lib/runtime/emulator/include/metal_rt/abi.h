@@ -5,7 +5,7 @@
 
 namespace metal_rt {
 
-constexpr int kAbiVersion = 4;
+constexpr int kAbiVersion = 5;
 constexpr int kMaxBuffers = 31;        // [[buffer(0..30)]]
 constexpr int kMaxThreadgroupBufs = 31;
 constexpr int kNumPositions = 20;       // msl::position_attributes()
@@ -19,6 +19,22 @@ struct Counters {
 
 enum RegionKind : int { kDeviceBuffer = 0, kConstantBuffer = 1, kThreadgroupParam = 2, kThreadgroupArray = 3 };
 
+// Watched accesses of the thread a worker runs (one kernel thread at a time per host thread), when the launch
+// counts threadgroup bytes or checks races: threadgroup memory (to tell reads from writes), and device memory
+// written through non-const pointers under racecheck. An access returns a reference, so whether it was a read or a write
+// is settled at the thread's next watched access or scheduling point, by comparing the bytes with their
+// value at the access (a store of the value already there counts as a read).
+constexpr int kWatchBytes = 64;  // bytes compared per access
+struct Watch {
+  Counters tg;                  // threadgroup bytes read and written
+  char* pending;                // the access not settled yet (null: none)
+  unsigned long long pending_size;
+  unsigned pending_line;        // MSL line of the access (0: unknown)
+  int pending_device;           // 1: a device access (racecheck only; not counted here)
+  int racecheck;                // report settled accesses to Hooks::race
+  alignas(16) unsigned char old[kWatchBytes];
+};
+
 // A bounds-checked memory region: a bound buffer, a [[threadgroup(i)]] buffer, or a threadgroup array.
 struct Region {
   char* base;
@@ -26,27 +42,18 @@ struct Region {
   const char* name;  // parameter or array name
   int index;         // binding index
   int kind;          // RegionKind
-  Counters* counters;  // null for threadgroup memory
-};
-
-// A simdgroup_multiply result shared by the lanes of a simdgroup: every lane computes the same product
-// (the operation is simdgroup-uniform), so the first lane's result is reused when the inputs match bitwise.
-constexpr int kMatrixMemo = 16;
-struct MatrixMemo {
-  const void* tag;           // identifies the instantiation (operand types)
-  unsigned gen;              // 1 + the lane-local sequence number of the multiply
-  alignas(16) unsigned char key[3 * 64 * 4];
-  alignas(16) unsigned char result[64 * 4];
+  Counters* counters;  // device bytes; null for threadgroup memory
+  Watch* watch;        // threadgroup memory when watching; device memory under racecheck; else null
 };
 
 // Values exchanged by one simdgroup's collectives; double-buffered by collective parity.
 struct SimdShared {
   alignas(16) unsigned char slot[2][kSimdWidth][kSlotBytes];
   unsigned mask[2];  // lanes active when the collective completed
-  MatrixMemo memo[kMatrixMemo];
 };
 
-enum SyncKind : int { kThreadgroupBarrier = 0, kSimdCollective = 1, kSimdgroupBarrier = 2 };
+// kSimdMatrix: a simdgroup_multiply(_accumulate), a collective counted as one 8x8x8 product per simdgroup.
+enum SyncKind : int { kThreadgroupBarrier = 0, kSimdCollective = 1, kSimdgroupBarrier = 2, kSimdMatrix = 3 };
 
 struct ThreadCtx {
   const char* kernel;
@@ -56,7 +63,6 @@ struct ThreadCtx {
   unsigned lane;       // thread_index_in_simdgroup
   unsigned simd_index;
   unsigned gen;        // collectives this thread has executed
-  unsigned mm_gen;     // simdgroup matrix multiplies this thread has executed
   SimdShared* simd;
   void* host;
 };
@@ -67,6 +73,10 @@ struct Hooks {
   ThreadCtx* (*current)();
   const Region* (*lookup)(const void* address);
   void (*tg_register)(ThreadCtx* c, void* address, unsigned long long bytes, const char* name);
+  Watch* (*watch)();  // the running worker's watch (threadgroup arrays have no region pointer)
+  // A settled watched access under racecheck (the executor knows the thread); may fail the launch.
+  void (*race)(const void* address, unsigned long long bytes, unsigned line, int write, int device);
+  const int* watching;  // non-zero while some launch watches accesses (then ask watch() for this thread's)
 };
 
 }  // namespace metal_rt

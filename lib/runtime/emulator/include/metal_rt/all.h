@@ -5,10 +5,13 @@
 #include "metal_rt/vec.h"
 #include "metal_rt/math.h"
 #include "metal_rt/pointers.h"
+#include "metal_rt/thread_array.h"
+#include "metal_rt/traits.h"
 #include "metal_rt/atomic.h"
 #include "metal_rt/simd.h"
 #include "metal_rt/matrix.h"
 #include "metal_rt/entry.h"
+#include "metal_rt/faults.h"
 
 namespace metal {
 using ::metal_rt::ptr;

@@ -16,9 +16,11 @@ using atomic_bool = atomic<bool>;
 using atomic_float = atomic<float>;
 using atomic_ulong = atomic<unsigned long>;
 
-template <class T> T* atomic_addr(atomic<T>* a) { return &a->value; }
-template <class T> T* atomic_addr(volatile atomic<T>* a) { return const_cast<T*>(&a->value); }
-template <class T> T* atomic_addr(const metal_rt::ptr<atomic<T>>& a) { return &(*a).value; }
+// The access that produced the atomic's address is not a plain read or write (metal_rt::watch_atomic): atomics
+// are counted as threadgroup bytes written and never race.
+template <class T> T* atomic_addr(atomic<T>* a) { metal_rt::watch_atomic(a, sizeof(T)); return &a->value; }
+template <class T> T* atomic_addr(volatile atomic<T>* a) { metal_rt::watch_atomic(const_cast<atomic<T>*>(a), sizeof(T)); return const_cast<T*>(&a->value); }
+template <class T> T* atomic_addr(const metal_rt::ptr<atomic<T>>& a) { T* v = &(*a).value; metal_rt::watch_atomic(v, sizeof(T)); return v; }
 
 template <class A> using atomic_value_t = std::remove_cvref_t<decltype(*atomic_addr(std::declval<A>()))>;
 

@@ -1,6 +1,6 @@
 // metal:: math, common, integer, geometric and relational functions for scalars and vectors, plus
 // metal::fast:: and metal::precise:: (the same host implementations: host libm is at least as accurate
-// as Metal's precise variants). 16-bit floats compute in float and round back. No <cmath>: the compiler
+// as Metal's precise variants, each its own namespace). 16-bit floats compute in float and round back. No <cmath>: the compiler
 // builtins keep the global namespace free of C overloads that would make calls ambiguous.
 #pragma once
 
@@ -258,7 +258,28 @@ template <class To, class From> constexpr To as_type(const From& f) {
   return t;
 }
 
-namespace fast { using namespace ::metal; }
-namespace precise { using namespace ::metal; }
+// metal::fast and metal::precise are namespaces of their own (as in Metal), declaring the float functions by
+// using-declarations: a header that adds bfloat overloads there (common) extends the overload set instead of
+// hiding the float functions, so fast::exp(1.0f) stays a float call.
+#define TM_FAST_PRECISE(ns)                                                                          \
+  namespace ns {                                                                                     \
+  using ::metal::acos; using ::metal::acosh; using ::metal::asin; using ::metal::asinh;               \
+  using ::metal::atan; using ::metal::atanh; using ::metal::ceil; using ::metal::cos;                 \
+  using ::metal::cosh; using ::metal::cospi; using ::metal::exp; using ::metal::exp2;                \
+  using ::metal::exp10; using ::metal::fabs; using ::metal::floor; using ::metal::fract;             \
+  using ::metal::log; using ::metal::log2; using ::metal::log10; using ::metal::rint;                \
+  using ::metal::round; using ::metal::rsqrt; using ::metal::sin; using ::metal::sinh;               \
+  using ::metal::sinpi; using ::metal::sqrt; using ::metal::tan; using ::metal::tanh;                \
+  using ::metal::tanpi; using ::metal::trunc; using ::metal::saturate; using ::metal::erf;           \
+  using ::metal::atan2; using ::metal::pow; using ::metal::powr; using ::metal::fmod;                \
+  using ::metal::fmin; using ::metal::fmax; using ::metal::copysign; using ::metal::fdim;            \
+  using ::metal::divide; using ::metal::fma; using ::metal::clamp; using ::metal::min;               \
+  using ::metal::max; using ::metal::normalize; using ::metal::length; using ::metal::distance;      \
+  using ::metal::abs; using ::metal::sign; using ::metal::mix; using ::metal::step;                  \
+  using ::metal::smoothstep; using ::metal::mad;                                                     \
+  }
+TM_FAST_PRECISE(fast)
+TM_FAST_PRECISE(precise)
+#undef TM_FAST_PRECISE
 
 }  // namespace metal

@@ -1,28 +1,75 @@
-// simdgroup_matrix<T, 8, 8> (float, half, bfloat) and its functions. Every lane holds the whole 8x8 tile
-// (Metal spreads it over the lanes; the functions are simdgroup-uniform, so each lane computing the
-// full result gives the same values). A product is computed once per simdgroup and reused by the other
-// lanes when their inputs are bitwise equal (MatrixMemo). Products accumulate in float and round to the result type.
-// Loads and stores are bounds-checked per element; their traffic is counted once per simdgroup.
-// simdgroup_load and simdgroup_store are simdgroup-wide operations: every lane finishes a load before any
-// lane goes on (a rendezvous), so a tile loaded, updated and stored back in place is read by all lanes before
-// one of them overwrites it, as on the GPU where the simdgroup performs the load once.
+// simdgroup_matrix<T, 8, 8> (float, half, bfloat) and its functions, distributed over the 32 lanes of a
+// simdgroup as on Apple GPUs: each lane holds two horizontally adjacent elements of the 8x8 tile, which
+// thread_elements() returns as a `vec<T, 2>&`. The lane map is Apple's (lib/gpu/simdgroup_matrix_layout.h;
+// the CUDA proxy uses the same one):
+//   quad = lane / 4;  row = (quad & 4) + (lane / 2) % 4;  col = (quad & 2) * 2 + (lane % 2) * 2 (and col + 1).
+// simdgroup_load, simdgroup_store and simdgroup_multiply(_accumulate) are simdgroup-wide operations: each
+// starts with a rendezvous of every lane of the simdgroup (the emulator's collectives), so every lane's part
+// of one operation happens before any lane's part of the next, as on the GPU where the simdgroup performs the
+// operation once. Loads and stores move the lane's own two elements through checked pointers (bounds-checked
+// and counted per element: 64 elements per simdgroup). A multiply exchanges the lanes' operand elements and
+// each lane computes its two results: float accumulators, k in order 0..7, fused multiply-adds, rounded once
+// to the result type (bit-identical to the CUDA proxy). The 8x8x8 products are counted per simdgroup.
+// These operations need the simdgroup's 32 lanes: a partial simdgroup (threadgroup size not a multiple of 32)
+// or a lane that returned is reported.
 #pragma once
 
 #include "metal_rt/pointers.h"
 #include "metal_rt/simd.h"
+
+namespace metal_rt {
+
+inline unsigned frag_row(unsigned lane) { return ((lane / 4) & 4u) + (lane / 2) % 4; }
+inline unsigned frag_col(unsigned lane) { return ((lane / 4) & 2u) * 2 + (lane % 2) * 2; }
+// The lane holding (row, col) (col even): the inverse of the map above.
+inline unsigned frag_lane(unsigned row, unsigned col) {
+  return ((col >> 1) & 1u) | ((row & 1u) << 1) | (((row >> 1) & 1u) << 2) | (((col >> 2) & 1u) << 3) | (((row >> 2) & 1u) << 4);
+}
+
+inline unsigned current_lane() {
+  ThreadCtx* c = g_hooks->current();
+  return c ? c->lane : 0;
+}
+
+[[noreturn]] __attribute__((noinline)) inline void partial_simdgroup(const char* what, int line, unsigned lanes) {
+  char thread[256], msg[768];
+  describe_thread(thread, sizeof thread);
+  snprintf(msg, sizeof msg, "kernel '%s': %s at line %d needs the 32 lanes of a simdgroup, but this simdgroup has %u "
+           "(the simdgroup_matrix functions are simdgroup-wide; use a threadgroup size that is a multiple of 32), by %s",
+           current_kernel(), what, line, lanes, thread);
+  fail(msg);
+}
+
+// The rendezvous that starts every simdgroup-wide matrix operation (see the top comment); refuses partial
+// simdgroups.
+inline ThreadCtx* matrix_op_begin(int kind, int line, int col, const char* what) {
+  ThreadCtx* c = g_hooks->current();
+  if (!c) return nullptr;
+  unsigned n = c->pos[3][0] * c->pos[3][1] * c->pos[3][2];
+  unsigned lanes = n - c->simd_index * 32 < 32 ? n - c->simd_index * 32 : 32;
+  if (lanes != 32) partial_simdgroup(what, line, lanes);
+  if (kind == kSimdgroupBarrier) g_hooks->sync(c, kSimdgroupBarrier, line, col, what);
+  return c;
+}
+
+}  // namespace metal_rt
 
 namespace metal {
 
 template <class T, int Cols, int Rows>
 struct simdgroup_matrix {
   static_assert(Cols == 8 && Rows == 8, "the emulator supports 8x8 simdgroup matrices");
-  T e[Rows][Cols];
+  vec<T, 2> e;  // this lane's elements: (frag_row, frag_col) and (frag_row, frag_col + 1)
   simdgroup_matrix() = default;
   // A diagonal matrix with d on the diagonal.
   explicit simdgroup_matrix(T d) {
-    for (int r = 0; r < Rows; ++r)
-      for (int c = 0; c < Cols; ++c) e[r][c] = r == c ? d : T(0);
+    unsigned lane = metal_rt::current_lane();
+    unsigned r = metal_rt::frag_row(lane), c = metal_rt::frag_col(lane);
+    e[0] = r == c ? d : T(0);
+    e[1] = r == c + 1 ? d : T(0);
   }
+  vec<T, 2>& thread_elements() { return e; }
+  const vec<T, 2>& thread_elements() const { return e; }
 };
 using simdgroup_float8x8 = simdgroup_matrix<float, 8, 8>;
 using simdgroup_half8x8 = simdgroup_matrix<half, 8, 8>;
@@ -30,124 +77,84 @@ using simdgroup_bfloat8x8 = simdgroup_matrix<bfloat, 8, 8>;
 
 template <class T, int Cols, int Rows> simdgroup_matrix<T, Cols, Rows> make_filled_simdgroup_matrix(T v) {
   simdgroup_matrix<T, Cols, Rows> m;
-  for (int r = 0; r < Rows; ++r)
-    for (int c = 0; c < Cols; ++c) m.e[r][c] = v;
+  m.e = vec<T, 2>(v);
   return m;
 }
 
-}  // namespace metal
-
-namespace metal_rt {
-
-// Checks that every element of an 8x8 tile at (origin, stride, transpose) lies in the region; counts
-// the tile's bytes once per simdgroup (lane 0).
-template <class T> T* tile_base(const ptr<T>& p, unsigned long stride, metal::vec<unsigned long, 2> origin, bool transpose) {
-  T* base = p.p + origin.y * stride + origin.x;
-  unsigned long last = transpose ? 7 * stride + 7 : 7 * stride + 7;
-  for (unsigned long r = 0; r < 8; ++r) {
-    const char* first = reinterpret_cast<const char*>(base + r * stride);
-    const char* end = reinterpret_cast<const char*>(base + r * stride + 8);
-    if (!p.r || first < p.r->base || end > p.r->base + p.r->bytes) {
-      for (unsigned long c = 0; c < 8; ++c) (void)ptr<T>(base, p.r).at(static_cast<long long>(r * stride + c));
-    }
-  }
-  (void)last;
-  if (p.r && p.r->counters) {
-    ThreadCtx* c = g_hooks->current();
-    if (c && c->lane == 0) {
-      if constexpr (std::is_const_v<T>) p.r->counters->read += 64 * sizeof(T);
-      else p.r->counters->written += 64 * sizeof(T);
-    }
-  }
-  return base;
-}
-
-}  // namespace metal_rt
-
-namespace metal_rt {
-
-// All live lanes of the simdgroup reach this point before any goes on (see the top comment).
-inline void simdgroup_rendezvous(int line, int col, const char* what) {
-  if (ThreadCtx* c = g_hooks->current()) g_hooks->sync(c, kSimdgroupBarrier, line, col, what);
-}
-
-}  // namespace metal_rt
-
-namespace metal {
-
+// Element (r, c) of the tile is src[(origin.y + r) * elements_per_row + origin.x + c]; with transpose_matrix
+// it is src[(origin.y + c) * elements_per_row + origin.x + r].
 template <class T, class P>
-void simdgroup_load(simdgroup_matrix<T, 8, 8>& d, P&& src, ulong elements_per_row = 8, vec<ulong, 2> matrix_origin = vec<ulong, 2>(0), bool transpose_matrix = false,
-                    int line = __builtin_LINE(), int col = TM_COLUMN()) {
-  metal_rt::ptr<const T> s(src);
-  const T* __restrict b = metal_rt::tile_base(s, elements_per_row, matrix_origin, false);
-  const unsigned long n = elements_per_row;
-  if (transpose_matrix) {
-    for (unsigned long r = 0; r < 8; ++r)
-      for (unsigned long c = 0; c < 8; ++c) d.e[r][c] = b[c * n + r];
-  } else {
-    for (unsigned long r = 0; r < 8; ++r) __builtin_memcpy(d.e[r], b + r * n, sizeof d.e[r]);
-  }
-  metal_rt::simdgroup_rendezvous(line, col, "simdgroup_load");
+void simdgroup_load(simdgroup_matrix<T, 8, 8>& d, P&& src, ulong elements_per_row = 8, vec<ulong, 2> matrix_origin = vec<ulong, 2>(0),
+                    bool transpose_matrix = false, int line = __builtin_LINE(), int col = TM_COLUMN()) {
+  metal_rt::ptr<const T> s(src);  // first: converting `&a[i]` to a pointer is not an access
+  metal_rt::ThreadCtx* t = metal_rt::matrix_op_begin(metal_rt::kSimdgroupBarrier, line, col, "simdgroup_load");
+  const unsigned lane = t ? t->lane : 0;
+  const long long r = metal_rt::frag_row(lane), c = metal_rt::frag_col(lane), n = static_cast<long long>(elements_per_row);
+  const long long base = static_cast<long long>(matrix_origin.y) * n + static_cast<long long>(matrix_origin.x);
+  for (int k = 0; k < 2; ++k)
+    d.e[k] = s.at(base + (transpose_matrix ? (c + k) * n + r : r * n + c + k), static_cast<unsigned>(line));
 }
 
 template <class T, class P>
-void simdgroup_store(const simdgroup_matrix<T, 8, 8>& m, P&& dst, ulong elements_per_row = 8, vec<ulong, 2> matrix_origin = vec<ulong, 2>(0), bool transpose_matrix = false) {
-  metal_rt::ptr<T> s(dst);
-  T* __restrict b = metal_rt::tile_base(s, elements_per_row, matrix_origin, false);
-  const unsigned long n = elements_per_row;
-  if (transpose_matrix) {
-    for (unsigned long r = 0; r < 8; ++r)
-      for (unsigned long c = 0; c < 8; ++c) b[c * n + r] = m.e[r][c];
-  } else {
-    for (unsigned long r = 0; r < 8; ++r) __builtin_memcpy(b + r * n, m.e[r], sizeof m.e[r]);
-  }
+void simdgroup_store(const simdgroup_matrix<T, 8, 8>& m, P&& dst, ulong elements_per_row = 8, vec<ulong, 2> matrix_origin = vec<ulong, 2>(0),
+                     bool transpose_matrix = false, int line = __builtin_LINE(), int col = TM_COLUMN()) {
+  metal_rt::ptr<T> s(dst);  // first: converting `&a[i]` to a pointer is not an access
+  metal_rt::ThreadCtx* t = metal_rt::matrix_op_begin(metal_rt::kSimdgroupBarrier, line, col, "simdgroup_store");
+  const unsigned lane = t ? t->lane : 0;
+  const long long r = metal_rt::frag_row(lane), c = metal_rt::frag_col(lane), n = static_cast<long long>(elements_per_row);
+  const long long base = static_cast<long long>(matrix_origin.y) * n + static_cast<long long>(matrix_origin.x);
+  for (int k = 0; k < 2; ++k)
+    s.at(base + (transpose_matrix ? (c + k) * n + r : r * n + c + k), static_cast<unsigned>(line)) = m.e[k];
 }
 
 template <class D, class A, class B, class C>
-void simdgroup_multiply_accumulate(simdgroup_matrix<D, 8, 8>& d, const simdgroup_matrix<A, 8, 8>& a,
-                                   const simdgroup_matrix<B, 8, 8>& b, const simdgroup_matrix<C, 8, 8>& c) {
-  // Reuse the product another lane of this simdgroup computed from the same inputs.
-  static const char tag = 0;
-  metal_rt::ThreadCtx* t = metal_rt::g_hooks->current();
-  metal_rt::MatrixMemo* memo = nullptr;
-  unsigned gen = 0;
-  if (t && t->simd) {
-    gen = ++t->mm_gen;
-    memo = &t->simd->memo[gen % metal_rt::kMatrixMemo];
-    if (memo->gen == gen && memo->tag == &tag && __builtin_memcmp(memo->key, a.e, sizeof a.e) == 0 &&
-        __builtin_memcmp(memo->key + sizeof a.e, b.e, sizeof b.e) == 0 &&
-        __builtin_memcmp(memo->key + sizeof a.e + sizeof b.e, c.e, sizeof c.e) == 0) {
-      __builtin_memcpy(d.e, memo->result, sizeof d.e);
-      return;
-    }
+void simdgroup_multiply_accumulate(simdgroup_matrix<D, 8, 8>& d, const simdgroup_matrix<A, 8, 8>& a, const simdgroup_matrix<B, 8, 8>& b,
+                                   const simdgroup_matrix<C, 8, 8>& c, int line = __builtin_LINE(), int col = TM_COLUMN()) {
+  const char* what = "simdgroup_multiply_accumulate";
+  metal_rt::ThreadCtx* t = metal_rt::matrix_op_begin(metal_rt::kSimdMatrix, line, col, what);
+  struct operands { A a[2]; B b[2]; };
+  operands mine{{a.e[0], a.e[1]}, {b.e[0], b.e[1]}};
+  float acc0 = static_cast<float>(c.e[0]), acc1 = static_cast<float>(c.e[1]);
+  if (!t) {  // outside a launch (no simdgroup): nothing to gather from
+    d.e[0] = static_cast<D>(acc0);
+    d.e[1] = static_cast<D>(acc1);
+    return;
   }
-  float bf[8][8];
-  for (int k = 0; k < 8; ++k)
-    for (int j = 0; j < 8; ++j) bf[k][j] = static_cast<float>(b.e[k][j]);
-  D out[8][8];
-  for (int i = 0; i < 8; ++i) {
-    float acc[8];
-    for (int j = 0; j < 8; ++j) acc[j] = static_cast<float>(c.e[i][j]);
-    for (int k = 0; k < 8; ++k) {
-      float aik = static_cast<float>(a.e[i][k]);
-      for (int j = 0; j < 8; ++j) acc[j] += aik * bf[k][j];
-    }
-    for (int j = 0; j < 8; ++j) out[i][j] = static_cast<D>(acc[j]);
+  unsigned par = t->gen & 1u;
+  t->gen++;
+  __builtin_memcpy(t->simd->slot[par][t->lane], &mine, sizeof mine);
+  metal_rt::g_hooks->sync(t, metal_rt::kSimdMatrix, line, col, what);
+  if (t->simd->mask[par] != 0xffffffffu) {
+    char thread[256], msg[768];
+    metal_rt::describe_thread(thread, sizeof thread);
+    snprintf(msg, sizeof msg, "kernel '%s': %s at line %d needs the 32 lanes of the simdgroup, but only the lanes of mask 0x%08x "
+             "reached it (the others returned), by %s", t->kernel, what, line, t->simd->mask[par], thread);
+    metal_rt::fail(msg);
   }
-  if (memo) {
-    memo->tag = &tag;
-    memo->gen = gen;
-    __builtin_memcpy(memo->key, a.e, sizeof a.e);
-    __builtin_memcpy(memo->key + sizeof a.e, b.e, sizeof b.e);
-    __builtin_memcpy(memo->key + sizeof a.e + sizeof b.e, c.e, sizeof c.e);
-    __builtin_memcpy(memo->result, out, sizeof out);
+  const unsigned char (*slots)[metal_rt::kSlotBytes] = t->simd->slot[par];
+  auto lane_ops = [&](unsigned l) {
+    operands o;
+    __builtin_memcpy(&o, slots[l], sizeof o);
+    return o;
+  };
+  const unsigned r = metal_rt::frag_row(t->lane), cc = metal_rt::frag_col(t->lane);
+  for (unsigned k2 = 0; k2 < 8; k2 += 2) {
+    operands av = lane_ops(metal_rt::frag_lane(r, k2));
+    operands b0 = lane_ops(metal_rt::frag_lane(k2, cc)), b1 = lane_ops(metal_rt::frag_lane(k2 + 1, cc));
+    acc0 = __builtin_fmaf(static_cast<float>(av.a[0]), static_cast<float>(b0.b[0]), acc0);
+    acc1 = __builtin_fmaf(static_cast<float>(av.a[0]), static_cast<float>(b0.b[1]), acc1);
+    acc0 = __builtin_fmaf(static_cast<float>(av.a[1]), static_cast<float>(b1.b[0]), acc0);
+    acc1 = __builtin_fmaf(static_cast<float>(av.a[1]), static_cast<float>(b1.b[1]), acc1);
   }
-  __builtin_memcpy(d.e, out, sizeof out);
+  d.e[0] = static_cast<D>(acc0);
+  d.e[1] = static_cast<D>(acc1);
 }
 
 template <class D, class A, class B>
-void simdgroup_multiply(simdgroup_matrix<D, 8, 8>& d, const simdgroup_matrix<A, 8, 8>& a, const simdgroup_matrix<B, 8, 8>& b) {
-  simdgroup_multiply_accumulate(d, a, b, make_filled_simdgroup_matrix<D, 8, 8>(D(0)));
+void simdgroup_multiply(simdgroup_matrix<D, 8, 8>& d, const simdgroup_matrix<A, 8, 8>& a, const simdgroup_matrix<B, 8, 8>& b,
+                        int line = __builtin_LINE(), int col = TM_COLUMN()) {
+  simdgroup_multiply_accumulate(d, a, b, make_filled_simdgroup_matrix<D, 8, 8>(D(0)), line, col);
+  (void)col;
 }
 
 }  // namespace metal

@@ -39,6 +39,11 @@ inline const char* current_kernel() {
              current_kernel(), p, thread);
     fail(msg);
   }
+  if (!r->base && r->kind != kThreadgroupArray) {
+    snprintf(msg, sizeof msg, "kernel '%s': access to %s '%s' [[buffer(%d)]], which has nothing bound, by %s", current_kernel(),
+             r->kind == kConstantBuffer ? "constant buffer" : "device buffer", r->name, r->index, thread);
+    fail(msg);
+  }
   long long byte = static_cast<const char*>(p) - r->base;
   const char* what = r->kind == kDeviceBuffer ? "device buffer" : r->kind == kConstantBuffer ? "constant buffer"
                    : r->kind == kThreadgroupParam ? "threadgroup buffer" : "threadgroup array";
@@ -55,6 +60,51 @@ inline const char* current_kernel() {
 
 template <class T, unsigned long N, unsigned long... R> struct tg_array;
 
+// Settles the watched access not settled yet (see Watch in abi.h): a read or a write, counted (threadgroup
+// memory) and reported to the race detector (racecheck).
+__attribute__((noinline)) inline void settle(Watch* w) {
+  unsigned long long n = w->pending_size;
+  bool wrote = __builtin_memcmp(w->pending, w->old, n < kWatchBytes ? n : kWatchBytes) != 0;
+  if (!w->pending_device) (wrote ? w->tg.written : w->tg.read) += n;
+  char* a = w->pending;
+  w->pending = nullptr;
+  if (w->racecheck) g_hooks->race(a, n, w->pending_line, wrote, w->pending_device);
+}
+inline void watch_access(Watch* w, void* q, unsigned long long n, unsigned line, int device) {
+  if (w->pending) settle(w);
+  w->pending = static_cast<char*>(q);
+  w->pending_size = n;
+  w->pending_line = line;
+  w->pending_device = device;
+  __builtin_memcpy(w->old, q, n < kWatchBytes ? n : kWatchBytes);
+}
+// An atomic operation on `q` (n bytes) is not a plain read or write and never races: forget the access that
+// produced its address; threadgroup atomics count as threadgroup bytes written.
+inline void watch_atomic(const void* q, unsigned long long n) {
+  if (!*g_hooks->watching) return;
+  Watch* w = g_hooks->watch();
+  if (!w) return;
+  if (w->pending == q) {
+    w->pending = nullptr;
+    if (w->pending_device) return;
+  } else if (const Region* r = g_hooks->lookup(q); !r || r->kind <= kConstantBuffer) {
+    return;
+  }
+  w->tg.written += n;
+}
+// `&a[i]` followed by a conversion to a pointer takes an address; it is not an access.
+inline void watch_address_taken(const Region* r, const void* q) {
+  if (r && r->watch && r->watch->pending == q) r->watch->pending = nullptr;
+}
+
+// An index with the MSL line of the subscript (the translated C++ keeps the MSL's lines with #line).
+struct index_at {
+  long long v;
+  unsigned line;
+  template <class I, std::enable_if_t<std::is_integral_v<I> || std::is_enum_v<I>, int> = 0>
+  index_at(I i, unsigned l = __builtin_LINE()) : v(static_cast<long long>(i)), line(l) {}
+};
+
 template <class T>
 struct ptr {
   T* p = nullptr;
@@ -64,7 +114,8 @@ struct ptr {
   ptr(decltype(nullptr)) {}
   ptr(T* raw, const Region* region) : p(raw), r(region) {}
   // From a raw address (&tile[i], &buf[j]): find the region it points into.
-  ptr(T* raw) : p(raw), r(raw ? g_hooks->lookup(raw) : nullptr) {}
+  // No hooks yet: a program-scope initializer (a constant object built from a string literal) runs at load.
+  ptr(T* raw) : p(raw), r(raw && g_hooks ? g_hooks->lookup(raw) : nullptr) { if (g_hooks) watch_address_taken(r, raw); }
   template <class U, std::enable_if_t<std::is_convertible_v<U*, T*>, int> = 0>
   ptr(const ptr<U>& o) : p(o.p), r(o.r) {}
   // A threadgroup array decays to a pointer to its first element.
@@ -74,10 +125,10 @@ struct ptr {
   template <class U, std::enable_if_t<!std::is_convertible_v<U*, T*>, int> = 0>
   explicit ptr(const ptr<U>& o) : p((T*)(o.p)), r(o.r) {}
 
-  T& operator[](long long i) const { return at(i); }
+  T& operator[](index_at i) const { return at(i.v, i.line); }
   T& operator*() const { return at(0); }
   T* operator->() const { at(0); return p; }
-  T& at(long long i) const {
+  T& at(long long i, unsigned line = 0) const {
     T* q = p + i;
     const char* a = reinterpret_cast<const char*>(q);
     if (__builtin_expect(!r || a < r->base || a + sizeof(T) > r->base + r->bytes, 0)) {
@@ -86,6 +137,10 @@ struct ptr {
     if (r->counters) {
       if constexpr (std::is_const_v<T>) r->counters->read += sizeof(T);
       else r->counters->written += sizeof(T);
+    }
+    if (r->watch) {
+      bool device = r->kind <= kConstantBuffer;
+      if (!(device && std::is_const_v<T>)) watch_access(r->watch, const_cast<std::remove_const_t<T>*>(q), sizeof(T), line, device);
     }
     return *q;
   }
@@ -123,6 +178,10 @@ struct tg_array {
   // pointer would otherwise be ambiguous).
   template <class I, std::enable_if_t<std::is_integral_v<I>, int> = 0> elem& operator[](I i) {
     if (__builtin_expect(static_cast<unsigned long long>(static_cast<long long>(i)) >= N, 0)) index_error(static_cast<long long>(i));
+    if constexpr (sizeof...(R) == 0) {
+      if (__builtin_expect(*g_hooks->watching != 0, 0))
+        if (Watch* w = g_hooks->watch()) watch_access(w, &a[i], sizeof(elem), 0, 0);
+    }
     return a[i];
   }
   template <class I, std::enable_if_t<std::is_integral_v<I>, int> = 0> const elem& operator[](I i) const {

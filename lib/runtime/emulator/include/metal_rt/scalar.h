@@ -66,14 +66,33 @@ constexpr u16 f32_to_bf16(float f) {
 }
 constexpr float bf16_to_f32(u16 b) { return bits_f32(static_cast<u32>(b) << 16); }
 
-// A 16-bit float type; Tag selects the encoding.
+// double -> float rounded to odd (an inexact result gets its last bit set): rounding that float to a format
+// with at least two fewer significand bits (half, bfloat) then gives the correctly rounded result of the
+// double, where going through an ordinary float would round twice.
+constexpr float f64_to_f32_odd(double d) {
+  float f = static_cast<float>(d);
+  if (static_cast<double>(f) == d || d != d) return f;
+  u32 b = f32_bits(f);
+  double af = static_cast<double>(f) < 0 ? -static_cast<double>(f) : static_cast<double>(f);
+  double ad = d < 0 ? -d : d;
+  if (af > ad) b -= 1u;  // toward zero (f may be the infinity an overflow rounded to)
+  return bits_f32(b | 1u);
+}
+
+struct half_tag;
+struct bfloat_tag;
+
+// A 16-bit float type; Tag selects the encoding. As in Metal, float converts to half implicitly but to
+// bfloat only explicitly (bfloat(x), static_cast<bfloat>(x)), so a bfloat overload never captures a float
+// argument.
 template <class Tag>
 struct f16base {
   u16 bits;
   f16base() = default;
-  constexpr f16base(float f) : bits(Tag::encode(f)) {}
-  template <class U, std::enable_if_t<std::is_arithmetic_v<U>, int> = 0>
-  constexpr f16base(U v) : bits(Tag::encode(static_cast<float>(v))) {}
+  explicit(std::is_same_v<Tag, bfloat_tag>) constexpr f16base(float f) : bits(Tag::encode(f)) {}
+  template <class U, std::enable_if_t<std::is_arithmetic_v<U> && !std::is_same_v<U, float>, int> = 0>
+  explicit(std::is_same_v<Tag, bfloat_tag> && std::is_floating_point_v<U>) constexpr f16base(U v)
+      : bits(Tag::encode(f64_to_f32_odd(static_cast<double>(v)))) {}
   template <class OtherTag, std::enable_if_t<!std::is_same_v<OtherTag, Tag>, int> = 0>
   explicit constexpr f16base(f16base<OtherTag> o) : bits(Tag::encode(static_cast<float>(o))) {}
   constexpr operator float() const { return Tag::decode(bits); }
@@ -150,6 +169,21 @@ TM_F16_CMP(>=)
 using half = metal_rt::f16base<metal_rt::half_tag>;
 using bfloat = metal_rt::f16base<metal_rt::bfloat_tag>;
 using bfloat16_t = bfloat;
+
+namespace metal_rt {
+// The value of a half literal (1.5h): the decimal value rounded once to half (through double, rounded to odd
+// on the way to float).
+constexpr half half_lit(double d) { return half::from_bits(f32_to_f16(f64_to_f32_odd(d))); }
+}  // namespace metal_rt
+
+// Predefined by Metal's compiler and metal_stdlib.
+#define METAL_FUNC inline
+#ifndef __METAL__
+#define __METAL__ 1
+#endif
+#ifndef __HAVE_BFLOAT__
+#define __HAVE_BFLOAT__ 1
+#endif
 
 // Constants of metal_stdlib (metal_math).
 #define INFINITY __builtin_inff()
