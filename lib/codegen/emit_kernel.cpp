@@ -527,12 +527,36 @@ void Emitter::emit_op(ir::Operation& op) {
   fail(op, fmt::format("operation '{}' is not lowered to Metal yet", op.name()));
 }
 
+// The identifier at the start of `line` after blanks ("" when none) and the index just past it. A
+// hand-written scan: std::regex recursed once per character and overflowed the stack on long names.
+static std::string leading_identifier(const std::string& line, size_t& end) {
+  auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; };
+  auto head = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  auto tail = [&](char c) { return head(c) || (c >= '0' && c <= '9'); };
+  size_t i = 0;
+  while (i < line.size() && blank(line[i])) ++i;
+  if (i == line.size() || !head(line[i])) return "";
+  size_t start = i;
+  while (i < line.size() && tail(line[i])) ++i;
+  end = i;
+  while (end < line.size() && blank(line[end])) ++end;
+  return line.substr(start, i - start);
+}
+
+// NAME when `line` is `NAME = ...` or `NAME op= ...` (op one of + - * /), else "".
+static std::string assigned_name(const std::string& line) {
+  size_t i = 0;
+  std::string name = leading_identifier(line, i);
+  if (name.empty()) return "";
+  if (i < line.size() && (line[i] == '+' || line[i] == '-' || line[i] == '*' || line[i] == '/')) ++i;
+  return i + 1 < line.size() && line[i] == '=' && line[i + 1] != '=' ? name : "";
+}
+
 // Source names: `NAME = expr` lines name the last value computed on that line; parameters from the def.
 static void collect_hints(ir::Operation& func, const std::vector<std::string>& lines,
                           std::unordered_map<const ir::Value*, std::string>& hints) {
   // The last value computed for a source line (in program order, loops included; combine regions of
   // reductions and scans excluded) is the one the line's assignment names.
-  static const std::regex assign(R"(^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(\+|-|\*|/)?=[^=])");
   std::map<int, const ir::Value*> last;
   std::function<void(ir::Block&)> visit = [&](ir::Block& block) {
     for (auto& op : block.ops()) {
@@ -545,8 +569,7 @@ static void collect_hints(ir::Operation& func, const std::vector<std::string>& l
   visit(func.body());
   for (auto [ln, v] : last) {
     if (ln < 1 || ln > static_cast<int>(lines.size())) continue;
-    std::smatch m;
-    if (std::regex_search(lines[ln - 1], m, assign)) hints[v] = m[1].str();
+    if (std::string name = assigned_name(lines[ln - 1]); !name.empty()) hints[v] = name;
   }
 }
 
@@ -566,9 +589,8 @@ EmitResult Emitter::run() {
       std::stringstream ss(text.substr(open_p + 1, close_p - open_p - 1));
       for (std::string p; std::getline(ss, p, ',');) {
         if (p.find("constexpr") != std::string::npos) continue;
-        std::smatch m;
-        static const std::regex id(R"(^\s*([A-Za-z_][A-Za-z0-9_]*))");
-        if (std::regex_search(p, m, id)) params.push_back(m[1].str());
+        size_t end = 0;
+        if (std::string name = leading_identifier(p, end); !name.empty()) params.push_back(name);
       }
     }
   }

@@ -9,6 +9,9 @@ namespace tmetal::frontend {
 namespace {
 
 constexpr int kMaxDepth = 200;  // nesting limit: deeper input is rejected instead of exhausting the stack
+// Depth limit of one expression's tree: a 20k-term `v + v + ...` parses iteratively but would overflow
+// the stack of every recursive pass after the parser (CPython rejects it too, with a RecursionError).
+constexpr int kMaxTreeDepth = 1000;
 
 class Parser {
  public:
@@ -318,13 +321,13 @@ class Parser {
 
   ExprPtr target_list() {
     Pos p = cur().pos;
-    ExprPtr first = or_expr();
+    ExprPtr first = bounded(or_expr());
     if (!at_op(",")) return first;
     auto t = make(Expr::Kind::Tuple, p);
     t->args.push_back(std::move(first));
     while (eat_op(",")) {
       if (at_kw("in")) break;
-      t->args.push_back(or_expr());
+      t->args.push_back(bounded(or_expr()));
     }
     return t;
   }
@@ -344,7 +347,31 @@ class Parser {
     return t;
   }
 
+  // Throws at the position of the deepest operation when `e`'s tree is deeper than kMaxTreeDepth
+  // (iterative, so the check itself cannot overflow).
+  ExprPtr bounded(ExprPtr e) {
+    std::vector<std::pair<const Expr*, int>> stack{{e.get(), 1}};
+    while (!stack.empty()) {
+      auto [x, d] = stack.back();
+      stack.pop_back();
+      if (d > kMaxTreeDepth)
+        fail(x->pos, fmt::format("expression is nested too deeply (more than {} operations deep): split it into several statements", kMaxTreeDepth));
+      for (const auto& a : x->args)
+        if (a) stack.push_back({a.get(), d + 1});
+      for (const auto& [k, a] : x->keywords)
+        if (a) stack.push_back({a.get(), d + 1});
+    }
+    return e;
+  }
+
   ExprPtr test() {
+    ++test_nesting_;
+    ExprPtr e = test_inner();
+    --test_nesting_;
+    return test_nesting_ == 0 ? bounded(std::move(e)) : std::move(e);
+  }
+
+  ExprPtr test_inner() {
     DepthGuard guard(*this, cur().pos);
     Pos p = cur().pos;
     if (at_kw("lambda")) {
@@ -457,6 +484,7 @@ class Parser {
     ExprPtr e = atom_expr();
     if (at_op("**")) {
       Pos p = cur().pos;
+      DepthGuard guard(*this, p);  // right-associative: `v ** v ** ...` recurses once per operator
       next();
       auto b = make(Expr::Kind::BinOp, p);
       b->name = "**";
@@ -649,6 +677,7 @@ class Parser {
   std::vector<Token> t_;
   size_t i_ = 0;
   int depth_ = 0;
+  int test_nesting_ = 0;  // test() calls in progress: the outermost one bounds the tree depth
 };
 
 }  // namespace

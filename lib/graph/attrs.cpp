@@ -17,7 +17,7 @@ const nlohmann::json* find(const Node& node, const char* key) {
 int64_t get_int(const Node& node, const char* key, int64_t fallback) {
   auto* v = find(node, key);
   if (!v) return fallback;
-  if (!v->is_number_integer()) bad(key, "an integer", *v);
+  if (!v->is_number_integer() || (v->is_number_unsigned() && v->get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) bad(key, "an integer", *v);
   return v->get<int64_t>();
 }
 double get_float(const Node& node, const char* key, double fallback) {
@@ -44,7 +44,7 @@ std::vector<int64_t> get_ints(const Node& node, const char* key, std::vector<int
   if (!v->is_array()) bad(key, "a list of integers", *v);
   std::vector<int64_t> out;
   for (const auto& e : *v) {
-    if (!e.is_number_integer()) bad(key, "a list of integers", *v);
+    if (!e.is_number_integer() || (e.is_number_unsigned() && e.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) bad(key, "a list of integers", *v);
     out.push_back(e.get<int64_t>());
   }
   return out;
@@ -52,7 +52,7 @@ std::vector<int64_t> get_ints(const Node& node, const char* key, std::vector<int
 std::vector<int64_t> get_pair(const Node& node, const char* key, int64_t fallback, size_t count) {
   auto* v = find(node, key);
   if (!v) return std::vector<int64_t>(count, fallback);
-  if (v->is_number_integer()) return std::vector<int64_t>(count, v->get<int64_t>());
+  if (v->is_number_integer()) return std::vector<int64_t>(count, get_int(node, key, fallback));
   auto out = get_ints(node, key, {});
   if (out.size() != count) bad(key, count == 2 ? "an integer or a list of 2 integers" : "a list of 4 integers", *v);
   return out;

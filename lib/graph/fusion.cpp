@@ -103,10 +103,11 @@ void apply_patterns(Partition& part, const GraphTarget& target, std::vector<Fusi
   const Graph& g = part.g;
   auto consumers = g.consumers();
   for (const auto& pattern : fusion_patterns()) {
+    // taken is kept current as groups are added (rebuilding it per root was quadratic in nodes)
+    std::vector<bool> taken(g.nodes.size());
+    for (size_t i = 0; i < taken.size(); ++i) taken[i] = part.group_of[i] >= 0;
     for (size_t root = 0; root < g.nodes.size(); ++root) {
-      std::vector<bool> taken(g.nodes.size());
-      for (size_t i = 0; i < taken.size(); ++i) taken[i] = part.group_of[i] >= 0;
-      auto m = match_pattern(g, pattern, root, taken);
+      auto m = match_pattern(g, pattern, root, taken, part.producers);
       if (!m) continue;
       FusionDecision d{pattern.name, false, {}, ""};
       for (size_t n : m->nodes) d.nodes.push_back(g.nodes[n].name);
@@ -133,6 +134,7 @@ void apply_patterns(Partition& part, const GraphTarget& target, std::vector<Fusi
         std::vector<size_t> nodes = m->nodes;
         std::sort(nodes.begin(), nodes.end());
         int gi = part.add_group(pattern.name, nodes);
+        for (size_t n : nodes) taken[n] = true;
         nlohmann::json captures = nlohmann::json::object();
         for (const auto& [name, idx] : m->nodes_by_capture) captures[name] = g.nodes[idx].name;
         for (const auto& [name, tensor] : m->leaves) captures["leaf:" + name] = tensor;

@@ -116,7 +116,7 @@ std::vector<FusionPattern> build() {
 struct Matcher {
   const Graph& g;
   const std::vector<bool>& taken;
-  std::map<std::string, size_t> producers;
+  const std::map<std::string, size_t>& producers;
 
   bool match(const PatternNode& p, const std::string& tensor, PatternMatch& m) {
     if (p.ops.empty()) {
@@ -175,7 +175,12 @@ Generation derive_min_generation(const PatternRequirements& req) {
 }
 
 std::optional<PatternMatch> match_pattern(const Graph& graph, const FusionPattern& pattern, size_t root, const std::vector<bool>& taken) {
-  Matcher matcher{graph, taken, graph.producers()};
+  return match_pattern(graph, pattern, root, taken, graph.producers());
+}
+
+std::optional<PatternMatch> match_pattern(const Graph& graph, const FusionPattern& pattern, size_t root, const std::vector<bool>& taken,
+                                          const std::map<std::string, size_t>& producers) {
+  Matcher matcher{graph, taken, producers};
   if (taken[root] || !std::count(pattern.root.ops.begin(), pattern.root.ops.end(), graph.nodes[root].op)) return std::nullopt;
   PatternMatch m;
   if (!matcher.match(pattern.root, graph.nodes[root].outputs[0], m)) return std::nullopt;

@@ -52,5 +52,9 @@ Generation derive_min_generation(const PatternRequirements& req);
 // Structural match of `pattern` rooted at node `root`; `taken[i]` marks nodes already in a group.
 std::optional<PatternMatch> match_pattern(const Graph& graph, const FusionPattern& pattern, size_t root,
                                           const std::vector<bool>& taken);
+// The same with the graph's producer map (Graph::producers()) computed once by the caller, so matching at
+// every node is not quadratic.
+std::optional<PatternMatch> match_pattern(const Graph& graph, const FusionPattern& pattern, size_t root, const std::vector<bool>& taken,
+                                          const std::map<std::string, size_t>& producers);
 
 }  // namespace tmetal::graph

@@ -2,8 +2,10 @@
 // file:line:column), the fields of every tensor and node, loads weights (inline "data", "file" .npy side
 // files, or "safetensors" keys into the graph's one safetensors file), then validates references,
 // cycles and per-op shapes and dtypes (graph_validate.cpp).
+#include "file_confinement.h"
 #include "npy.h"
 #include "safetensors.h"
+#include "tensor_size.h"
 
 #include <fmt/core.h>
 
@@ -41,6 +43,7 @@ std::vector<std::string> string_list(const nlohmann::json& obj, const char* key,
   return out;
 }
 
+// Nesting depth is bounded by the parser (kMaxJsonDepth), so the recursion is too.
 void flatten_numbers(const nlohmann::json& v, std::vector<double>& out, bool& ok) {
   if (v.is_array())
     for (const auto& e : v) flatten_numbers(e, out, ok);
@@ -48,6 +51,51 @@ void flatten_numbers(const nlohmann::json& v, std::vector<double>& out, bool& ok
     out.push_back(v.get<double>());
   else
     ok = false;
+}
+
+constexpr int kMaxJsonDepth = 64;
+
+// Thrown from the parser callback: a duplicate key or too deep nesting.
+struct JsonStructureError {
+  std::string what;
+};
+
+// Parses JSON rejecting duplicate keys in any object (nlohmann would silently keep the last) and nesting
+// deeper than kMaxJsonDepth; the path of the offending object is named ("tensors.w").
+nlohmann::json parse_strict_json(const std::string& text) {
+  struct Frame {
+    std::string path;
+    std::set<std::string> keys;
+    bool object;
+  };
+  std::vector<Frame> stack;
+  std::string pending_key;
+  auto cb = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) -> bool {
+    using E = nlohmann::json::parse_event_t;
+    if (depth > kMaxJsonDepth) throw JsonStructureError{fmt::format("nested deeper than {} levels", kMaxJsonDepth)};
+    switch (event) {
+      case E::object_start:
+      case E::array_start: {
+        std::string parent = stack.empty() ? "" : stack.back().path;
+        std::string here = stack.empty() ? "" : !stack.back().object ? parent + "[]" : parent.empty() ? pending_key : parent + "." + pending_key;
+        stack.push_back({here, {}, event == E::object_start});
+        break;
+      }
+      case E::object_end:
+      case E::array_end:
+        if (!stack.empty()) stack.pop_back();
+        break;
+      case E::key: {
+        pending_key = parsed.get<std::string>();
+        if (!stack.empty() && !stack.back().keys.insert(pending_key).second)
+          throw JsonStructureError{fmt::format("duplicate key '{}' in {}", pending_key, stack.back().path.empty() ? "the top-level object" : "'" + stack.back().path + "'")};
+        break;
+      }
+      case E::value: break;
+    }
+    return true;
+  };
+  return nlohmann::json::parse(text, cb);
 }
 
 Tensor load_tensor(const std::string& name, const nlohmann::json& j, const std::string& source,
@@ -59,14 +107,16 @@ Tensor load_tensor(const std::string& name, const nlohmann::json& j, const std::
   t.name = name;
   if (!j.contains("shape") || !j["shape"].is_array()) fail(source, where, "field 'shape' must be a list of extents");
   for (const auto& d : j["shape"]) {
-    if (!d.is_number_integer() || d.get<int64_t>() < 0)
-      fail(source, where, fmt::format("field 'shape' must hold non-negative integers, found {}", d.dump()));
+    if (!d.is_number_integer() || (d.is_number_unsigned() && d.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX)) || d.get<int64_t>() < 1)
+      fail(source, where, fmt::format("field 'shape' must hold positive integers, found {}", d.dump()));
     t.shape.push_back(d.get<int64_t>());
   }
+  if (t.shape.size() > 16) fail(source, where, fmt::format("field 'shape' has {} dimensions (at most 16)", t.shape.size()));
   if (!j.contains("dtype") || !j["dtype"].is_string()) fail(source, where, "field 'dtype' must be a dtype name such as \"f32\"");
   auto dtype = parse_dtype(j["dtype"].get<std::string>());
   if (!dtype) fail(source, where, fmt::format("field 'dtype': unknown dtype '{}'", j["dtype"].get<std::string>()));
   t.dtype = *dtype;
+  if (auto why = tensor_size_problem(t.shape, t.dtype); !why.empty()) fail(source, where, "field 'shape': " + why);
   int sources = j.contains("data") + j.contains("file") + j.contains("safetensors");
   if (sources > 1) fail(source, where, "give at most one of 'data', 'file' and 'safetensors'");
   size_t need = static_cast<size_t>(numel(t.shape));
@@ -81,10 +131,9 @@ Tensor load_tensor(const std::string& name, const nlohmann::json& j, const std::
     t.data = std::move(data);
   } else if (j.contains("file")) {
     if (!j["file"].is_string()) fail(source, where, "field 'file' must be a path to an .npy file");
-    auto path = base_dir / j["file"].get<std::string>();
     NpyArray arr;
     try {
-      arr = read_npy(path);
+      arr = read_npy(confined_input_file(base_dir, j["file"].get<std::string>(), "weight file"));
     } catch (const GraphError& e) {
       fail(source, where + ": field 'file'", e.what());
     }
@@ -151,23 +200,30 @@ std::pair<size_t, size_t> line_column(const std::string& text, size_t byte) {
 Graph parse_graph(const std::string& text, const std::string& source, const std::filesystem::path& base_dir) {
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(text);
+    j = parse_strict_json(text);
+  } catch (const JsonStructureError& e) {
+    throw GraphError(fmt::format("{}: malformed JSON: {}", source, e.what));
   } catch (const nlohmann::json::parse_error& e) {
     auto [line, col] = line_column(text, e.byte > 0 ? e.byte - 1 : 0);
     std::string what = e.what();
     if (auto p = what.find(": "); p != std::string::npos) what = what.substr(p + 2);
     throw GraphError(fmt::format("{}:{}:{}: malformed JSON: {}", source, line, col, what));
+  } catch (const nlohmann::json::exception& e) {  // e.g. out_of_range.406 "number overflow parsing '1e400'"
+    std::string what = e.what();
+    if (auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
+    throw GraphError(fmt::format("{}: malformed JSON: {}", source, what));
   }
   if (!j.is_object()) throw GraphError(fmt::format("{}: the graph must be a JSON object", source));
   check_keys(j, {"format", "version", "name", "doc", "weights", "inputs", "outputs", "tensors", "nodes"}, source, "graph");
   Graph g;
   g.source = source;
+  if (j.contains("name") && !j["name"].is_string()) fail(source, "graph", "field 'name' must be a string");
   g.name = j.value("name", std::filesystem::path(source).stem().string());
   std::unique_ptr<SafetensorsFile> weights;
   if (j.contains("weights")) {
     if (!j["weights"].is_string()) fail(source, "graph", "field 'weights' must be the path of a safetensors file");
     try {
-      weights = std::make_unique<SafetensorsFile>(base_dir / j["weights"].get<std::string>());
+      weights = std::make_unique<SafetensorsFile>(confined_input_file(base_dir, j["weights"].get<std::string>(), "weights file"));
     } catch (const GraphError& e) {
       fail(source, "field 'weights'", e.what());
     }
@@ -189,6 +245,7 @@ Graph parse_graph(const std::string& text, const std::string& source, const std:
 }
 
 Graph load_graph_file(const std::filesystem::path& path) {
+  require_regular_file(path, "graph file");
   std::ifstream in(path);
   if (!in) throw GraphError(fmt::format("{}: cannot open graph file", path.string()));
   std::stringstream ss;

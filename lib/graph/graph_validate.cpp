@@ -3,10 +3,11 @@
 // shapes and dtypes are inferred by its op's rule and checked against any declaration.
 #include "node_error.h"
 #include "op_registry.h"
+#include "tensor_size.h"
 
 #include <fmt/core.h>
 
-#include <functional>
+#include <algorithm>
 #include <set>
 
 namespace tmetal::graph {
@@ -18,6 +19,8 @@ std::string node_prefix(const Graph& graph, const Node& node) {
 namespace {
 
 void check_references(const Graph& graph) {
+  const std::set<std::string> inputs(graph.inputs.begin(), graph.inputs.end());  // (std::count per use was quadratic)
+  auto is_input = [&](const std::string& t) { return inputs.count(t) > 0; };
   std::map<std::string, const Node*> producer;
   std::set<std::string> node_names;
   for (const auto& node : graph.nodes) {
@@ -37,18 +40,18 @@ void check_references(const Graph& graph) {
     for (const auto& out : node.outputs) {
       if (auto it = producer.find(out); it != producer.end())
         throw GraphError(node_prefix(graph, node) + fmt::format("field 'outputs': tensor '{}' is also written by node '{}'", out, it->second->name));
-      if (graph.is_constant(out) || std::count(graph.inputs.begin(), graph.inputs.end(), out))
+      if (graph.is_constant(out) || is_input(out))
         throw GraphError(node_prefix(graph, node) + fmt::format("field 'outputs': tensor '{}' is a graph input or weight and cannot be written", out));
       producer[out] = &node;
     }
   }
   for (const auto& node : graph.nodes)
     for (const auto& in : node.inputs)
-      if (!producer.count(in) && !graph.is_constant(in) && !std::count(graph.inputs.begin(), graph.inputs.end(), in))
+      if (!producer.count(in) && !graph.is_constant(in) && !is_input(in))
         throw GraphError(node_prefix(graph, node) +
                          fmt::format("field 'inputs': tensor '{}' is not a graph input, a weight, or any node's output", in));
   for (const auto& out : graph.outputs)
-    if (!producer.count(out) && !graph.is_constant(out) && !std::count(graph.inputs.begin(), graph.inputs.end(), out))
+    if (!producer.count(out) && !graph.is_constant(out) && !is_input(out))
       throw GraphError(fmt::format("{}: field 'outputs': tensor '{}' is not produced by any node", graph.source, out));
 }
 
@@ -62,24 +65,33 @@ void sort_topologically(Graph& graph) {
       if (auto it = producers.find(in); it != producers.end()) deps[i].push_back(it->second);
   std::vector<int> state(n, 0);  // 0 new, 1 on stack, 2 done
   std::vector<size_t> order;
-  std::vector<size_t> stack;
-  std::function<void(size_t)> visit = [&](size_t i) {
-    if (state[i] == 2) return;
-    if (state[i] == 1) {
-      auto from = std::find(stack.begin(), stack.end(), i);
-      std::string cycle;
-      for (auto it = from; it != stack.end(); ++it) cycle += "'" + graph.nodes[*it].name + "' -> ";
-      throw GraphError(fmt::format("{}: node '{}' ({}): field 'inputs': the graph has a cycle: {}'{}'", graph.source,
-                                   graph.nodes[i].name, graph.nodes[i].op, cycle, graph.nodes[i].name));
+  // Iterative depth-first search (a 100k-node chain must not overflow the stack): (node, next dep).
+  std::vector<std::pair<size_t, size_t>> stack;
+  for (size_t root = 0; root < n; ++root) {
+    if (state[root] != 0) continue;
+    state[root] = 1;
+    stack.push_back({root, 0});
+    while (!stack.empty()) {
+      auto& [i, next] = stack.back();
+      if (next == deps[i].size()) {
+        state[i] = 2;
+        order.push_back(i);
+        stack.pop_back();
+        continue;
+      }
+      size_t d = deps[i][next++];
+      if (state[d] == 2) continue;
+      if (state[d] == 1) {
+        auto from = std::find_if(stack.begin(), stack.end(), [&](const auto& f) { return f.first == d; });
+        std::string cycle;
+        for (auto it = from; it != stack.end(); ++it) cycle += "'" + graph.nodes[it->first].name + "' -> ";
+        throw GraphError(fmt::format("{}: node '{}' ({}): field 'inputs': the graph has a cycle: {}'{}'", graph.source,
+                                     graph.nodes[d].name, graph.nodes[d].op, cycle, graph.nodes[d].name));
+      }
+      state[d] = 1;
+      stack.push_back({d, 0});
     }
-    state[i] = 1;
-    stack.push_back(i);
-    for (size_t d : deps[i]) visit(d);
-    stack.pop_back();
-    state[i] = 2;
-    order.push_back(i);
-  };
-  for (size_t i = 0; i < n; ++i) visit(i);
+  }
   std::vector<Node> sorted;
   for (size_t i : order) sorted.push_back(std::move(graph.nodes[i]));
   graph.nodes = std::move(sorted);
@@ -106,6 +118,8 @@ void validate_graph(Graph& graph) {
     }
     for (size_t i = 0; i < node.outputs.size(); ++i) {
       const std::string& name = node.outputs[i];
+      if (auto why = tensor_size_problem(out[i].shape, out[i].dtype); !why.empty())
+        throw GraphError(node_prefix(graph, node) + fmt::format("output '{}': {}", name, why));
       auto it = graph.tensors.find(name);
       if (it != graph.tensors.end()) {
         if (it->second.shape != out[i].shape || it->second.dtype != out[i].dtype)

@@ -1,6 +1,8 @@
 // Liveness-based buffer reuse for a plan's intermediates (see memory_planner.h).
 #include "memory_planner.h"
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 namespace tmetal::graph {
@@ -31,38 +33,51 @@ MemoryPlan plan_memory(const Graph& graph, const std::vector<FusedGroup>& groups
       auto it = live.find(root(in));
       if (it != live.end()) it->second.second = std::max(it->second.second, gi);
     }
-  std::vector<bool> free_buffer;
+  // Sweep over groups in order, O((groups + tensors) log buffers): a tensor's bytes join the live sum at
+  // its first group and leave after its last; free buffers are kept ordered by size for best fit.
+  std::vector<std::vector<std::string>> ends_at(groups.size());
+  std::vector<int64_t> starts_bytes(groups.size(), 0), ends_bytes(groups.size(), 0);
+  for (const auto& [name, range] : live) {
+    int64_t bytes = tensor_bytes(graph.tensor(name));
+    starts_bytes[range.first] += bytes;
+    ends_bytes[range.second] += bytes;
+    ends_at[range.second].push_back(name);
+  }
+  std::set<std::pair<int64_t, int>> free_by_size;  // (bytes, buffer) of the free buffers
   std::map<std::string, int> buffer_of;
+  int64_t live_now = 0;
   for (size_t gi = 0; gi < groups.size(); ++gi) {
     std::vector<std::string> roots;
     for (const auto& out : groups[gi].outputs)
       if (!std::count(roots.begin(), roots.end(), root(out))) roots.push_back(root(out));
     for (const auto& out : roots) {
-      if (!live.count(out) || live[out].first != gi || buffer_of.count(out)) continue;
+      auto lit = live.find(out);
+      if (lit == live.end() || lit->second.first != gi || buffer_of.count(out)) continue;
       int64_t bytes = tensor_bytes(graph.tensor(out));
       int best = -1;
-      for (size_t b = 0; b < plan.buffer_bytes.size(); ++b)
-        if (free_buffer[b] && plan.buffer_bytes[b] >= bytes && (best < 0 || plan.buffer_bytes[b] < plan.buffer_bytes[best])) best = static_cast<int>(b);
-      if (best < 0)
-        for (size_t b = 0; b < plan.buffer_bytes.size(); ++b)
-          if (free_buffer[b] && (best < 0 || plan.buffer_bytes[b] > plan.buffer_bytes[best])) best = static_cast<int>(b);
-      if (best < 0) {
+      // the smallest free buffer that fits, else the largest free one (grown), else a new buffer
+      // (ties go to the lowest buffer index)
+      if (auto it = free_by_size.lower_bound({bytes, -1}); it != free_by_size.end()) {
+        best = it->second;
+        free_by_size.erase(it);
+      } else if (!free_by_size.empty()) {
+        auto largest = free_by_size.lower_bound({std::prev(free_by_size.end())->first, -1});
+        best = largest->second;
+        free_by_size.erase(largest);
+      } else {
         plan.buffer_bytes.push_back(bytes);
-        free_buffer.push_back(false);
         best = static_cast<int>(plan.buffer_bytes.size()) - 1;
       }
       plan.buffer_bytes[best] = std::max(plan.buffer_bytes[best], bytes);
-      free_buffer[best] = false;
       buffer_of[out] = best;
-      plan.assignments.push_back({out, best, bytes, live[out].first, live[out].second});
+      plan.assignments.push_back({out, best, bytes, lit->second.first, lit->second.second});
       plan.unplanned_bytes += bytes;
     }
-    int64_t live_now = 0;
-    for (const auto& [name, range] : live)
-      if (range.first <= gi && gi <= range.second) live_now += tensor_bytes(graph.tensor(name));
+    live_now += starts_bytes[gi];
     plan.peak_live_bytes = std::max(plan.peak_live_bytes, live_now);
-    for (const auto& [name, range] : live)
-      if (range.second == gi && buffer_of.count(name)) free_buffer[buffer_of[name]] = true;
+    live_now -= ends_bytes[gi];
+    for (const auto& name : ends_at[gi])
+      if (auto b = buffer_of.find(name); b != buffer_of.end()) free_by_size.insert({plan.buffer_bytes[b->second], b->second});
   }
   for (const auto& [name, v] : views)
     if (buffer_of.count(v.root)) plan.assignments.push_back({name, buffer_of[v.root], 0, live[v.root].first, live[v.root].second});

@@ -3,8 +3,12 @@
 // 'fortran_order' and 'shape', padded with spaces and a newline.
 #include "npy.h"
 
+#include "file_confinement.h"
+#include "tensor_size.h"
+
 #include <fmt/core.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -81,6 +85,7 @@ std::vector<double> decode_elements(const char* p, size_t count, DType dtype) {
 }
 
 NpyArray read_npy(const std::filesystem::path& path) {
+  require_regular_file(path, "weight file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw GraphError(fmt::format("{}: cannot open weight file", path.string()));
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -98,7 +103,7 @@ NpyArray read_npy(const std::filesystem::path& path) {
   } else {
     fail(fmt::format("unsupported format version {}", major));
   }
-  if (bytes.size() < header_start + header_len) fail("truncated header");
+  if (header_len > bytes.size() - header_start) fail("truncated header");
   std::string header = bytes.substr(header_start, header_len);
   NpyArray arr;
   // value text after 'key': in the header's dict literal ("" when absent)
@@ -124,20 +129,23 @@ NpyArray read_npy(const std::filesystem::path& path) {
   for (std::string tok; std::getline(dims, tok, ',');) {
     tok.erase(0, tok.find_first_not_of(" \t"));
     if (tok.empty()) continue;
-    try {
-      arr.shape.push_back(std::stoll(tok));
-    } catch (const std::exception&) {
-      fail("malformed 'shape'");
-    }
+    tok.erase(tok.find_last_not_of(" \t") + 1);
+    int64_t d = 0;
+    auto [ptr, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), d);
+    if (ec != std::errc() || ptr != tok.data() + tok.size() || d < 0)
+      fail(fmt::format("malformed 'shape': '{}' is not a non-negative integer that fits 64 bits", tok));
+    if (arr.shape.size() == 16) fail("'shape' has more than 16 dimensions");
+    arr.shape.push_back(d);
   }
   if (arr.descr.size() != 3 || arr.descr[0] == '>') fail(fmt::format("unsupported dtype '{}' (little-endian only)", arr.descr));
   std::optional<DType> dtype;
   for (const auto& d : kDescr)
     if (arr.descr.substr(1) == d.descr) dtype = d.dtype;
   if (!dtype) fail(fmt::format("unsupported dtype '{}'", arr.descr));
-  size_t count = static_cast<size_t>(numel(arr.shape));
+  if (auto why = tensor_size_problem(arr.shape, *dtype); !why.empty()) fail("'shape': " + why);
+  size_t count = static_cast<size_t>(*checked_numel(arr.shape));
   size_t data_start = header_start + header_len;
-  size_t need = count * static_cast<size_t>(dtype_bytes(*dtype));
+  size_t need = count * static_cast<size_t>(dtype_bytes(*dtype));  // bounded by tensor_size_problem
   if (bytes.size() - data_start != need)
     fail(fmt::format("holds {} data bytes, shape {} of '{}' needs {}", bytes.size() - data_start, shape_str(arr.shape), arr.descr, need));
   arr.data = decode_elements(bytes.data() + data_start, count, *dtype);

@@ -19,21 +19,27 @@ PassLog run_cse(Graph& graph) {
     auto [it, fresh] = constants.emplace(std::make_tuple(t.dtype, t.shape, *t.data), name);
     if (!fresh) merged.emplace_back(name, it->second);
   }
+  // One pass renames every use (per-merge replace_uses over all nodes was quadratic).
+  std::map<std::string, std::string> renamed;
   for (const auto& [from, to] : merged) {
-    replace_uses(graph, from, to);
+    renamed[from] = to;
     log.changes.push_back(fmt::format("constant '{}' equals '{}': merged", from, to));
   }
-  // 2. merge equal nodes
+  auto rename = [&](std::string& t) {
+    if (auto it = renamed.find(t); it != renamed.end()) t = it->second;
+  };
+  for (auto& out : graph.outputs) rename(out);
+  // 2. merge equal nodes (nodes are in topological order, so a node's inputs are renamed before its key
+  // is formed)
   std::map<std::string, std::string> seen;  // key -> output tensor
   std::vector<Node> kept;
   for (auto& node : graph.nodes) {
+    for (auto& in : node.inputs) rename(in);
     std::string key = node.op + "(" + nlohmann::json(node.inputs).dump() + ")" + node.attrs.dump();
     auto it = seen.find(key);
     if (it != seen.end() && node.outputs.size() == 1 && !graph.is_output(node.outputs[0])) {
       log.changes.push_back(fmt::format("node '{}' ({}) repeats the computation of '{}': removed", node.name, node.op, it->second));
-      for (auto& later : graph.nodes)
-        for (auto& in : later.inputs)
-          if (in == node.outputs[0]) in = it->second;
+      renamed[node.outputs[0]] = it->second;
       continue;
     }
     if (node.outputs.size() == 1) seen.emplace(key, node.outputs[0]);

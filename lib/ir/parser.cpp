@@ -10,6 +10,10 @@
 namespace tmetal::ir {
 namespace {
 
+// Nesting limit of ops (regions) and types: deeper input (100k nested `module {` or `!tt.ptr<`) is an
+// error at its position instead of exhausting the stack.
+constexpr int kMaxNesting = 256;
+
 class Parser {
  public:
   Parser(std::string_view text, std::string filename) : s_(text), file_(std::move(filename)) {}
@@ -21,7 +25,17 @@ class Parser {
     return op;
   }
 
+  // Counts the nesting of the recursive productions (type, op).
+  struct NestingGuard {
+    Parser& p;
+    explicit NestingGuard(Parser& parser) : p(parser) {
+      if (++p.nesting_ > kMaxNesting) p.error(fmt::format("nesting is deeper than {} levels", kMaxNesting));
+    }
+    ~NestingGuard() { --p.nesting_; }
+  };
+
   Type type() {
+    NestingGuard guard(*this);
     ws();
     if (eat("!tt.ptr<")) {
       Type pointee = type();
@@ -278,6 +292,7 @@ class Parser {
   }
 
   std::unique_ptr<Operation> parse_op() {
+    NestingGuard guard(*this);
     ws();
     if (peek_word("module")) {
       ident();
@@ -392,6 +407,7 @@ class Parser {
   std::string_view s_;
   std::string file_;
   size_t pos_ = 0;
+  int nesting_ = 0;
   std::unordered_map<std::string, Value*> values_;
   std::unordered_map<std::string, std::shared_ptr<const std::string>> files_;
 };

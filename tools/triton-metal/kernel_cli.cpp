@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -14,6 +15,13 @@
 namespace tmetal::cli {
 
 std::string read_source_file(const std::string& path) {
+  // A folder or FIFO would throw from inside the stream ("basic_filebuf::underflow") or block forever.
+  std::error_code ec;
+  auto st = std::filesystem::status(path, ec);
+  if (ec || st.type() == std::filesystem::file_type::not_found) throw std::runtime_error(fmt::format("cannot read '{}': no such file", path));
+  if (st.type() == std::filesystem::file_type::directory) throw std::runtime_error(fmt::format("cannot read '{}': is a folder, not a file", path));
+  if (st.type() != std::filesystem::file_type::regular)
+    throw std::runtime_error(fmt::format("cannot read '{}': not a regular file (FIFOs, sockets and devices are refused)", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error(fmt::format("cannot read '{}'", path));
   std::stringstream ss;

@@ -11,7 +11,7 @@
 
 namespace tmetal::cli {
 
-// Throws std::runtime_error when the file cannot be read.
+// Throws std::runtime_error when the file cannot be read or is not a regular file (a folder, a FIFO).
 std::string read_source_file(const std::string& path);
 
 // Throws UsageError naming the bad entry.

@@ -10,6 +10,8 @@
 #include <cstdlib>
 #include <cstdio>
 #include <map>
+#include <new>
+#include <stdexcept>
 
 namespace {
 // Ctrl-C stops a running emulator launch (which then fails with LaunchInterrupted: exit 130); outside a
@@ -70,6 +72,14 @@ int main(int argc, char** argv) {
   } catch (const tmetal::runtime::LaunchInterrupted& error) {
     fmt::print(stderr, "triton-metal: interrupted: {}\n", error.what());
     return 130;
+  } catch (const std::bad_alloc&) {
+    fmt::print(stderr, "triton-metal: error: {}: out of memory (the input asks for more host memory than is available)\n",
+               chosen ? chosen->get_name() : "triton-metal");
+    return 1;
+  } catch (const std::length_error& error) {  // "cannot create std::vector larger than max_size()"
+    fmt::print(stderr, "triton-metal: error: {}: a size in the input is too large to allocate ({})\n", chosen ? chosen->get_name() : "triton-metal",
+               error.what());
+    return 1;
   } catch (const std::exception& error) {
     fmt::print(stderr, "triton-metal: error: {}\n", error.what());
     return 1;

@@ -3,6 +3,8 @@
 // $TRITON_METAL_EMULATOR_INCLUDE.
 #include "runtime/emulator/compiler.h"
 
+#include "runtime/emulator/object_cache.h"
+
 #include "runtime/msl/token.h"
 #include "triton_metal/runtime.h"
 
@@ -218,9 +220,10 @@ std::string preprocess(const std::string& msl, const std::string& file_name, con
 }
 
 std::string cache_directory() {
-  if (const char* e = std::getenv("TRITON_METAL_CACHE_DIR"); e && *e) return e;
+  const char* e = std::getenv("TRITON_METAL_CACHE_DIR");
   const char* home = std::getenv("HOME");
-  return (fs::path(home && *home ? home : "/tmp") / ".cache" / "triton-metal" / "emulator").string();
+  fs::path wanted = e && *e ? fs::path(e) : fs::path(home && *home ? home : "/tmp") / ".cache" / "triton-metal" / "emulator";
+  return private_cache_folder(wanted).string();  // owned by this user, writable by nobody else (object_cache.h)
 }
 
 CompiledObject compile_shared_object(const std::string& cpp, const std::string& file_name) {
@@ -234,7 +237,7 @@ CompiledObject compile_shared_object(const std::string& cpp, const std::string& 
   fs::path so = dir / (h.hex() + ".so");
   CompiledObject result;
   result.path = so.string();
-  if (fs::exists(so)) {
+  if (verify_cached_object(so, h.hex())) {
     result.from_cache = true;
     return result;
   }
@@ -258,6 +261,7 @@ CompiledObject compile_shared_object(const std::string& cpp, const std::string& 
     fs::remove(src, ec);
     throw CompileError(user_diagnostics(log, file_name));
   }
+  record_cached_object(tmp, so, h.hex());
   fs::rename(tmp, so, ec);  // atomic; a concurrent identical compile simply wins or loses the race
   if (ec) throw Error(fmt::format("cannot move {} into the cache: {}", tmp.string(), ec.message()));
   // Keep the translated source next to the object for debugging (TRITON_METAL_KEEP_CPP=1).

@@ -7,10 +7,25 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 
 namespace tmetal::msl {
 
 namespace {
+
+// The integer of an attribute argument such as [[buffer(3)]] (decimal, octal or hex, optional u/U
+// suffix), at most `max`; a SyntaxError at the token otherwise (std::stoi threw a bare "stoi").
+unsigned long attribute_number(const Token& t, const std::string& file, const char* what, unsigned long max) {
+  std::string text = t.text;
+  if (!text.empty() && (text.back() == 'u' || text.back() == 'U')) text.pop_back();
+  char* end = nullptr;
+  errno = 0;
+  unsigned long v = text.empty() || text[0] == '-' ? 0 : std::strtoul(text.c_str(), &end, 0);
+  if (text.empty() || text[0] == '-' || end != text.c_str() + text.size() || errno == ERANGE || v > max)
+    throw SyntaxError(file, t.line, t.col, fmt::format("the {} '{}' is not an integer from 0 to {}", what, t.text, max));
+  return v;
+}
 
 const std::vector<std::string> kPositions = {
     "thread_position_in_grid",          "thread_position_in_threadgroup",   "threadgroup_position_in_grid",
@@ -114,7 +129,7 @@ class Scanner {
       }
       for (size_t q = j; q < a; ++q) {
         if (max_threads && t_[q].is("max_total_threads_per_threadgroup") && q + 2 < a && t_[q + 2].kind == TokenKind::Number)
-          *max_threads = static_cast<unsigned>(std::stoul(t_[q + 2].text));
+          *max_threads = static_cast<unsigned>(attribute_number(t_[q + 2], t_[q + 2].file_name(m_.file_name), "max_total_threads_per_threadgroup", 1024));
         if (!t_[q].is("host_name")) continue;
         // host_name("a" "b"): adjacent string literals concatenate (macros write them that way).
         for (size_t r = q + 2; r < a && t_[r].kind == TokenKind::String; ++r)
@@ -223,7 +238,7 @@ class Scanner {
           if (attr == "buffer" || attr == "threadgroup") {
             p.attribute = attr;
             p.role = attr == "buffer" ? ParamRole::Buffer : ParamRole::Threadgroup;
-            if (j + 4 < close && t_[j + 4].kind == TokenKind::Number) p.index = std::stoi(t_[j + 4].text);
+            if (j + 4 < close && t_[j + 4].kind == TokenKind::Number) p.index = static_cast<int>(attribute_number(t_[j + 4], t_[j + 4].file_name(m_.file_name), attr == "buffer" ? "buffer index" : "threadgroup index", 30));
             else throw SyntaxError(t_[j].file_name(m_.file_name), t_[j].line, t_[j].col, fmt::format("[[{}]] needs an index", attr));
           } else if (auto id = position_attribute_id(attr)) {
             p.attribute = attr;
@@ -296,7 +311,7 @@ class Scanner {
     fc.col = t_[i].col;
     if (!(j + 4 < t_.size() && t_[j + 3].is("(") && t_[j + 4].kind == TokenKind::Number))
       throw SyntaxError(t_[j].file_name(m_.file_name), t_[j].line, t_[j].col, "[[function_constant]] needs an index");
-    fc.index = std::stoi(t_[j + 4].text);
+    fc.index = static_cast<int>(attribute_number(t_[j + 4], t_[j + 4].file_name(m_.file_name), "function constant index", 65535));
     m_.function_constants.push_back(fc);
   }
 

@@ -85,14 +85,24 @@ TEST(Safetensors, ReadsTensorsAndChecksSizes) {
   EXPECT_THROW(f.read("bad"), GraphError);
   EXPECT_FALSE(f.contains("nope"));
 
-  std::string graph = R"({"weights": ")" + temp("w.safetensors").string() + R"(", "inputs": ["x"], "outputs": ["y"],
+  // Weight paths are relative to the graph's folder (docs/security.md): parse as if the graph lay in the temp folder.
+  std::string graph = R"({"weights": ")" + temp("w.safetensors").filename().string() + R"(", "inputs": ["x"], "outputs": ["y"],
     "tensors": {"x": {"shape": [2, 2], "dtype": "f32"}, "w": {"shape": [2, 2], "dtype": "f32", "safetensors": "w"}},
     "nodes": [{"name": "mm", "op": "matmul", "inputs": ["x", "w"], "outputs": ["y"]}]})";
-  Graph g = testing::parse(graph);
+  auto parse_in_temp = [](const std::string& json) { return parse_graph(json, "test.json", std::filesystem::temp_directory_path()); };
+  auto error_in_temp = [&](const std::string& json) {
+    try {
+      parse_in_temp(json);
+    } catch (const GraphError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  Graph g = parse_in_temp(graph);
   EXPECT_EQ(*g.tensor("w").data, (std::vector<double>{1, 2, 3, 4}));
   std::string wrong = graph;
   wrong.replace(wrong.find("\"safetensors\": \"w\""), 18, "\"safetensors\": \"b\"");
-  EXPECT_NE(testing::parse_error(wrong).find("key 'b' holds [2] f16, expected [2,2] f32"), std::string::npos) << testing::parse_error(wrong);
+  EXPECT_NE(error_in_temp(wrong).find("key 'b' holds [2] f16, expected [2,2] f32"), std::string::npos) << error_in_temp(wrong);
 }
 
 }  // namespace

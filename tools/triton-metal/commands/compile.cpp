@@ -2,6 +2,7 @@
 // the requested stage (--emit tile-ir-raw | tile-ir | gpu-ir | msl | metadata), or with -o DIR writes
 // DIR/NAME.metal and DIR/NAME.json (stages 3–5 through tmetal::compile, include/triton_metal/kernel.h).
 #include "command_registry.h"
+#include "number_parse.h"
 #include "kernel_cli.h"
 
 #include "triton_metal/compile.h"
@@ -112,7 +113,7 @@ tmetal::cli::CommandRegistration reg{
       cmd.add_option("--constexpr,-c", a->constexprs, "constexpr values, e.g. BLOCK=1024 (repeatable)");
       cmd.add_option("--emit", a->emit, "output: tile-ir-raw (after the front end), tile-ir (after the tile passes), gpu-ir (with layouts), msl, metadata");
       cmd.add_option("--target,-t", a->target, "hardware-model target (m1, m3, m4-max, ...; default TRITON_METAL_TARGET or apple-m3)");
-      cmd.add_option("--num-warps", a->num_warps, "simdgroups per threadgroup (Triton's num_warps; default 4)");
+      tmetal::cli::add_number_option(cmd, "--num-warps", a->num_warps, INT32_MIN, INT32_MAX, "simdgroups per threadgroup (Triton's num_warps; default 4)");
       cmd.add_option("-o,--output-dir", a->out_dir, "write NAME.metal and NAME.json into this folder");
       cmd.add_option("--passes", a->passes, "comma-separated tile passes to run instead of the default pipeline");
       cmd.add_flag("--print-after-all", a->print_after_all, "print the IR after every pass");

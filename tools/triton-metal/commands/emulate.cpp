@@ -4,6 +4,8 @@
 //   triton-metal emulate k.metal --entry vector_add --buffer 0=f32:1024:random --buffer 1=f32:1024:zeros
 //       --buffer 2=u32:=1024 --grid 4 --threadgroup 256 --dump 1
 #include "command_registry.h"
+#include "kernel_cli.h"
+#include "number_parse.h"
 
 #include "runtime/emulator/compiler.h"
 #include "runtime/emulator/translate.h"
@@ -16,6 +18,8 @@
 #include <charconv>
 #include <cstdio>
 #include <cmath>
+#include <limits>
+#include <optional>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -71,11 +75,23 @@ float from_bf16(std::uint16_t b) {
   return f;
 }
 
-// Stores value v as element i of type t.
-void store(unsigned char* p, const ElemType& t, std::size_t i, double v) {
+// Stores value v (parsed for type t, so integers are in range) as element i of type t.
+void store(unsigned char* p, const ElemType& t, std::size_t i, const TypedValue& tv) {
   unsigned char* q = p + i * t.size;
   auto put = [&](auto x) { std::memcpy(q, &x, sizeof x); };
   const std::string& n = t.name;
+  if (!t.is_float) {
+    if (n == "i32") put(static_cast<std::int32_t>(tv.i));
+    else if (n == "u32") put(static_cast<std::uint32_t>(tv.i));
+    else if (n == "i16") put(static_cast<std::int16_t>(tv.i));
+    else if (n == "u16") put(static_cast<std::uint16_t>(tv.i));
+    else if (n == "i8") put(static_cast<std::int8_t>(tv.i));
+    else if (n == "u8") put(static_cast<std::uint8_t>(tv.i));
+    else if (n == "i64") put(tv.i);
+    else put(static_cast<std::uint64_t>(tv.i));
+    return;
+  }
+  double v = tv.f;
   if (n == "f32") put(static_cast<float>(v));
   else if (n == "f16") put(to_f16(static_cast<float>(v)));
   else if (n == "bf16") put(to_bf16(static_cast<float>(v)));
@@ -106,16 +122,11 @@ std::string load(const unsigned char* p, const ElemType& t, std::size_t i) {
   return fmt::format("{}", get(std::uint64_t{}));
 }
 
-double parse_number(const std::string& s, const std::string& where) {
-  try {
-    size_t used = 0;
-    double v = std::stod(s, &used);
-    if (used != s.size()) throw std::invalid_argument(s);
-    return v;
-  } catch (const std::exception&) {
-    throw UsageError(fmt::format("{}: '{}' is not a number", where, s));
-  }
-}
+// An element value of type t: whole string, range-checked against t (no nan into an integer type).
+TypedValue parse_number(const std::string& s, const ElemType& t, const std::string& where) { return parse_value_of_type(s, t.name, where); }
+
+TypedValue integer_value(std::int64_t i) { return TypedValue{false, i, static_cast<double>(i)}; }
+TypedValue real_value(double f) { return TypedValue{true, 0, f}; }
 
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -126,23 +137,13 @@ std::vector<std::string> split(const std::string& s, char sep) {
   return out;
 }
 
-Size3 parse_size(const std::string& s, const char* what) {
-  auto parts = split(s, ',');
-  if (parts.empty() || parts.size() > 3) throw UsageError(fmt::format("{} '{}': expected X[,Y[,Z]]", what, s));
-  std::uint32_t v[3] = {1, 1, 1};
-  for (size_t i = 0; i < parts.size(); ++i) {
-    auto [ptr, ec] = std::from_chars(parts[i].data(), parts[i].data() + parts[i].size(), v[i]);
-    if (ec != std::errc() || ptr != parts[i].data() + parts[i].size() || v[i] == 0)
-      throw UsageError(fmt::format("{} '{}': expected positive integers X[,Y[,Z]]", what, s));
-  }
-  return {v[0], v[1], v[2]};
+Size3 parse_size(const std::string& s, const char* what, std::uint64_t max) {
+  auto d = parse_dims(s, max, what);
+  return {d[0], d[1], d[2]};
 }
 
 std::uint32_t parse_index(const std::string& s, const std::string& where) {
-  std::uint32_t v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size() || s.empty()) throw UsageError(fmt::format("{}: '{}' is not an index", where, s));
-  return v;
+  return static_cast<std::uint32_t>(parse_unsigned(s, std::numeric_limits<std::uint32_t>::max(), where));
 }
 
 struct BufferSpec {
@@ -169,7 +170,7 @@ BufferSpec parse_buffer(const std::string& spec, runtime::Device& dev, std::mt19
       const ElemType& t = type_named(field.substr(0, feq), where);
       std::size_t at = (bytes.size() + t.size - 1) / t.size * t.size;
       bytes.resize(at + t.size);
-      store(bytes.data() + at, t, 0, parse_number(field.substr(feq + 1), where));
+      store(bytes.data() + at, t, 0, parse_number(field.substr(feq + 1), t, where));
       align = std::max(align, t.size);
     }
     bytes.resize((bytes.size() + align - 1) / align * align);
@@ -183,37 +184,39 @@ BufferSpec parse_buffer(const std::string& spec, runtime::Device& dev, std::mt19
   if (parts[1].rfind("=", 0) == 0) {
     auto values = split(parts[1].substr(1), ',');
     std::vector<std::uint8_t> bytes(values.size() * t.size);
-    for (size_t i = 0; i < values.size(); ++i) store(bytes.data(), t, i, parse_number(values[i], where));
+    for (size_t i = 0; i < values.size(); ++i) store(bytes.data(), t, i, parse_number(values[i], t, where));
     b.count = values.size();
     b.binding = Binding::raw(std::move(bytes));
     return b;
   }
   if (parts[1].rfind("file=", 0) == 0) {
     std::string path = spec.substr(eq + 1).substr(parts[0].size() + 6);
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw UsageError(fmt::format("{}: cannot read '{}'", where, path));
-    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string data = read_source_file(path);
     b.count = data.size() / t.size;
     auto buf = dev.allocate(data.size());
     std::memcpy(buf->data(), data.data(), data.size());
     b.binding = Binding::of(buf);
     return b;
   }
-  b.count = parse_index(parts[1], where);
+  b.count = parse_unsigned(parts[1], (std::uint64_t{1} << 36) / t.size, where + ": element count");
   if (b.count == 0) throw UsageError(where + ": the element count must be positive");
   std::string init = parts.size() > 2 ? parts[2] : "zeros";
   auto buf = dev.allocate(b.count * t.size);
   auto* p = static_cast<unsigned char*>(buf->data());
   std::uniform_real_distribution<double> fd(-1.0, 1.0);
   std::uniform_int_distribution<int> id(0, 99);
+  std::optional<TypedValue> fill;
+  if (init.rfind("fill=", 0) == 0) fill = parse_number(init.substr(5), t, where);
+  else if (init != "zeros" && init != "ones" && init != "iota" && init != "random")
+    throw UsageError(fmt::format("{}: unknown initializer '{}' (zeros ones iota random fill=V)", where, init));
+  auto of = [&](double v) { return t.is_float ? real_value(v) : integer_value(static_cast<std::int64_t>(v)); };
   for (std::size_t i = 0; i < b.count; ++i) {
-    double v;
-    if (init == "zeros") v = 0;
-    else if (init == "ones") v = 1;
-    else if (init == "iota") v = static_cast<double>(i);
-    else if (init == "random") v = t.is_float ? fd(rng) : id(rng);
-    else if (init.rfind("fill=", 0) == 0) v = parse_number(init.substr(5), where);
-    else throw UsageError(fmt::format("{}: unknown initializer '{}' (zeros ones iota random fill=V)", where, init));
+    TypedValue v;
+    if (fill) v = *fill;
+    else if (init == "zeros") v = of(0);
+    else if (init == "ones") v = of(1);
+    else if (init == "iota") v = t.is_float ? real_value(static_cast<double>(i)) : integer_value(static_cast<std::int64_t>(i));
+    else v = t.is_float ? real_value(fd(rng)) : integer_value(id(rng));
     store(p, t, i, v);
   }
   b.binding = Binding::of(buf);
@@ -228,7 +231,7 @@ runtime::FunctionConstantValue parse_constant_value(const std::string& v, const 
     auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), i);
     if (ec == std::errc() && ptr == v.data() + v.size()) return i;
   }
-  return parse_number(v, where);
+  return parse_real(v, true, where);
 }
 
 RunFunction setup(CLI::App& cmd) {
@@ -251,10 +254,10 @@ RunFunction setup(CLI::App& cmd) {
   cmd.add_flag("--threads-grid", o->threads_grid, "the grid counts threads (dispatchThreads; partial edge threadgroups)");
   cmd.add_option("--constant", o->constants, "NAME_OR_INDEX=VALUE: a function constant (true, false, integer or float)");
   cmd.add_option("--dump", o->dumps, "IDX[=PATH]: print buffer IDX after the launch, or write its bytes to PATH");
-  cmd.add_option("--dump-count", o->dump_count, "elements to print per dumped buffer (default 16)");
+  add_number_option(cmd, "--dump-count", o->dump_count, 0u, 1u << 30, "elements to print per dumped buffer (default 16)");
   cmd.add_option("-I,--include-dir", o->include_dirs, "DIR: search DIR for the kernel's #include headers (repeatable)");
-  cmd.add_option("--seed", o->seed, "seed for random initializers (default 1)");
-  cmd.add_option("--repeat", o->repeat, "launch this many times (default 1)");
+  add_number_option(cmd, "--seed", o->seed, 0u, UINT32_MAX, "seed for random initializers (default 1)");
+  add_number_option(cmd, "--repeat", o->repeat, 1u, 1000000u, "launch this many times (default 1)");
   cmd.add_option("--timeout", o->timeout,
                  "SECONDS: stop a launch running longer with an error (default TRITON_METAL_LAUNCH_TIMEOUT, else 600)")
       ->check(CLI::NonNegativeNumber);
@@ -265,10 +268,8 @@ RunFunction setup(CLI::App& cmd) {
   cmd.add_option("--device", o->device, "device (default emulator)");
   cmd.add_flag("--print-cpp", o->print_cpp, "print the C++ the emulator translates the kernel into, and stop");
   return [o]() -> int {
-    std::ifstream in(o->file);
-    if (!in) throw UsageError(fmt::format("cannot read kernel file '{}'", o->file));
     std::stringstream ss;
-    ss << in.rdbuf();
+    ss << read_source_file(o->file);
     if (o->print_cpp) {
       std::map<std::string, std::string> literal_constants;
       for (const auto& c : o->constants) {
@@ -300,8 +301,16 @@ RunFunction setup(CLI::App& cmd) {
       copts.function_constants[c.substr(0, eq)] = parse_constant_value(c.substr(eq + 1), "--constant " + c);
     }
     runtime::LaunchConfig cfg;
-    cfg.grid = parse_size(o->grid, "--grid");
-    cfg.threads_per_threadgroup = parse_size(o->threadgroup, "--threadgroup");
+    cfg.grid = parse_size(o->grid, "--grid", o->threads_grid ? kMaxThreadsPerDimension : kMaxGridDimension);
+    cfg.threads_per_threadgroup = parse_size(o->threadgroup, "--threadgroup", 1024);
+    if (!o->threads_grid) {
+      std::uint64_t dims[3][2] = {{cfg.grid.x, cfg.threads_per_threadgroup.x}, {cfg.grid.y, cfg.threads_per_threadgroup.y},
+                                  {cfg.grid.z, cfg.threads_per_threadgroup.z}};
+      for (int d = 0; d < 3; ++d)
+        if (dims[d][0] * dims[d][1] > kMaxThreadsPerDimension)
+          throw UsageError(fmt::format("--grid {} --threadgroup {}: {} threadgroups of {} threads exceed Metal's {} threads per grid dimension", o->grid,
+                                       o->threadgroup, dims[d][0], dims[d][1], kMaxThreadsPerDimension));
+    }
     cfg.dispatch = o->threads_grid ? runtime::Dispatch::Threads : runtime::Dispatch::Threadgroups;
     cfg.racecheck = o->racecheck;
     cfg.timeout_seconds = o->timeout;

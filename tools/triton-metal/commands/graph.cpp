@@ -4,7 +4,9 @@
 // (--run --reference on the float64 reference; --run --check compiles every kernel, runs fused and
 // unfused plans on the default Device and compares both with the float64 reference).
 #include "command_registry.h"
+#include "number_parse.h"
 
+#include "graph/file_confinement.h"
 #include "triton_metal/graph.h"
 #include "triton_metal/kernel.h"
 #include "triton_metal/runtime.h"
@@ -13,6 +15,7 @@
 
 #include <cmath>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace {
@@ -44,6 +47,23 @@ void print_checksums(const tmetal::graph::Graph& g, const tmetal::graph::Values&
     }
     fmt::print("output {} {}: sum {:.9g} abs_sum {:.9g}\n", name, tmetal::graph::shape_str(v.shape), sum, abs_sum);
   }
+}
+
+// --run holds every tensor as float64 values on the host: refuse graphs that cannot fit, naming the
+// largest tensor, before allocating (a declared [2^40] input would otherwise end in bad_alloc).
+void check_host_memory(const tmetal::graph::Graph& g) {
+  constexpr uint64_t kLimit = uint64_t{16} << 30;
+  uint64_t total = 0, largest = 0;
+  std::string largest_name;
+  for (const auto& [name, t] : g.tensors) {
+    uint64_t bytes = static_cast<uint64_t>(tmetal::graph::numel(t.shape)) * 8;  // shapes are bounded at load
+    total += bytes;
+    if (bytes >= largest) largest = bytes, largest_name = name;
+  }
+  if (total > kLimit)
+    throw std::runtime_error(fmt::format("--run: the graph's tensors need {} bytes of host memory (tensor '{}' {} alone needs {}), "
+                                         "more than the 16 GiB --run allows",
+                                         total, largest_name, tmetal::graph::shape_str(g.tensor(largest_name).shape), largest));
 }
 
 // Largest |a - b| relative to the largest |reference| (equal infinities match).
@@ -154,6 +174,7 @@ int run(const Options& o) {
     fmt::print("wrote {} (plan.json, graph.optimized.json, {} kernel sources with their MSL and metadata)\n", dir.string(),
                plan.traffic.fused_kernels);
   }
+  if (o.run) check_host_memory(plan.graph);
   if (o.run && o.check) return run_check(o, graph, plan, target, options);
   if (o.run && o.reference) {
     auto inputs = tg::random_inputs(plan.graph, o.seed);
@@ -161,9 +182,20 @@ int run(const Options& o) {
     fmt::print("float64 reference, random inputs (seed {}):\n", o.seed);
     print_checksums(graph, reference);
     if (!o.values_dir.empty()) {  // every tensor of the optimized graph, as f32 .npy files
-      std::filesystem::create_directories(o.values_dir);
-      for (const auto& [name, value] : tg::run_reference(plan.graph, inputs))
-        tg::write_npy(std::filesystem::path(o.values_dir) / (name + ".npy"), value.shape, tg::DType::F32, value.data);
+      // Tensor names come from the graph file: each becomes a safe file name inside --values-dir (never a
+      // path), names that collide after the mapping get a numeric suffix, and an existing symlink is not
+      // followed.
+      std::filesystem::path dir(o.values_dir);
+      std::filesystem::create_directories(dir);
+      std::set<std::string> used;
+      for (const auto& [name, value] : tg::run_reference(plan.graph, inputs)) {
+        std::string stem = tg::safe_file_name(name);
+        for (int k = 2; !used.insert(stem).second; ++k) stem = fmt::format("{}-{}", tg::safe_file_name(name), k);
+        std::filesystem::path file = dir / (stem + ".npy");
+        if (std::filesystem::is_symlink(file))
+          throw std::runtime_error(fmt::format("--values-dir: '{}' is a symlink; refusing to write through it", file.string()));
+        tg::write_npy(file, value.shape, tg::DType::F32, value.data);
+      }
     }
     tg::ReferenceGroupRunner runner;
     auto planned = tg::execute_plan(plan, inputs, runner);
@@ -206,7 +238,7 @@ tmetal::cli::RunFunction setup(CLI::App& app) {
   app.add_flag("--run", o->run, "run the graph on random inputs (with --reference or --check)");
   app.add_flag("--reference", o->reference, "with --run: float64 reference executor, output checksums, plan check");
   app.add_flag("--check", o->check, "with --run: compile every kernel, run the fused and the unfused plan on the default Device, compare with the float64 reference");
-  app.add_option("--seed", o->seed, "seed of the random inputs");
+  tmetal::cli::add_number_option<uint64_t>(app, "--seed", o->seed, 0, UINT64_MAX, "seed of the random inputs");
   app.add_option("--values-dir", o->values_dir, "with --run --reference: write every tensor of the optimized graph as .npy here");
   return [o] { return run(*o); };
 }

@@ -8,6 +8,7 @@
 // but does not are caught too.
 #include "command_registry.h"
 #include "kernel_cli.h"
+#include "number_parse.h"
 
 #include "interpreter/host_array.h"
 #include "interpreter/tile_interpreter.h"
@@ -33,23 +34,6 @@ struct RunArgs {
   bool check = false;
   uint64_t seed = 1;
 };
-
-std::array<uint32_t, 3> parse_grid(const std::string& text) {
-  std::array<uint32_t, 3> g{1, 1, 1};
-  std::stringstream ss(text);
-  int i = 0;
-  for (std::string part; std::getline(ss, part, ',');) {
-    if (i == 3) throw tmetal::cli::UsageError(fmt::format("--grid '{}' has more than 3 dimensions", text));
-    try {
-      long v = std::stol(part);
-      if (v < 1) throw std::invalid_argument("");
-      g[i++] = static_cast<uint32_t>(v);
-    } catch (const std::exception&) {
-      throw tmetal::cli::UsageError(fmt::format("--grid '{}': '{}' is not a positive integer", text, part));
-    }
-  }
-  return g;
-}
 
 double tolerance(const std::string& dtype) {
   if (dtype == "f32") return 1e-4;
@@ -78,7 +62,7 @@ int run(const RunArgs& a) {
       sizes[trim(item.substr(0, eq))] = trim(item.substr(eq + 1));
     }
   }
-  auto grid = parse_grid(a.grid);
+  auto grid = tmetal::cli::parse_dims(a.grid, tmetal::cli::kMaxGridDimension, "--grid");
   std::string source = tmetal::cli::read_source_file(a.input);
   tmetal::KernelOptions ko;
   ko.target = a.target;
@@ -86,28 +70,31 @@ int run(const RunArgs& a) {
   std::optional<tmetal::CompiledKernel> compiled = tmetal::cli::compile_or_report(source, a.input, a.kernel, spec, ko);
   if (!compiled) return 1;
   const tmetal::CompiledKernel& k = *compiled;
+  if (static_cast<uint64_t>(grid[0]) * k.threads_per_threadgroup > tmetal::cli::kMaxThreadsPerDimension)
+    throw tmetal::cli::UsageError(fmt::format("--grid {}: {} programs of {} threads exceed Metal's {} threads per grid dimension", a.grid, grid[0],
+                                              k.threads_per_threadgroup, tmetal::cli::kMaxThreadsPerDimension));
   // Arguments.
   std::vector<tmetal::interp::HostArray> arrays(k.params.size());
   std::vector<double> scalars(k.params.size(), 0);
+  std::vector<int64_t> int_scalars(k.params.size(), 0);
   for (size_t i = 0; i < k.params.size(); ++i) {
     const auto& p = k.params[i];
     auto it = sizes.find(p.name);
     if (it == sizes.end())
       throw tmetal::cli::UsageError(fmt::format("missing --size {}=N ({} {} of kernel '{}')", p.name, p.pointer ? "element count of array" : "value of scalar", p.name, k.name));
-    double v;
-    try {
-      v = std::stod(it->second);
-    } catch (const std::exception&) {
-      throw tmetal::cli::UsageError(fmt::format("--size {}={}: not a number", p.name, it->second));
-    }
+    std::string text = it->second;
     sizes.erase(it);
     if (p.pointer) {
-      if (v < 1 || v != std::floor(v)) throw tmetal::cli::UsageError(fmt::format("--size {}: the element count must be a positive integer", p.name));
-      arrays[i] = tmetal::interp::HostArray(p.dtype, static_cast<size_t>(v));
+      // At most 2^40 elements: the host must hold the array (and a reference copy with --check).
+      uint64_t count = tmetal::cli::parse_unsigned(text, uint64_t{1} << 40, fmt::format("--size {} (element count)", p.name));
+      if (count == 0) throw tmetal::cli::UsageError(fmt::format("--size {}: the element count must be a positive integer", p.name));
+      arrays[i] = tmetal::interp::HostArray(p.dtype, static_cast<size_t>(count));
       if (tmetal::interp::dtype_is_float(p.dtype)) arrays[i].fill_random(a.seed * 1000 + i, -1, 1);
       else arrays[i].fill_random(a.seed * 1000 + i, 0, 15);
     } else {
-      scalars[i] = v;
+      auto v = tmetal::cli::parse_value_of_type(text, p.dtype, fmt::format("--size {}", p.name));
+      scalars[i] = v.f;
+      int_scalars[i] = v.i;
     }
   }
   if (!sizes.empty()) throw tmetal::cli::UsageError(fmt::format("--size names '{}', which is not a parameter of kernel '{}'", sizes.begin()->first, k.name));
@@ -129,7 +116,7 @@ int run(const RunArgs& a) {
     for (size_t i = 0; i < k.params.size(); ++i)
       args.push_back(k.params[i].pointer ? tmetal::KernelArg::array(arrays[i].data(), arrays[i].bytes())
                      : tmetal::interp::dtype_is_float(k.params[i].dtype) ? tmetal::KernelArg::scalar_real(scalars[i])
-                                                                         : tmetal::KernelArg::scalar(static_cast<int64_t>(scalars[i])));
+                                                                         : tmetal::KernelArg::scalar(int_scalars[i]));
     auto stats = tmetal::launch(k, *device, grid, args);
     std::cout << fmt::format("ran {} on {} ({}): grid {}x{}x{} of {} threads, {} bytes read, {} written, threadgroup bytes read {}, "
                              "written {}, barriers {}, simdgroup multiply-accumulates {}{}\n",
@@ -186,11 +173,11 @@ tmetal::cli::CommandRegistration reg{
       cmd.add_option("--signature,-s", a->signature, "argument types, e.g. 'x_ptr=*fp32:16, n=i32'");
       cmd.add_option("--constexpr,-c", a->constexprs, "constexpr values, e.g. BLOCK=1024 (repeatable)");
       cmd.add_option("--grid,-g", a->grid, "Triton grid X[,Y,Z] (programs per axis)");
-      cmd.add_option("--num-warps", a->num_warps, "simdgroups per threadgroup (default 4)");
+      tmetal::cli::add_number_option(cmd, "--num-warps", a->num_warps, INT32_MIN, INT32_MAX, "simdgroups per threadgroup (default 4)");
       cmd.add_option("--size", a->sizes, "NAME=N: element count of array NAME, or value of scalar NAME (repeatable, comma lists)");
       cmd.add_option("--target,-t", a->target, "hardware-model target (default TRITON_METAL_TARGET or apple-m3)");
       cmd.add_option("--device", a->device, "emulator (default), metal (macOS), cuda (the CUDA proxy, where built) or interpreter");
-      cmd.add_option("--seed", a->seed, "random seed of the input data");
+      tmetal::cli::add_number_option<uint64_t>(cmd, "--seed", a->seed, 0, UINT64_MAX, "random seed of the input data");
       cmd.add_flag("--check", a->check, "compare every output element with the float64 interpreter; exit 1 on mismatch");
       return [a] { return run(*a); };
     }};
