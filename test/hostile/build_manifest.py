@@ -676,7 +676,7 @@ case("kernel-duplicate-param", compat, ["{tm}", "compile", "k.py", "-k", "k", "-
 case("kernel-constexpr-twice", compat, ["{tm}", "compile", "k.py", "-k", "add_kernel", "-s", "x_ptr=*fp32, y_ptr=*fp32, out_ptr=*fp32, n_elements=i32",
                                         "-c", "BLOCK_SIZE=64", "-c", "BLOCK_SIZE=128"], USAGE, "BLOCK_SIZE.*(twice|more than once|already)",
      files=KFILES, owner="compat")
-PY_ADD = ("import numpy as np, importlib.util, triton_metal as triton\n"
+PY_ADD = ("import numpy as np, importlib.util, triton_metal as triton\ntriton.install()  # k.py says import triton\n"
           "spec = importlib.util.spec_from_file_location('k', 'k.py'); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)\n"
           "x = np.ones(64, np.float32); y = np.ones(64, np.float32); out = np.zeros(64, np.float32)\n")
 pyargs = "silent-acceptance/python-arguments"

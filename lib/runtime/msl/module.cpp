@@ -159,6 +159,9 @@ class Scanner {
   // tokens[k+1] is 'void'; the kernel marker ('kernel' or [[kernel]]) starts at tokens[marker].
   void scan_kernel(size_t k, size_t marker) {
     size_t n = k + 2;
+    const Token& last = t_.back();  // kernel void at the end of the file, or an unclosed '<' after the name
+    auto truncated = [&]() { return SyntaxError(last.file_name(m_.file_name), last.line, last.col, "the kernel declaration ends before its parameter list"); };
+    if (n + 1 >= t_.size()) throw truncated();
     if (!t_[n].ident()) throw SyntaxError(t_[n].file_name(m_.file_name), t_[n].line, t_[n].col, "expected a kernel name after 'kernel void'");
     // Explicit instantiation: template [[host_name("x")]] kernel void f<...>(...);
     size_t a = marker;
@@ -176,6 +179,7 @@ class Scanner {
         else if (t_[j].is(">>")) depth -= 2;
         if (depth <= 0) break;
       }
+      if (j + 1 >= t_.size()) throw truncated();
       function = join(t_, n, j + 1);
       after_name = j + 1;
     }
