@@ -1,6 +1,7 @@
 // MSL tokenizer: splits Metal Shading Language source (a C++14-based language) into identifiers,
 // numbers (pp-numbers, so suffixes such as 1.0h stay one token), string and character literals and
 // punctuators, keeping comments and whitespace as each token's leading trivia.
+#include <climits>
 #include "runtime/msl/token.h"
 
 #include <fmt/core.h>
@@ -174,6 +175,7 @@ void apply_line_directives(std::vector<Token>& tokens, const std::string& main_f
         int n = 0;
         for (char c : tokens[k].text) {
           if (c < '0' || c > '9') break;
+          if (n > (INT_MAX - 9) / 10) break;  // a line number past int's range is kept at its last fitting prefix
           n = n * 10 + (c - '0');
         }
         for (size_t j = i; j < tokens.size() && tokens[j].directive && (j == i || !tokens[j].directive_start); ++j) {
