@@ -437,5 +437,60 @@ kernel void priv(device const int* idx [[buffer(0)]], device float* out [[buffer
   for (int i = 0; i < 8; ++i) EXPECT_EQ(got[i], float(idx[i] + (i == 5 ? 1 : 0))) << i;
 }
 
+// Thread pointers into thread arrays are checked like the arrays: accesses past the array through a pointer
+// made from the array, arithmetic on it, a `thread` pointer parameter and a reinterpreting cast each name the
+// kernel, the array, the element, the MSL line and the thread; in-bounds uses compute the right values.
+TEST(Misuse, OutOfBoundsThreadPointerAccesses) {
+  const char* src = R"(#include <metal_stdlib>
+using namespace metal;
+float sum3(thread const float* p, int at) { return p[at] + p[at + 1] + p[at + 2]; }
+kernel void tp(device const int* off [[buffer(0)]], device float* out [[buffer(1)]], uint gid [[thread_position_in_grid]]) {
+    float t[4];
+    thread float* p = t;
+    for (int i = 0; i < 4; ++i) p[i] = float(gid * 10 + i);
+    thread float* q = t + 1;
+    int o = off[gid];
+    if (gid == 0) q[o] = -1.0f;
+    thread uchar* b = (thread uchar*)p;
+    float s = sum3(t, o);
+    float v = q[o];
+    float c = float(b[o * 4 + gid * 5] == b[o * 4 + gid * 5]);
+    out[gid] = s + v + *(q - 1) + c;
+}
+)";
+  auto p = compile_inline(src, "tp", "tp.metal");
+  auto run = [&](std::vector<std::int32_t> off) {
+    auto out = upload(std::vector<float>(4, 0.0f));
+    auto c = config({1, 1, 1}, {4, 1, 1});
+    c.buffers[0] = runtime::Binding::of(upload(off));
+    c.buffers[1] = runtime::Binding::of(out);
+    device().launch(*p, c);
+    return download<float>(out, 4);
+  };
+  const std::vector<std::int32_t> ok = {1, 0, 1, 0};
+  auto got = run(ok);
+  for (int g = 0; g < 4; ++g) {
+    double t[4];
+    for (int i = 0; i < 4; ++i) t[i] = g * 10 + i;
+    const int o = ok[g];
+    if (g == 0) t[1 + o] = -1;
+    EXPECT_EQ(got[g], t[o] + t[o + 1] + t[o + 2] + t[1 + o] + t[0] + 1) << g;
+  }
+  // Past the array: a write through arithmetic (thread 0 writes t[1 + 3]), reads through the parameter past
+  // its end and before its start, and a byte read through the reinterpreting cast.
+  std::string w = launch_error([&] { run({3, 0, 0, 0}); });
+  EXPECT_THAT(w, HasSubstr("kernel 'tp': out-of-bounds access through a thread pointer into thread array 't' at line 10: element 4 "
+                           "(4-byte elements, byte offset 16; the array has 16 bytes) by thread_position_in_grid (0,0,0)"));
+  std::string r = launch_error([&] { run({0, 0, 2, 0}); });
+  EXPECT_THAT(r, HasSubstr("kernel 'tp': out-of-bounds access through a thread pointer into thread array 't' at line 3: element 4 "));
+  EXPECT_THAT(r, HasSubstr("thread_position_in_grid (2,0,0)"));
+  std::string neg = launch_error([&] { run({0, -1, 0, 0}); });
+  EXPECT_THAT(neg, HasSubstr("into thread array 't' at line 3: element -1 (4-byte elements, byte offset -4;"));
+  EXPECT_THAT(neg, HasSubstr("thread_position_in_grid (1,0,0)"));
+  std::string cast = launch_error([&] { run({0, 0, 0, 1}); });
+  EXPECT_THAT(cast, HasSubstr("into thread array 't' at line 14: element 19 (1-byte elements, byte offset 19; the array has 16 bytes) "
+                              "by thread_position_in_grid (3,0,0)"));
+}
+
 }  // namespace
 }  // namespace tmetal::test

@@ -162,9 +162,15 @@ struct ptr {
   bool operator==(decltype(nullptr)) const { return p == nullptr; }
 };
 
+// tptr<T> (thread_pointer.h): a checked thread pointer.
+template <class P> struct is_thread_pointer { static constexpr bool value = false; };
+
 // reinterpret_cast<device T*>(x) (the translator routes it here).
 template <class P, class U> P reinterpret_ptr_cast(const ptr<U>& o) { return P(o); }
-template <class P, class U> P reinterpret_ptr_cast(U* o) { return P(ptr<U>(o)); }
+template <class P, class U> P reinterpret_ptr_cast(U* o) {
+  if constexpr (is_thread_pointer<P>::value) return P(o);
+  else return P(ptr<U>(o));
+}
 
 // Checked multi-dimensional threadgroup array: tg_array<float, 16, 32> is `float a[16][32]`.
 template <class T, unsigned long... R> struct tg_elem { using type = tg_array<T, R...>; };

@@ -2,10 +2,11 @@
 // `float acc[4][8];`, into `thread_array<float, array_name{"acc"}, 4, 8>`, which has the layout of the
 // array, decays to a pointer to its first element like it, and checks every index of every dimension (an
 // out-of-bounds index stops the launch with the kernel, the array, the index and the thread, where the
-// plain array would read another variable's stack slot or crash).
+// plain array would read another variable's stack slot or crash). It converts to a checked thread pointer
+// (tptr, thread_pointer.h) that knows its extent, and to a plain pointer.
 #pragma once
 
-#include "metal_rt/pointers.h"
+#include "metal_rt/thread_pointer.h"
 
 namespace metal_rt {
 
@@ -48,10 +49,25 @@ struct thread_array {
   }
   constexpr operator elem*() { return a; }
   constexpr operator const elem*() const { return a; }
+  template <class U, std::enable_if_t<std::is_convertible_v<elem*, U*>, int> = 0> operator tptr<U>() {
+    return tptr<U>(a, reinterpret_cast<const char*>(a), reinterpret_cast<const char*>(a + N), Name.s);
+  }
+  template <class U, std::enable_if_t<std::is_convertible_v<const elem*, U*>, int> = 0> operator tptr<U>() const {
+    return tptr<U>(a, reinterpret_cast<const char*>(a), reinterpret_cast<const char*>(a + N), Name.s);
+  }
+  tptr<elem> operator+(long long i) { return tptr<elem>(*this) + i; }
+  tptr<const elem> operator+(long long i) const { return tptr<const elem>(*this) + i; }
+  tptr<elem> operator-(long long i) { return tptr<elem>(*this) - i; }
+  tptr<const elem> operator-(long long i) const { return tptr<const elem>(*this) - i; }
   constexpr elem* begin() { return a; }
   constexpr elem* end() { return a + N; }
   constexpr const elem* begin() const { return a; }
   constexpr const elem* end() const { return a + N; }
 };
+
+// reinterpret_cast<thread uchar*>(acc)
+template <class P, class T, array_name Name, unsigned long N, unsigned long... R> P reinterpret_ptr_cast(thread_array<T, Name, N, R...>& a) {
+  return P(tptr<typename thread_array<T, Name, N, R...>::elem>(a));
+}
 
 }  // namespace metal_rt
