@@ -19,6 +19,7 @@
 // arguments, carves [[threadgroup(i)]] buffers out of dynamic shared memory, and calls the kernel function.
 #include "runtime/cuda/translate.h"
 
+#include "runtime/msl/rewrite_steps.h"
 #include "runtime/msl/token_writer.h"
 
 #include <fmt/core.h>
@@ -34,9 +35,7 @@ namespace {
 using msl::Token;
 using msl::TokenKind;
 
-bool is_space_kw(const Token& t) {
-  return t.ident() && (t.text == "device" || t.text == "constant" || t.text == "threadgroup" || t.text == "thread");
-}
+bool is_space_kw(const Token& t) { return msl::is_address_space(t); }
 
 const std::set<std::string>& metal_type_names() {
   static const std::set<std::string> names = [] {
@@ -177,8 +176,7 @@ class Emitter {
       tok(t);
       return i + 1;
     }
-    if (t.is("[") && t_[i + 1].is("[")) {  // [[attribute]]
-      size_t close = msl::matching_close(t_, i);
+    if (size_t close = msl::attribute_close(t_, i)) {  // [[attribute]]
       drop(t);
       return close + 1;
     }
@@ -186,17 +184,10 @@ class Emitter {
       drop(t);
       return i + 1;
     }
-    if (t.is("template") && t_[i + 1].is("[")) {  // template [[host_name("x")]] kernel void f<T>(...);
-      size_t j = i;
-      while (j + 1 < t_.size() && !t_[j].is(";")) ++j;
-      drop(t);
-      return j + 1;
-    }
+    // template [[host_name("x")]] kernel void f<T>(...);
+    if (size_t n = msl::drop_host_name_instantiation(t_, i, w_)) return n;
     if (is_space_kw(t)) return address_space(i);
-    if (t.is("is_function_constant_defined") && t_[i + 1].is("(") && t_[i + 2].ident() && t_[i + 3].is(")")) {
-      tok(t, "(" + t_[i + 2].text + "__tm_defined)");
-      return i + 4;
-    }
+    if (size_t n = msl::rewrite_function_constant_defined(t_, i, w_)) return n;
     if (t.is("for") && small_constant_loop(t_, i, 64)) {
       tok(t, "_Pragma(\"unroll\") for");
       return i + 1;
@@ -213,15 +204,7 @@ class Emitter {
       tok(t, qualified(i));
       return i + 1;
     }
-    if (t.is(".") && t_[i + 1].ident() && !t_[i + 1].directive) {
-      auto idx = msl::swizzle_components(t_[i + 1].text);
-      if (!idx.empty() && !fields_.count(t_[i + 1].text)) {
-        std::string s = ".template sw<";
-        for (size_t k = 0; k < idx.size(); ++k) s += (k ? ", " : "") + std::to_string(idx[k]);
-        tok(t, s + ">()");
-        return i + 2;
-      }
-    }
+    if (size_t n = msl::rewrite_swizzle(t_, i, fields_, w_)) return n;
     if (t.kind == TokenKind::Number && (t.text.back() == 'h' || t.text.back() == 'H') &&
         !(t.text.size() > 1 && (t.text[1] == 'x' || t.text[1] == 'X'))) {
       std::string v = t.text.substr(0, t.text.size() - 1);
@@ -236,20 +219,8 @@ class Emitter {
   // tokens[i] is device/constant/threadgroup/thread.
   size_t address_space(size_t i) {
     const std::string space = t_[i].text;
-    size_t j = i + 1;
-    int angle = 0;
     bool has_const = w_.last() == "const";
-    for (; j + 1 < t_.size(); ++j) {
-      const Token& u = t_[j];
-      if (u.is("<")) ++angle;
-      else if (u.is(">")) --angle;
-      else if (u.is(">>")) angle -= 2;
-      else if (angle <= 0 && (u.is("*") || u.is("&") || u.is("&&") || u.is(";") || u.is("[") || u.is("=") ||
-                              u.is(",") || u.is(")") || u.is("(") || u.is("{")))
-        break;
-      if (angle < 0) break;
-      if (angle == 0 && u.is("const")) has_const = true;
-    }
+    const size_t j = msl::address_space_type_end(t_, i, &has_const);
     const Token& stop = t_[j];
     if (stop.is("*") || stop.is("&")) {  // a pointer or reference type
       if (space == "constant" && !has_const) tok(t_[i], "const");
@@ -272,16 +243,8 @@ class Emitter {
 
   // constant T name [[function_constant(k)]];  tokens[j] is the first '[' of the attribute.
   size_t function_constant(size_t i, size_t j) {
-    std::string name = t_[j - 1].text;
-    std::string type = text_of(i + 1, j - 1);
-    std::optional<std::string> given = msl::function_constant_value(m_, fcs_, name);
-    const bool defined = given.has_value();
-    const std::string value = given.value_or("");
-    size_t end = j;
-    while (end + 1 < t_.size() && !t_[end].is(";")) ++end;
-    tok(t_[i], fmt::format("constexpr {0} {1} = {0}({2}); constexpr bool {1}__tm_defined = {3};", type, name,
-                           defined ? value : "", defined ? "true" : "false"));
-    return end + 1;
+    return msl::function_constant_declaration(t_, i, j, "constexpr", text_of(i + 1, j - 1),
+                                              msl::function_constant_value(m_, fcs_, t_[j - 1].text), w_);
   }
 
   // The function expression of an entry with Metal type names qualified ("gemm<::metal::half>").

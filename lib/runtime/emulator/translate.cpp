@@ -1,6 +1,7 @@
 // Rewrites MSL tokens into C++ for the emulator:
 //   device T* / constant T* / threadgroup T*  ->  ::metal_rt::ptr<T> (const T for constant): checked pointers
-//   device T& / threadgroup T& / thread T& / thread T*  ->  plain references and pointers (constant T& -> const T&)
+//   thread T*  ->  ::metal_rt::tptr<T>: checked when it points into a thread array (thread_pointer.h)
+//   device T& / threadgroup T& / thread T&  ->  plain references (constant T& -> const T&)
 //   threadgroup T a[N][M]; (a declaration)  ->  a static thread_local ::metal_rt::tg_array<T, N, M>, registered
 //   constant T x = ...;  ->  static const T x = ...;
 //   constant T x [[function_constant(i)]];  ->  static constexpr T x = value; plus x__tm_defined
@@ -22,6 +23,7 @@
 // and appends one extern "C" entry function per kernel entry point.
 #include "runtime/emulator/translate.h"
 
+#include "runtime/msl/rewrite_steps.h"
 #include "runtime/msl/token_writer.h"
 #include "triton_metal/runtime.h"
 
@@ -37,9 +39,7 @@ namespace {
 using msl::Token;
 using msl::TokenKind;
 
-bool is_space_kw(const Token& t) {
-  return t.ident() && (t.text == "device" || t.text == "constant" || t.text == "threadgroup" || t.text == "thread");
-}
+bool is_space_kw(const Token& t) { return msl::is_address_space(t); }
 
 class Emitter {
  public:
@@ -113,8 +113,7 @@ class Emitter {
     if (t.is("}") && !braces_.empty()) braces_.pop_back();
     if (auto it = class_ends_.find(i); it != class_ends_.end()) return emit_moved_specializations(i, it->second);
     // [[attribute]] -> dropped; [[kernel]] decltype(f<T>) f<T>; -> removed
-    if (t.is("[") && t_[i + 1].is("[")) {
-      size_t close = msl::matching_close(t_, i);
+    if (size_t close = msl::attribute_close(t_, i)) {
       drop(t);
       if (t_[i + 2].is("kernel") && t_[close + 1].is("decltype")) {
         size_t j = close + 1;
@@ -143,36 +142,20 @@ class Emitter {
       return i + 1;
     }
     // template [[host_name("x")]] kernel void f<T>(...);  -> removed (the entry glue instantiates it)
-    if (t.is("template") && t_[i + 1].is("[")) {
-      size_t j = i;
-      while (j + 1 < t_.size() && !t_[j].is(";")) ++j;
-      drop(t);
-      return j + 1;
-    }
+    if (size_t n = msl::drop_host_name_instantiation(t_, i, w_)) return n;
     if (t.is("const") && is_space_kw(t_[i + 1])) {
       drop(t);
       pending_const_ = true;
       return i + 1;
     }
     if (is_space_kw(t)) return address_space(i);
-    if (t.is("is_function_constant_defined") && t_[i + 1].is("(") && t_[i + 2].ident() && t_[i + 3].is(")")) {
-      tok(t, "(" + t_[i + 2].text + "__tm_defined)");
-      return i + 4;
-    }
+    if (size_t n = msl::rewrite_function_constant_defined(t_, i, w_)) return n;
     if (t.is("reinterpret_cast") && t_[i + 1].is("<") &&
         (is_space_kw(t_[i + 2]) || (t_[i + 2].is("const") && is_space_kw(t_[i + 3])))) {
       tok(t, "::metal_rt::reinterpret_ptr_cast");
       return i + 1;
     }
-    if (t.is(".") && t_[i + 1].ident() && !t_[i + 1].directive) {
-      auto idx = msl::swizzle_components(t_[i + 1].text);
-      if (!idx.empty() && !fields_.count(t_[i + 1].text)) {
-        std::string s = ".template sw<";
-        for (size_t k = 0; k < idx.size(); ++k) s += (k ? ", " : "") + std::to_string(idx[k]);
-        tok(t, s + ">()");
-        return i + 2;
-      }
-    }
+    if (size_t n = msl::rewrite_swizzle(t_, i, fields_, w_)) return n;
     if (t.kind == TokenKind::Number) {
       tok(t, number(t));
       return i + 1;
@@ -201,18 +184,7 @@ class Emitter {
     const std::string space = t_[i].text;
     bool is_const = pending_const_;
     pending_const_ = false;
-    size_t j = i + 1;
-    int angle = 0;
-    for (; j + 1 < t_.size(); ++j) {
-      const Token& u = t_[j];
-      if (u.is("<")) ++angle;
-      else if (u.is(">")) --angle;
-      else if (u.is(">>")) angle -= 2;
-      else if (angle <= 0 && (u.is("*") || u.is("&") || u.is("&&") || u.is(";") || u.is("[") || u.is("=") ||
-                              u.is(",") || u.is(")") || u.is("(") || u.is("{")))
-        break;
-      if (angle < 0) break;
-    }
+    const size_t j = msl::address_space_type_end(t_, i);
     const Token& stop = t_[j];
     if (stop.is("*") || stop.is("&")) {
       bool ref = stop.is("&");
@@ -220,8 +192,10 @@ class Emitter {
       const bool c = is_const || space == "constant";
       if (type == "auto") {  // const constant auto* p = ...: the initializer's pointer type
         tok(t_[i], ref ? (c ? "const auto &" : "auto &") : space == "thread" ? (c ? "const auto *" : "auto *") : "auto");
+      } else if (space == "thread" && ref) {
+        tok(t_[i], (is_const ? "const " : "") + type + " &");
       } else if (space == "thread") {
-        tok(t_[i], (is_const ? "const " : "") + type + " " + stop.text);
+        tok(t_[i], "::metal_rt::tptr<" + std::string(is_const ? "const " : "") + type + ">");
       } else if (ref) {
         tok(t_[i], (c ? "const " : "") + type + " &");
       } else {
@@ -507,16 +481,8 @@ class Emitter {
 
   // constant T name [[function_constant(k)]];  tokens[j] is the first '[' of the attribute.
   size_t function_constant(size_t i, size_t j) {
-    std::string name = t_[j - 1].text;
-    std::string type = text_of(i + 1, j - 1);
-    std::optional<std::string> given = msl::function_constant_value(m_, fcs_, name);
-    const bool defined = given.has_value();
-    const std::string value = given.value_or("");
-    size_t end = j;
-    while (end + 1 < t_.size() && !t_[end].is(";")) ++end;
-    tok(t_[i], fmt::format("static constexpr {0} {1} = {0}({2}); static constexpr bool {1}__tm_defined = {3};", type, name,
-                           defined ? value : "", defined ? "true" : "false"));
-    return end + 1;
+    return msl::function_constant_declaration(t_, i, j, "static constexpr", text_of(i + 1, j - 1),
+                                              msl::function_constant_value(m_, fcs_, t_[j - 1].text), w_);
   }
 
   // threadgroup T a[N], b;  ->  static thread_local storage plus registered references.
