@@ -79,6 +79,8 @@ void Specialization::parse_constexpr(const std::string& text) {
     long long i = std::strtoll(value.c_str(), &end, 0);
     if (*end == '\0' && errno == 0) {
       v = static_cast<int64_t>(i);
+    } else if (*end == '\0' && errno == ERANGE) {  // an integer literal past 64 bits (not a float: refused)
+      throw std::invalid_argument(fmt::format("bad --constexpr entry '{}': {} does not fit in a signed 64-bit integer", entry, value));
     } else if (value == "True" || value == "true") {
       v = true;
     } else if (value == "False" || value == "false") {
