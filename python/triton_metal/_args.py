@@ -123,14 +123,45 @@ def array_dtype(obj, arr):
     return sig
 
 
+def _owner_bounds(arr):
+    """(lo, hi): the memory of the object that owns the data `arr` views (following .base through views,
+    np.lib.stride_tricks.as_strided and buffer-protocol owners), or None when the owner cannot tell."""
+    owner = arr
+    for _ in range(256):
+        if isinstance(owner, np.ndarray) and owner.flags.owndata:
+            break
+        base = getattr(owner, "base", None)
+        if base is None:
+            break
+        owner = base
+    if isinstance(owner, np.ndarray):
+        if owner is arr and not owner.flags.owndata:
+            return None  # a view of memory that nothing here owns (ctypes address, DLPack import)
+        return np.byte_bounds(owner)
+    if type(owner).__module__.split(".")[0] == "torch" and hasattr(owner, "untyped_storage"):
+        st = owner.untyped_storage()
+        return st.data_ptr(), st.data_ptr() + st.nbytes()
+    try:
+        raw = np.frombuffer(owner, dtype=np.uint8)
+    except (TypeError, ValueError, BufferError):
+        return None
+    return np.byte_bounds(raw)
+
+
 def address_and_extent(arr, name):
-    """(address of the first element, bytes from there to the end of the memory the view spans)."""
+    """(address of the first element, bytes from there to the end of the memory the view spans). A view whose
+    strides reach outside the memory of the array it views is refused (reading it would read other memory)."""
     if arr.size == 0:
         raise ValueError(f"argument '{name}' is an empty array")
     if any(s < 0 for s in arr.strides):
         raise ValueError(f"argument '{name}' has negative strides: pass a copy (np.ascontiguousarray)")
     ptr = arr.__array_interface__["data"][0]
-    _, hi = np.byte_bounds(arr)
+    lo, hi = np.byte_bounds(arr)
+    owner = _owner_bounds(arr)
+    if owner is not None and (lo < owner[0] or hi > owner[1]):
+        raise ValueError(f"argument '{name}': the view (shape {arr.shape}, strides {arr.strides}) reaches bytes "
+                         f"[{lo - owner[0]}, {hi - owner[0]}) of the {owner[1] - owner[0]}-byte array it views: it "
+                         "reaches past that array's memory")
     return ptr, hi - ptr
 
 

@@ -156,14 +156,6 @@ def run_case(c, tm, python_path, base, shared_cache):
 
 KNOWN_FAILING = {
     "py-infinite-loop-keyboardinterrupt": "SIGINT does not stop a running launch from Python on merged main (issue 18)",
-    "emulate-private-array-pointer": "thread pointers are not bounds-checked yet (issue 18)",
-    # Through @jit these are specialized as Triton does (a 2**40 scalar as i64, an int32 array as *i32), so no
-    # error is raised; the issue's cases concern AOT kernels with a fixed signature: not yet decided/covered.
-    "py-scalar-2^40+7-i32": "jit specializes the scalar as i64 (Triton's rule); AOT check not exercised here",
-    "py-scalar-np-uint64-max": "jit specializes np.uint64 as u64; AOT check not exercised here",
-    "py-int32-array-for-fp32": "jit specializes an int32 array as *i32; AOT check not exercised here",
-    "py-strided-view-past-end": "a view whose strided extent passes the base array is not refused yet (issue 18)",
-    "compile-constexpr-overflow": "an out-of-range --constexpr exits 1 (compile error), not 2 (usage error) (issue 18)",
 }
 
 

@@ -88,3 +88,15 @@ def test_sigint_during_a_launch_raises_keyboard_interrupt(tmp_path):
         child.kill()
     assert child.returncode == 3, err
     assert "KeyboardInterrupt" in out
+
+
+def test_views_are_passed_as_triton_does_and_a_view_past_its_array_is_refused(rng):
+    base = rng.integers(1, 100, 128).astype(np.int32)
+    b = rng.integers(1, 9, 64).astype(np.int32)
+    out = np.zeros(64, np.int32)
+    # Triton passes the address of a view's first element: the kernel indexes memory, not the view.
+    int_div[(1,)](base[::2], b, out, BLOCK=64)
+    np.testing.assert_array_equal(out, base[:64] // b)
+    past = np.lib.stride_tricks.as_strided(base[64:], shape=(64,), strides=(8,))  # reaches 252 bytes past base
+    with pytest.raises(ValueError, match="'a_ptr'.*reaches past that array's memory"):
+        int_div[(1,)](past, b, out, BLOCK=64)
