@@ -57,24 +57,15 @@ struct PyDevice {
   std::unique_ptr<runtime::Device> device;  // null for the interpreter
 };
 
-struct ArgView {
-  void* data = nullptr;
-  std::size_t bytes = 0;
-  bool is_array = false;
-  double real = 0;
-  std::int64_t integer = 0;
-  bool is_real = false;
-};
-
 // Reads the Python arguments (GIL held): arrays as (address, nbytes) tuples; scalars as Python ints or floats.
-std::vector<ArgView> read_args(const CompiledKernel& k, const py::sequence& args) {
+std::vector<KernelArg> read_args(const CompiledKernel& k, const py::sequence& args) {
   if (py::len(args) != k.params.size())
     throw std::invalid_argument(fmt::format("kernel '{}' takes {} runtime arguments, {} given", k.name, k.params.size(), py::len(args)));
-  std::vector<ArgView> out(k.params.size());
+  std::vector<KernelArg> out(k.params.size());
   for (std::size_t i = 0; i < k.params.size(); ++i) {
     const KernelParam& p = k.params[i];
     py::handle a = args[i];
-    ArgView& v = out[i];
+    KernelArg& v = out[i];
     if (p.pointer) {
       // The package passes arrays as (address, nbytes): it resolved the buffer protocol / DLPack, the
       // writability and the extent of strided views, and keeps the owners alive during the launch.
@@ -110,7 +101,7 @@ py::dict stats_dict(const runtime::LaunchStats& s) {
   return d;
 }
 
-runtime::LaunchStats interpret(const CompiledKernel& k, std::array<std::uint32_t, 3> grid, const std::vector<ArgView>& args) {
+runtime::LaunchStats interpret(const CompiledKernel& k, std::array<std::uint32_t, 3> grid, const std::vector<KernelArg>& args) {
   std::unique_ptr<ir::Operation> module = ir::parse_ir(k.tile_ir, k.name + ".tir");
   const ir::Operation* func = nullptr;
   module->walk([&](ir::Operation* op) {
@@ -166,17 +157,15 @@ void bind_launch(py::module_& m) {
   m.def(
       "launch",
       [](const CompiledKernel& k, PyDevice& dev, std::array<std::uint32_t, 3> grid, const py::sequence& args) {
-        std::vector<ArgView> views = read_args(k, args);
+        std::vector<KernelArg> kargs = read_args(k, args);
         runtime::LaunchStats s;
         try {
           std::optional<SigintDuringLaunch> sigint;
           if (dev.device) sigint.emplace();
           py::gil_scoped_release release;
           if (!dev.device) {
-            s = interpret(k, grid, views);
+            s = interpret(k, grid, kargs);
           } else {
-            std::vector<KernelArg> kargs;
-            for (const ArgView& v : views) kargs.push_back(KernelArg{v.data, v.bytes, v.is_array, v.real, v.integer, v.is_real});
             s = launch(k, *dev.device, grid, kargs);
           }
         } catch (const runtime::LaunchInterrupted&) {

@@ -1,6 +1,7 @@
 // Tiled threadgroup-memory matmul and simdgroup_matrix GEMM (f32, f16, bf16 inputs) against float64
 // references on shapes that do not divide the tiles.
 #include "emulator_test_support.h"
+#include "runtime/half_bits.h"
 
 namespace tmetal::test {
 namespace {
@@ -37,7 +38,7 @@ TEST(Matmul, TiledThreadgroupMatmulMatchesFloat64) {
 
 // Inputs rounded to T (via Encode) so the float64 reference sees exactly what the kernel multiplies.
 template <class Bits>
-void run_gemm(const char* entry, Bits (*encode)(float), double (*decode)(Bits), double rtol) {
+void run_gemm(const char* entry, Bits (*encode)(float), float (*decode)(Bits), double rtol) {
   auto p = pipeline("simdgroup_gemm.metal", entry);
   for (Dims d : kShapes) {
     auto af = random_floats(std::size_t{d.M} * d.K, d.M * 5 + 1), bf = random_floats(std::size_t{d.K} * d.N, d.N * 3 + 2);
@@ -58,34 +59,11 @@ void run_gemm(const char* entry, Bits (*encode)(float), double (*decode)(Bits), 
 }
 
 float f32_identity(float f) { return f; }
-double f32_decode(float f) { return f; }
-std::uint16_t to_f16(float f) {
-  _Float16 h = static_cast<_Float16>(f);
-  std::uint16_t b;
-  std::memcpy(&b, &h, 2);
-  return b;
-}
-double from_f16(std::uint16_t b) {
-  _Float16 h;
-  std::memcpy(&h, &b, 2);
-  return static_cast<double>(h);
-}
-std::uint16_t to_bf16(float f) {  // round to nearest even
-  std::uint32_t u;
-  std::memcpy(&u, &f, 4);
-  u += 0x7fff + ((u >> 16) & 1);
-  return static_cast<std::uint16_t>(u >> 16);
-}
-double from_bf16(std::uint16_t b) {
-  std::uint32_t u = std::uint32_t{b} << 16;
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
+float f32_decode(float f) { return f; }
 
 TEST(SimdgroupGemm, Float32) { run_gemm<float>("gemm_f32", f32_identity, f32_decode, 1e-5); }
-TEST(SimdgroupGemm, Half) { run_gemm<std::uint16_t>("gemm_f16", to_f16, from_f16, 1e-5); }
-TEST(SimdgroupGemm, Bfloat) { run_gemm<std::uint16_t>("gemm_bf16", to_bf16, from_bf16, 1e-5); }
+TEST(SimdgroupGemm, Half) { run_gemm<std::uint16_t>("gemm_f16", runtime::to_f16, runtime::from_f16, 1e-5); }
+TEST(SimdgroupGemm, Bfloat) { run_gemm<std::uint16_t>("gemm_bf16", runtime::to_bf16, runtime::from_bf16, 1e-5); }
 
 // simdgroup_load / simdgroup_store are simdgroup-wide: a tile loaded, updated and stored back in place must be
 // updated once per step, not once per lane.

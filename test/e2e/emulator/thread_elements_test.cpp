@@ -1,6 +1,7 @@
 // simdgroup_matrix::thread_elements() with Apple's lane map (lib/gpu/simdgroup_matrix_layout.h), alone and
 // mixed with simdgroup_load/store/multiply, against float64 references.
 #include "emulator_test_support.h"
+#include "runtime/half_bits.h"
 
 namespace tmetal::test {
 namespace {
@@ -66,17 +67,6 @@ TEST(ThreadElements, EpilogueThroughThreadElementsMatchesFloat64) {
   ASSERT_TRUE(near(download<float>(out, want.size()), want, 1e-5, 1e-5));
 }
 
-std::uint16_t to_f16(float f) {
-  _Float16 h = static_cast<_Float16>(f);
-  std::uint16_t u;
-  std::memcpy(&u, &h, 2);
-  return u;
-}
-double from_f16(std::uint16_t u) {
-  _Float16 h;
-  std::memcpy(&h, &u, 2);
-  return static_cast<double>(h);
-}
 
 TEST(ThreadElements, FragmentsBuiltAndReadElementwiseMultiplyAsMatrices) {
   auto p = pipeline("thread_elements.metal", "by_elements");
@@ -84,8 +74,8 @@ TEST(ThreadElements, FragmentsBuiltAndReadElementwiseMultiplyAsMatrices) {
   std::vector<std::uint16_t> a(64), b(64);
   std::vector<double> ad(64), bd(64);
   for (int i = 0; i < 64; ++i) {
-    ad[i] = from_f16(a[i] = to_f16(af[i]));
-    bd[i] = from_f16(b[i] = to_f16(bf[i]));
+    ad[i] = runtime::from_f16(a[i] = runtime::to_f16(af[i]));
+    bd[i] = runtime::from_f16(b[i] = runtime::to_f16(bf[i]));
   }
   float d = -0.625f;
   auto out = upload(std::vector<float>(64, 0.0f));

@@ -1,5 +1,6 @@
 // The MSL acceptance corpus (test/e2e/msl_corpus/*.metal): every kernel runs unmodified on the emulator, on
 // random data, against a float64 reference computed here. Headers come from include/ by path (-I).
+#include "runtime/half_bits.h"
 #include "triton_metal/runtime.h"
 
 #include <gmock/gmock.h>
@@ -73,37 +74,14 @@ runtime::LaunchConfig cfg(runtime::Size3 grid, runtime::Size3 tg, Dispatch d = D
 }
 
 // 16-bit float helpers (host side, independent of the emulator's).
-std::uint16_t to_half(float f) {
-  _Float16 h = static_cast<_Float16>(f);
-  std::uint16_t b;
-  std::memcpy(&b, &h, 2);
-  return b;
-}
-float from_half(std::uint16_t b) {
-  _Float16 h;
-  std::memcpy(&h, &b, 2);
-  return static_cast<float>(h);
-}
-std::uint16_t to_bf16(float f) {
-  std::uint32_t u;
-  std::memcpy(&u, &f, 4);
-  u += 0x7fff + ((u >> 16) & 1);
-  return static_cast<std::uint16_t>(u >> 16);
-}
-float from_bf16(std::uint16_t b) {
-  std::uint32_t u = std::uint32_t(b) << 16;
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
 std::vector<std::uint16_t> halves(const std::vector<float>& v) {
   std::vector<std::uint16_t> r;
-  for (float x : v) r.push_back(to_half(x));
+  for (float x : v) r.push_back(runtime::to_f16(x));
   return r;
 }
 std::vector<std::uint16_t> bf16s(const std::vector<float>& v) {
   std::vector<std::uint16_t> r;
-  for (float x : v) r.push_back(to_bf16(x));
+  for (float x : v) r.push_back(runtime::to_bf16(x));
   return r;
 }
 
@@ -117,12 +95,12 @@ std::vector<std::uint16_t> bf16s(const std::vector<float>& v) {
 template <class T> std::vector<double> dbl(const std::vector<T>& v) { return std::vector<double>(v.begin(), v.end()); }
 std::vector<double> dbl_half(const std::vector<std::uint16_t>& v) {
   std::vector<double> r;
-  for (auto b : v) r.push_back(from_half(b));
+  for (auto b : v) r.push_back(runtime::from_f16(b));
   return r;
 }
 std::vector<double> dbl_bf16(const std::vector<std::uint16_t>& v) {
   std::vector<double> r;
-  for (auto b : v) r.push_back(from_bf16(b));
+  for (auto b : v) r.push_back(runtime::from_bf16(b));
   return r;
 }
 
@@ -143,7 +121,7 @@ TEST(MslCorpus, ElementwiseUnaryTemplatesInstantiatedByMacro) {
   auto xh = halves(x), xb = bf16s(x);
   for (std::uint32_t i = 0; i < n; ++i) {
     we[i] = std::exp(double(x[i]));
-    double h = from_half(xh[i]), b = from_bf16(xb[i]);
+    double h = runtime::from_f16(xh[i]), b = runtime::from_bf16(xb[i]);
     ws[i] = 1.0 / (1.0 + std::exp(-h));
     wg[i] = 0.5 * b * (1.0 + std::tanh(0.7978845608 * (b + 0.044715 * b * b * b)));
   }
@@ -169,7 +147,7 @@ TEST(MslCorpus, ElementwiseBinaryBroadcastThroughStrideArrays) {
     std::vector<double> want(rows * cols);
     for (std::uint32_t r = 0; r < rows; ++r)
       for (std::uint32_t k = 0; k < cols; ++k) {
-        double x = h ? from_half(to_half(a[r * cols + k])) : a[r * cols + k], y = h ? from_half(to_half(b[k])) : b[k];
+        double x = h ? runtime::from_f16(runtime::to_f16(a[r * cols + k])) : a[r * cols + k], y = h ? runtime::from_f16(runtime::to_f16(b[k])) : b[k];
         want[r * cols + k] = h ? x * y : x + y;
       }
     auto got = h ? dbl_half(down<std::uint16_t>(out, rows * cols)) : dbl(down<float>(out, rows * cols));
@@ -294,7 +272,7 @@ TEST(MslCorpus, RowReductionsArgmaxAtomicsAndScans) {
     device().launch(*kernel("reduce.metal", "max_rows"), c);
     std::vector<double> want(rows, -1e30);
     for (std::uint32_t r = 0; r < rows; ++r)
-      for (std::uint32_t k = 0; k < cols; ++k) want[r] = std::max<double>(want[r], from_half(xh[r * cols + k]));
+      for (std::uint32_t k = 0; k < cols; ++k) want[r] = std::max<double>(want[r], runtime::from_f16(xh[r * cols + k]));
     EXPECT_TRUE(close(dbl(down<float>(out, rows)), want, 0, 0));
   }
   {
@@ -362,9 +340,9 @@ TEST(MslCorpus, SoftmaxLayerNormRmsNormAndRope) {
     std::vector<double> want(rows * n);
     for (std::uint32_t r = 0; r < rows; ++r) {
       double m = -1e30, s = 0;
-      for (std::uint32_t k = 0; k < n; ++k) m = std::max(m, h ? double(from_half(xs[r * n + k])) : double(x[r * n + k]));
-      for (std::uint32_t k = 0; k < n; ++k) s += std::exp((h ? double(from_half(xs[r * n + k])) : double(x[r * n + k])) - m);
-      for (std::uint32_t k = 0; k < n; ++k) want[r * n + k] = std::exp((h ? double(from_half(xs[r * n + k])) : double(x[r * n + k])) - m) / s;
+      for (std::uint32_t k = 0; k < n; ++k) m = std::max(m, h ? double(runtime::from_f16(xs[r * n + k])) : double(x[r * n + k]));
+      for (std::uint32_t k = 0; k < n; ++k) s += std::exp((h ? double(runtime::from_f16(xs[r * n + k])) : double(x[r * n + k])) - m);
+      for (std::uint32_t k = 0; k < n; ++k) want[r * n + k] = std::exp((h ? double(runtime::from_f16(xs[r * n + k])) : double(x[r * n + k])) - m) / s;
     }
     auto got = h ? dbl_half(down<std::uint16_t>(out, rows * n)) : dbl(down<float>(out, rows * n));
     EXPECT_TRUE(close(got, want, h ? 1e-4 : 1e-7, h ? 2e-3 : 1e-5)) << entry;
@@ -405,12 +383,12 @@ TEST(MslCorpus, SoftmaxLayerNormRmsNormAndRope) {
     for (std::uint32_t r = 0; r < rows; ++r) {
       double ss = 0;
       for (std::uint32_t k = 0; k < n; ++k) {
-        double v = bf ? from_bf16(xb[r * n + k]) : x[r * n + k];
+        double v = bf ? runtime::from_bf16(xb[r * n + k]) : x[r * n + k];
         ss += v * v;
       }
       double inv = 1.0 / std::sqrt(ss / n + 1e-6);
       for (std::uint32_t k = 0; k < n; ++k)
-        want[r * n + k] = (bf ? from_bf16(xb[r * n + k]) : x[r * n + k]) * inv * (bf ? from_bf16(wb[k]) : w[k]);
+        want[r * n + k] = (bf ? runtime::from_bf16(xb[r * n + k]) : x[r * n + k]) * inv * (bf ? runtime::from_bf16(wb[k]) : w[k]);
     }
     auto got = bf ? dbl_bf16(down<std::uint16_t>(out, rows * n)) : dbl(down<float>(out, rows * n));
     EXPECT_TRUE(close(got, want, bf ? 1e-2 : 1e-5, bf ? 1.6e-2 : 1e-5)) << entry;
@@ -457,7 +435,7 @@ TEST(MslCorpus, SimdgroupGemmGemvAndQuantizedMatVec) {
     for (int i = 0; i < M; ++i)
       for (int j = 0; j < N; ++j)
         for (int k = 0; k < K; ++k) {
-          double a = h ? from_half(to_half(A[i * K + k])) : A[i * K + k], b = h ? from_half(to_half(B[k * N + j])) : B[k * N + j];
+          double a = h ? runtime::from_f16(runtime::to_f16(A[i * K + k])) : A[i * K + k], b = h ? runtime::from_f16(runtime::to_f16(B[k * N + j])) : B[k * N + j];
           want[i * N + j] += a * b;
         }
     EXPECT_TRUE(close(dbl(down<float>(C, M * N)), want, 1e-4, 1e-4)) << entry;
@@ -512,7 +490,7 @@ TEST(MslCorpus, SimdgroupGemmGemvAndQuantizedMatVec) {
     cd.buffers[3] = Binding::of(out);
     device().launch(*kernel("matmul.metal", "dequant_4bit"), cd);
     std::vector<double> wd(nw);
-    for (std::uint32_t i = 0; i < nw; ++i) wd[i] = double(from_half(sh[i / 32])) * q[i] + from_half(bh[i / 32]);
+    for (std::uint32_t i = 0; i < nw; ++i) wd[i] = double(runtime::from_f16(sh[i / 32])) * q[i] + runtime::from_f16(bh[i / 32]);
     EXPECT_TRUE(close(dbl_half(down<std::uint16_t>(out, nw)), wd, 1e-3, 1e-3));
   }
 }
@@ -602,7 +580,7 @@ TEST(MslCorpus, InClassExplicitSpecializations) {
   c.buffers[2] = Binding::of(out);
   device().launch(*kernel("misc.metal", "widen_mixed"), c);
   std::vector<double> want(n);
-  for (std::uint32_t i = 0; i < n; ++i) want[i] = qi[i] / 256.0 + 0.5 + from_half(xh[i]);
+  for (std::uint32_t i = 0; i < n; ++i) want[i] = qi[i] / 256.0 + 0.5 + runtime::from_f16(xh[i]);
   EXPECT_TRUE(close(dbl(down<float>(out, n)), want, 1e-6, 1e-6));
 }
 

@@ -85,6 +85,15 @@ std::vector<float> random_floats(std::size_t n, unsigned seed) {
   return v;
 }
 
+// A launch over `groups` threadgroups of `threads` threads, bindings[i] bound at [[buffer(i)]].
+LaunchConfig launch_config(std::uint32_t groups, std::uint32_t threads, std::vector<Binding> bindings) {
+  LaunchConfig cfg;
+  cfg.grid = {groups, 1, 1};
+  cfg.threads_per_threadgroup = {threads, 1, 1};
+  for (std::uint32_t i = 0; i < bindings.size(); ++i) cfg.buffers[i] = std::move(bindings[i]);
+  return cfg;
+}
+
 TEST(MetalDevice, NameAndFactory) {
   Rig rig;
   EXPECT_EQ(rig.device->name(), "metal");
@@ -162,10 +171,7 @@ TEST(MetalDevice, FunctionConstantsAreEncodedInTheirDeclaredTypeAndSpecializeThe
     }
   }
   auto out = rig.device->allocate(64 * 4);
-  LaunchConfig cfg;
-  cfg.grid = {2, 1, 1};
-  cfg.threads_per_threadgroup = {32, 1, 1};
-  cfg.buffers[0] = Binding::of(out);
+  LaunchConfig cfg = launch_config(2, 32, {Binding::of(out)});
   rig.device->launch(*p, cfg);
   auto v = out->as<std::int32_t>();
   for (int i = 0; i < 64; ++i) ASSERT_EQ(v[i], -5 * i) << i;
@@ -231,13 +237,7 @@ TEST(MetalDevice, BindsBuffersByIndexScalarsBySetBytesAndReportsGpuTime) {
   std::vector<float> x = random_floats(n, 1);
   auto xb = rig.device->allocate(n * 4), ob = rig.device->allocate(n * 4);
   std::memcpy(xb->data(), x.data(), n * 4);
-  LaunchConfig cfg;
-  cfg.grid = {4, 1, 1};
-  cfg.threads_per_threadgroup = {32, 1, 1};
-  cfg.buffers[0] = Binding::of(xb);
-  cfg.buffers[1] = Binding::of(ob);
-  cfg.buffers[2] = Binding::value(0.75f);
-  cfg.buffers[3] = Binding::value(std::int32_t{n});
+  LaunchConfig cfg = launch_config(4, 32, {Binding::of(xb), Binding::of(ob), Binding::value(0.75f), Binding::value(std::int32_t{n})});
   LaunchStats s = rig.device->launch(*p, cfg);
   ASSERT_EQ(rig.api->dispatches.size(), 1u);
   const DispatchCommand& d = rig.api->dispatches[0];
@@ -263,11 +263,7 @@ TEST(MetalDevice, ThreadgroupMemoryLengthsRoundUpTo16AndCountAgainstTheLimit) {
   std::vector<float> x = random_floats(64, 2);
   auto xb = rig.device->allocate(64 * 4), ob = rig.device->allocate(2 * 4);
   std::memcpy(xb->data(), x.data(), 64 * 4);
-  LaunchConfig cfg;
-  cfg.grid = {2, 1, 1};
-  cfg.threads_per_threadgroup = {32, 1, 1};
-  cfg.buffers[0] = Binding::of(xb);
-  cfg.buffers[1] = Binding::of(ob);
+  LaunchConfig cfg = launch_config(2, 32, {Binding::of(xb), Binding::of(ob)});
   cfg.threadgroup_memory[0] = 32 * 4 + 4;  // 132 bytes: Metal needs a multiple of 16
   rig.device->launch(*p, cfg);
   ASSERT_EQ(rig.api->dispatches[0].threadgroup.size(), 1u);
@@ -303,13 +299,7 @@ TEST(MetalDevice, RefusedLaunchesNameTheKernelAndNeverReachTheGpu) {
   rig.api->pipeline_max_threads = 256;  // a register-heavy pipeline: Metal allows fewer threads
   auto p = rig.device->compile(kScaleAdd, "scale_add", {});
   auto xb = rig.device->allocate(64), ob = rig.device->allocate(64);
-  LaunchConfig cfg;
-  cfg.grid = {1, 1, 1};
-  cfg.threads_per_threadgroup = {512, 1, 1};
-  cfg.buffers[0] = Binding::of(xb);
-  cfg.buffers[1] = Binding::of(ob);
-  cfg.buffers[2] = Binding::value(1.0f);
-  cfg.buffers[3] = Binding::value(std::int32_t{16});
+  LaunchConfig cfg = launch_config(1, 512, {Binding::of(xb), Binding::of(ob), Binding::value(1.0f), Binding::value(std::int32_t{16})});
   try {
     rig.device->launch(*p, cfg);
     FAIL();
@@ -353,13 +343,8 @@ TEST(MetalDevice, PageAlignedHostMemoryIsWrappedWithoutACopyAndWrittenInPlace) {
   EXPECT_EQ(rig.api->no_copy_buffers[0]->contents(), x.p);
   EXPECT_EQ(xb->size(), n * 4);
   EXPECT_EQ(xb->data(), x.p);
-  LaunchConfig cfg;
-  cfg.grid = {(n + 127) / 128, 1, 1};
-  cfg.threads_per_threadgroup = {128, 1, 1};
-  cfg.buffers[0] = Binding::of(xb);
-  cfg.buffers[1] = Binding::of(ob);
-  cfg.buffers[2] = Binding::value(-1.5f);
-  cfg.buffers[3] = Binding::value(std::int32_t{static_cast<std::int32_t>(n)});
+  LaunchConfig cfg = launch_config((n + 127) / 128, 128,
+                                   {Binding::of(xb), Binding::of(ob), Binding::value(-1.5f), Binding::value(static_cast<std::int32_t>(n))});
   rig.device->launch(*p, cfg);
   for (std::size_t i = 0; i < n; ++i) ASSERT_FLOAT_EQ(out.p[i], -1.5f * ref[i] + 1.0f) << i;
   MetalDeviceCounters c = metal_device_counters(*rig.device);
@@ -383,13 +368,7 @@ TEST(MetalDevice, UnalignedHostMemoryIsCopiedInAndWrittenParametersCopiedBack) {
   x_before[0] = 42.0f;
   // The "GPU" scribbles on the copy of the read-only input: that must not come back to the host.
   rig.api->before_gpu = [](const DispatchCommand& d) { static_cast<float*>(d.buffers[0].buffer->contents())[1] = -99.0f; };
-  LaunchConfig cfg;
-  cfg.grid = {3, 1, 1};
-  cfg.threads_per_threadgroup = {128, 1, 1};
-  cfg.buffers[0] = Binding::of(xb);
-  cfg.buffers[1] = Binding::of(ob);
-  cfg.buffers[2] = Binding::value(2.0f);
-  cfg.buffers[3] = Binding::value(std::int32_t{n});
+  LaunchConfig cfg = launch_config(3, 128, {Binding::of(xb), Binding::of(ob), Binding::value(2.0f), Binding::value(std::int32_t{n})});
   rig.device->launch(*p, cfg);
   EXPECT_FLOAT_EQ(os[0], 2.0f * 42.0f + 1.0f);
   EXPECT_FLOAT_EQ(os[1], 2.0f * -99.0f + 1.0f);  // the kernel read the scribbled copy
@@ -413,13 +392,7 @@ TEST(MetalDevice, GpuErrorsAreLaunchErrorsAndPartialWritesStillComeBack) {
   auto p = rig.device->compile(kScaleAdd, "scale_add", {});
   std::vector<float> x(33, 1.0f), out(33, 0.0f);
   auto xb = rig.device->wrap(x.data() + 1, 32 * 4), ob = rig.device->wrap(out.data() + 1, 32 * 4);
-  LaunchConfig cfg;
-  cfg.grid = {1, 1, 1};
-  cfg.threads_per_threadgroup = {32, 1, 1};
-  cfg.buffers[0] = Binding::of(xb);
-  cfg.buffers[1] = Binding::of(ob);
-  cfg.buffers[2] = Binding::value(3.0f);
-  cfg.buffers[3] = Binding::value(std::int32_t{32});
+  LaunchConfig cfg = launch_config(1, 32, {Binding::of(xb), Binding::of(ob), Binding::value(3.0f), Binding::value(std::int32_t{32})});
   try {
     rig.device->launch(*p, cfg);
     FAIL();

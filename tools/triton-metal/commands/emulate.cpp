@@ -8,6 +8,7 @@
 #include "number_parse.h"
 
 #include "runtime/emulator/compiler.h"
+#include "runtime/half_bits.h"
 #include "runtime/emulator/translate.h"
 #include "runtime/msl/module.h"
 #include "triton_metal/runtime.h"
@@ -30,6 +31,10 @@ namespace tmetal::cli {
 namespace {
 
 using runtime::Binding;
+using runtime::from_bf16;
+using runtime::from_f16;
+using runtime::to_bf16;
+using runtime::to_f16;
 using runtime::Size3;
 
 struct ElemType {
@@ -50,30 +55,6 @@ const ElemType& type_named(const std::string& s, const std::string& where) {
   throw UsageError(fmt::format("{}: unknown element type '{}' (f32 f16 bf16 i32 u32 i16 u16 i8 u8 i64 u64)", where, s));
 }
 
-std::uint16_t to_f16(float f) {
-  _Float16 h = static_cast<_Float16>(f);
-  std::uint16_t b;
-  std::memcpy(&b, &h, 2);
-  return b;
-}
-float from_f16(std::uint16_t b) {
-  _Float16 h;
-  std::memcpy(&h, &b, 2);
-  return static_cast<float>(h);
-}
-std::uint16_t to_bf16(float f) {
-  std::uint32_t u;
-  std::memcpy(&u, &f, 4);
-  if ((u & 0x7fffffffu) > 0x7f800000u) return static_cast<std::uint16_t>((u >> 16) | 0x40u);
-  u += 0x7fffu + ((u >> 16) & 1u);
-  return static_cast<std::uint16_t>(u >> 16);
-}
-float from_bf16(std::uint16_t b) {
-  std::uint32_t u = std::uint32_t{b} << 16;
-  float f;
-  std::memcpy(&f, &u, 4);
-  return f;
-}
 
 // Stores value v (parsed for type t, so integers are in range) as element i of type t.
 void store(unsigned char* p, const ElemType& t, std::size_t i, const TypedValue& tv) {
