@@ -629,6 +629,8 @@ case("emulate-infinite-loop-sigint", "hang/sigint", ["sh", "-c", "'{tm}' emulate
 case("py-infinite-loop-keyboardinterrupt", "hang/sigint", PY + ["""
 import os, signal, threading, numpy as np, triton_metal as triton
 import triton_metal.language as tl
+triton.install()  # spin.py says import triton
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as at a terminal (a background job starts with SIGINT ignored)
 src = '''
 import triton
 import triton.language as tl
@@ -641,8 +643,10 @@ def spin(x_ptr):
 open('spin.py', 'w').write(src)
 import importlib.util
 spec = importlib.util.spec_from_file_location('spin', 'spin.py'); m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
-x = np.zeros(4, dtype=np.int32)
-threading.Timer(30.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
+x = np.ones(4, dtype=np.int32)
+m.spin[(1,)](x)  # compiles the kernel; ends
+x[:] = 0
+threading.Timer(1.0, lambda: os.kill(os.getpid(), signal.SIGINT)).start()
 try:
     m.spin[(1,)](x)
     print('returned')

@@ -154,9 +154,7 @@ def run_case(c, tm, python_path, base, shared_cache):
             "seconds": seconds, "exit": proc.returncode, "stderr": err[-600:], "stdout": out[-300:]}
 
 
-KNOWN_FAILING = {
-    "py-infinite-loop-keyboardinterrupt": "SIGINT does not stop a running launch from Python on merged main (issue 18)",
-}
+KNOWN_FAILING = {}
 
 
 def main():
