@@ -50,10 +50,10 @@ struct thread_array {
   constexpr operator elem*() { return a; }
   constexpr operator const elem*() const { return a; }
   template <class U, std::enable_if_t<std::is_convertible_v<elem*, U*>, int> = 0> operator tptr<U>() {
-    return tptr<U>(a, reinterpret_cast<const char*>(a), reinterpret_cast<const char*>(a + N), Name.s);
+    return tptr<U>(a, reinterpret_cast<const char*>(a), sizeof(a), Name.s);
   }
   template <class U, std::enable_if_t<std::is_convertible_v<const elem*, U*>, int> = 0> operator tptr<U>() const {
-    return tptr<U>(a, reinterpret_cast<const char*>(a), reinterpret_cast<const char*>(a + N), Name.s);
+    return tptr<U>(a, reinterpret_cast<const char*>(a), sizeof(a), Name.s);
   }
   tptr<elem> operator+(long long i) { return tptr<elem>(*this) + i; }
   tptr<const elem> operator+(long long i) const { return tptr<const elem>(*this) + i; }

@@ -11,8 +11,8 @@
 
 namespace metal_rt {
 
-[[noreturn]] __attribute__((noinline)) inline void thread_pointer_error(const char* name, const char* lo, const char* hi, const void* q,
-                                                                       unsigned long elem_size, unsigned line) {
+[[noreturn]] __attribute__((noinline)) inline void thread_pointer_error(const char* name, const char* lo, unsigned long long bytes,
+                                                                       const void* q, unsigned long elem_size, unsigned line) {
   char thread[256], msg[1024], at[32] = "";
   describe_thread(thread, sizeof thread);
   if (line) snprintf(at, sizeof at, " at line %u", line);
@@ -20,15 +20,17 @@ namespace metal_rt {
   snprintf(msg, sizeof msg, "kernel '%s': out-of-bounds access through a thread pointer into thread array '%s'%s: element %lld "
            "(%lu-byte elements, byte offset %lld; the array has %lld bytes) by %s",
            current_kernel(), name, at, byte >= 0 ? byte / static_cast<long long>(elem_size) : -((-byte + static_cast<long long>(elem_size) - 1) /
-           static_cast<long long>(elem_size)), elem_size, byte, static_cast<long long>(hi - lo), thread);
+           static_cast<long long>(elem_size)), elem_size, byte, static_cast<long long>(bytes), thread);
   fail(msg);
 }
 
 template <class T>
 struct tptr {
   T* p = nullptr;
-  const char* lo = nullptr;  // the thread array's bytes [lo, hi); lo null: unknown (not checked)
-  const char* hi = nullptr;
+  // The thread array's bytes [lo, lo + bytes). Unknown (a raw address): lo null and bytes the largest value,
+  // so the one comparison of an access never fails.
+  const char* lo = nullptr;
+  unsigned long long bytes = ~0ull;
   const char* name = nullptr;
 
   tptr() = default;
@@ -39,22 +41,21 @@ struct tptr {
   tptr(U* raw) : p(raw) {}
   template <class U, std::enable_if_t<!std::is_convertible_v<U*, T*>, int> = 0>
   explicit tptr(U* raw) : p((T*)(raw)) {}
-  tptr(T* raw, const char* l, const char* h, const char* n) : p(raw), lo(l), hi(h), name(n) {}
+  tptr(T* raw, const char* l, unsigned long long n_bytes, const char* n) : p(raw), lo(l), bytes(n_bytes), name(n) {}
   template <class U, std::enable_if_t<std::is_convertible_v<U*, T*>, int> = 0>
-  tptr(const tptr<U>& o) : p(o.p), lo(o.lo), hi(o.hi), name(o.name) {}
+  tptr(const tptr<U>& o) : p(o.p), lo(o.lo), bytes(o.bytes), name(o.name) {}
   // (thread uchar*)p: reinterpretation keeps the array's bytes.
   template <class U, std::enable_if_t<!std::is_convertible_v<U*, T*>, int> = 0>
-  explicit tptr(const tptr<U>& o) : p((T*)(o.p)), lo(o.lo), hi(o.hi), name(o.name) {}
+  explicit tptr(const tptr<U>& o) : p((T*)(o.p)), lo(o.lo), bytes(o.bytes), name(o.name) {}
 
   T& operator[](index_at i) const { return at(i.v, i.line); }
   T& operator*() const { return at(0); }
   T* operator->() const { return &at(0); }
   T& at(long long i, unsigned line = 0) const {
     T* q = p + i;
-    if (lo) {
-      const char* a = reinterpret_cast<const char*>(q);
-      if (__builtin_expect(a < lo || a + sizeof(T) > hi, 0)) thread_pointer_error(name, lo, hi, q, sizeof(T), line);
-    }
+    // One unsigned comparison: below lo wraps to a huge offset.
+    unsigned long long off = reinterpret_cast<unsigned long long>(q) - reinterpret_cast<unsigned long long>(lo);
+    if (__builtin_expect(off + sizeof(T) > bytes, 0)) thread_pointer_error(name, lo, bytes, q, sizeof(T), line);
     return *q;
   }
   explicit operator T*() const { return p; }
