@@ -53,9 +53,10 @@ struct tptr {
   T* operator->() const { return &at(0); }
   T& at(long long i, unsigned line = 0) const {
     T* q = p + i;
-    // One unsigned comparison: below lo wraps to a huge offset.
+    // Unsigned: an address below lo wraps to a huge offset. (bytes < sizeof(T): a reinterpretation as a type
+    // larger than the whole array.)
     unsigned long long off = reinterpret_cast<unsigned long long>(q) - reinterpret_cast<unsigned long long>(lo);
-    if (__builtin_expect(off + sizeof(T) > bytes, 0)) thread_pointer_error(name, lo, bytes, q, sizeof(T), line);
+    if (__builtin_expect(off > bytes - sizeof(T) || bytes < sizeof(T), 0)) thread_pointer_error(name, lo, bytes, q, sizeof(T), line);
     return *q;
   }
   explicit operator T*() const { return p; }
