@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 
-from setuptools import Extension, setup
+from setuptools import Extension, find_packages, setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
@@ -42,7 +42,7 @@ setup(
     version="0.1.0",
     description="Triton kernels compiled to Metal Shading Language for Apple GPUs (and a Metal emulator)",
     package_dir={"": "python"},
-    packages=["triton_metal", "triton_metal.language", "triton_metal.language.extra", "triton_metal.runtime"],
+    packages=find_packages(where="python"),  # every subpackage (metal, graph, ...): a listed one is forgotten
     ext_modules=[CMakeExtension("triton_metal._C")],
     cmdclass={"build_ext": CMakeBuild},
     python_requires=">=3.9",
