@@ -7,7 +7,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -27,29 +29,42 @@ inline runtime::Device& device() {
   return *d;
 }
 
-inline std::string read_kernel(const std::string& name) {
-  std::ifstream in(std::string(TM_KERNEL_DIR) + "/" + name);
-  if (!in) throw std::runtime_error("missing kernel file " + name);
+inline std::string read_kernel_in(const std::string& dir, const std::string& name) {
+  std::ifstream in(dir + "/" + name);
+  if (!in) throw std::runtime_error("missing kernel file " + dir + "/" + name);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
 }
 
-// Compiles each (file, entry, constants) once per test binary.
-inline std::shared_ptr<runtime::Pipeline> pipeline(const std::string& file, const std::string& entry,
-                                                   const runtime::FunctionConstants& fcs = {}) {
+// Compiles each (folder, file, entry, constants) once per test binary; `file_name` names the file in
+// messages, `include_dirs` are searched for its #include headers.
+inline std::shared_ptr<runtime::Pipeline> pipeline_in(const std::string& dir, const std::string& file, const std::string& entry,
+                                                      const runtime::FunctionConstants& fcs, const std::string& file_name,
+                                                      const std::vector<std::string>& include_dirs = {}) {
   static std::map<std::string, std::shared_ptr<runtime::Pipeline>> cache;
-  std::string key = file + "|" + entry;
+  std::string key = dir + "|" + file + "|" + entry;
   for (auto& [k, v] : fcs) key += "|" + k + "=" + std::to_string(v.index()) + std::visit([](auto x) { return std::to_string(x); }, v);
   auto& p = cache[key];
   if (!p) {
     runtime::CompileOptions o;
     o.function_constants = fcs;
-    o.file_name = file;
-    p = device().compile(read_kernel(file), entry, o);
+    o.file_name = file_name;
+    o.include_dirs = include_dirs;
+    p = device().compile(read_kernel_in(dir, file), entry, o);
   }
   return p;
 }
+
+#ifdef TM_KERNEL_DIR
+inline std::string read_kernel(const std::string& name) { return read_kernel_in(TM_KERNEL_DIR, name); }
+
+// A kernel of the emulator tests' kernels/ folder.
+inline std::shared_ptr<runtime::Pipeline> pipeline(const std::string& file, const std::string& entry,
+                                                   const runtime::FunctionConstants& fcs = {}) {
+  return pipeline_in(TM_KERNEL_DIR, file, entry, fcs, file);
+}
+#endif
 
 inline std::vector<float> random_floats(std::size_t n, unsigned seed, float lo = -1.0f, float hi = 1.0f) {
   std::mt19937 g(seed);
