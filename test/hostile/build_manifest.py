@@ -713,7 +713,7 @@ for cid, call in [("jit-scalar-2^40+7-as-i64", "m.add_kernel[(1,)](x, y, out, 2*
                   ("jit-int32-array-as-i32", "xi = np.arange(64, dtype=np.int32); oi = np.zeros(64, np.int32)\n"
                                              "m.add_kernel[(1,)](xi, xi, oi, 64, BLOCK_SIZE=64); assert (oi == 2 * xi).all()")]:
     case(f"py-{cid}", pyargs, PY + [PY_ADD + call + "\nprint('ran as Triton does')\n"], 0, stdout="^ran as Triton does", files=KFILES,
-         owner="hostile", timeout=180)
+         owner="compat", timeout=180)
 
 msl_num = "unclear-messages/msl-attribute-numbers"
 for cid, sig, why in [("buffer-index-huge", "device int* a [[buffer(99999999999)]]", "buffer index '99999999999' is not an integer from 0 to 30"),
