@@ -154,9 +154,6 @@ def run_case(c, tm, python_path, base, shared_cache):
             "seconds": seconds, "exit": proc.returncode, "stderr": err[-600:], "stdout": out[-300:]}
 
 
-KNOWN_FAILING = {}
-
-
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tm", help="the triton-metal executable")
@@ -198,14 +195,6 @@ def main():
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
-    # Cases whose fix has not landed: reported as KNOWN FAIL (not hidden); one that starts passing says so.
-    known = [r for r in results if r["id"] in KNOWN_FAILING]
-    for r in known:
-        if r["ok"]:
-            print(f"KNOWN FAIL PASSES NOW {r['id']}: remove it from KNOWN_FAILING ({KNOWN_FAILING[r['id']]})")
-        else:
-            print(f"KNOWN FAIL {r['id']} [{r['class']}, owner {r['owner']}]: {KNOWN_FAILING[r['id']]}: {'; '.join(r['problems'])}")
-            r["ok"] = True
     failed = [r for r in results if not r["ok"]]
     for r in failed:
         print(f"FAIL {r['id']} [{r['class']}, owner {r['owner']}]: {'; '.join(r['problems'])}")
