@@ -11,6 +11,7 @@
 //   1.5h (half literals)  ->  ::metal_rt::half_lit(1.5); 1.5, 1e-3 (unsuffixed floating literals)  ->  1.5f, 1e-3f
 //   reinterpret_cast<device T*>  ->  ::metal_rt::reinterpret_ptr_cast<...>
 //   (device T*)(x), (threadgroup T*)&a[i] (C-style pointer casts)  ->  ::metal_rt::reinterpret_ptr_cast<ptr<T>>(x)
+//   (thread T*)acc  ->  ::metal_rt::reinterpret_ptr_cast<tptr<T>>(acc)
 //   static constexpr constant T x = ...;  ->  static constexpr T x = ...;   constant const T* -> ptr<const T>
 //   const constant auto* p = ...;  ->  auto p = ...;
 //   T f() const thread { ... } / ... const device { ... }  ->  T f() const { ... } (address-space overloads of a
@@ -264,8 +265,9 @@ class Emitter {
     return k;
   }
 
-  // `(device T*)x`, `(threadgroup float4*)(&a[i])`: a C-style cast to a device/constant/threadgroup pointer
-  // type becomes reinterpret_ptr_cast, which also finds the region of a raw element address. Returns the
+  // `(device T*)x`, `(threadgroup float4*)(&a[i])`, `(thread float4*)acc`: a C-style cast to a pointer type
+  // becomes reinterpret_ptr_cast, which also finds the region of a raw element address (device, constant,
+  // threadgroup) or keeps a thread array's extent (thread). Returns the
   // index after the operand, or 0 when tokens[i] does not open such a cast.
   size_t pointer_cast(size_t i) {
     size_t k = i + 1;
@@ -274,7 +276,7 @@ class Emitter {
       is_const = true;
       ++k;
     }
-    if (!is_space_kw(t_[k]) || t_[k].is("thread")) return 0;
+    if (!is_space_kw(t_[k])) return 0;
     const std::string space = t_[k].text;
     size_t close = msl::matching_close(t_, i);
     if (close <= k + 2 || !t_[close - 1].is("*")) return 0;
@@ -297,7 +299,8 @@ class Emitter {
       }
     }
     const bool c = is_const || space == "constant";
-    tok(t_[i], "::metal_rt::reinterpret_ptr_cast<::metal_rt::ptr<" + std::string(c ? "const " : "") + type + ">>(");
+    const char* pointer = space == "thread" ? "::metal_rt::tptr<" : "::metal_rt::ptr<";
+    tok(t_[i], "::metal_rt::reinterpret_ptr_cast<" + std::string(pointer) + (c ? "const " : "") + type + ">>(");
     for (size_t q = b; q < e;) q = step(q);
     raw(")");
     return e;

@@ -455,7 +455,8 @@ kernel void tp(device const int* off [[buffer(0)]], device float* out [[buffer(1
     float s = sum3(t, o);
     float v = q[o];
     float c = float(b[o * 4 + gid * 5] == b[o * 4 + gid * 5]);
-    out[gid] = s + v + *(q - 1) + c;
+    float w = ((thread float4*)t)[0].y + float(q - t);
+    out[gid] = s + v + *(q - 1) + c + w;
 }
 )";
   auto p = compile_inline(src, "tp", "tp.metal");
@@ -474,7 +475,7 @@ kernel void tp(device const int* off [[buffer(0)]], device float* out [[buffer(1
     for (int i = 0; i < 4; ++i) t[i] = g * 10 + i;
     const int o = ok[g];
     if (g == 0) t[1 + o] = -1;
-    EXPECT_EQ(got[g], t[o] + t[o + 1] + t[o + 2] + t[1 + o] + t[0] + 1) << g;
+    EXPECT_EQ(got[g], t[o] + t[o + 1] + t[o + 2] + t[1 + o] + t[0] + 1 + t[1] + 1) << g;
   }
   // Past the array: a write through arithmetic (thread 0 writes t[1 + 3]), reads through the parameter past
   // its end and before its start, and a byte read through the reinterpreting cast.

@@ -65,18 +65,20 @@ struct tptr {
   tptr operator+(long long i) const { tptr o = *this; o.p += i; return o; }
   tptr operator-(long long i) const { tptr o = *this; o.p -= i; return o; }
   friend tptr operator+(long long i, const tptr& a) { return a + i; }
-  template <class U> long long operator-(const tptr<U>& o) const { return p - o.p; }
   tptr& operator+=(long long i) { p += i; return *this; }
   tptr& operator-=(long long i) { p -= i; return *this; }
   tptr& operator++() { ++p; return *this; }
   tptr& operator--() { --p; return *this; }
   tptr operator++(int) { tptr o = *this; ++p; return o; }
   tptr operator--(int) { tptr o = *this; --p; return o; }
-  template <class U> bool operator==(const tptr<U>& o) const { return p == o.p; }
-  template <class U> bool operator<(const tptr<U>& o) const { return p < o.p; }
-  template <class U> bool operator<=(const tptr<U>& o) const { return p <= o.p; }
-  template <class U> bool operator>(const tptr<U>& o) const { return p > o.p; }
-  template <class U> bool operator>=(const tptr<U>& o) const { return p >= o.p; }
+  // Hidden friends, so a thread array on either side converts (`p - acc`, `p < acc + 4`), and a pointer to
+  // const meets one to non-const through the const one's.
+  friend long long operator-(const tptr& a, const tptr& b) { return a.p - b.p; }
+  friend bool operator==(const tptr& a, const tptr& b) { return a.p == b.p; }
+  friend bool operator<(const tptr& a, const tptr& b) { return a.p < b.p; }
+  friend bool operator<=(const tptr& a, const tptr& b) { return a.p <= b.p; }
+  friend bool operator>(const tptr& a, const tptr& b) { return a.p > b.p; }
+  friend bool operator>=(const tptr& a, const tptr& b) { return a.p >= b.p; }
   bool operator==(decltype(nullptr)) const { return p == nullptr; }
 };
 
