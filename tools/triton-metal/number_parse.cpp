@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <optional>
 
 namespace tmetal::cli {
 
@@ -39,34 +40,35 @@ bool split_integer(const std::string& text, bool& negative, std::string_view& di
   return true;
 }
 
-}  // namespace
-
-uint64_t parse_unsigned(const std::string& text, uint64_t max, const std::string& what) {
-  bool negative;
+// The magnitude and sign of an integer literal (the whole text); nullopt when the magnitude passes 64 bits.
+std::optional<uint64_t> magnitude(const std::string& text, const std::string& what, bool& negative) {
   std::string_view digits;
   int base;
   if (!split_integer(text, negative, digits, base)) bad(what, text, "is not an integer");
   uint64_t v = 0;
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
-  if (ec == std::errc::result_out_of_range || (!negative && v > max) || (negative && v != 0))
-    bad(what, text, fmt::format("is out of range (0 to {})", max));
+  if (ec == std::errc::result_out_of_range) return std::nullopt;
   if (ec != std::errc() || ptr != digits.data() + digits.size()) bad(what, text, "is not an integer");
   return v;
 }
 
+}  // namespace
+
+uint64_t parse_unsigned(const std::string& text, uint64_t max, const std::string& what) {
+  bool negative;
+  std::optional<uint64_t> v = magnitude(text, what, negative);
+  if (!v || (!negative && *v > max) || (negative && *v != 0)) bad(what, text, fmt::format("is out of range (0 to {})", max));
+  return *v;
+}
+
 int64_t parse_integer(const std::string& text, int64_t min, int64_t max, const std::string& what) {
   bool negative;
-  std::string_view digits;
-  int base;
-  if (!split_integer(text, negative, digits, base)) bad(what, text, "is not an integer");
-  uint64_t mag = 0;
-  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), mag, base);
+  std::optional<uint64_t> mag = magnitude(text, what, negative);
   auto range = [&] { bad(what, text, fmt::format("is out of range ({} to {})", min, max)); };
-  if (ec == std::errc::result_out_of_range) range();
-  if (ec != std::errc() || ptr != digits.data() + digits.size()) bad(what, text, "is not an integer");
-  if (!negative && mag > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) range();
-  if (negative && mag > uint64_t{1} << 63) range();
-  int64_t v = negative ? static_cast<int64_t>(0 - mag) : static_cast<int64_t>(mag);
+  if (!mag) range();
+  if (!negative && *mag > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) range();
+  if (negative && *mag > uint64_t{1} << 63) range();
+  int64_t v = negative ? static_cast<int64_t>(0 - *mag) : static_cast<int64_t>(*mag);
   if (v < min || v > max) range();
   return v;
 }
