@@ -28,7 +28,7 @@ template <class T>
 struct tptr {
   T* p = nullptr;
   // The thread array's bytes [lo, lo + bytes). Unknown (a raw address): lo null and bytes the largest value,
-  // so the one comparison of an access never fails.
+  // so the check of an access never fails.
   const char* lo = nullptr;
   unsigned long long bytes = ~0ull;
   const char* name = nullptr;
