@@ -43,7 +43,7 @@ void Emitter::emit_load(ir::Operation& op) {
     std::string vt = fmt::format("packed_{}{}", storage_type(ptr_v->type().element().pointee()), v);
     open(fmt::format("for (int k = 0; k < {}; k += {})", R, v));
     if (mask) open(fmt::format("if ({})", elem(mask, "k")));
-    line(fmt::format("{} tm_v = *reinterpret_cast<device {}*>({});", vt, vt, ptr(ptr_v, "k")));
+    line(fmt::format("{} tm_v = *reinterpret_cast<const device {}*>({});", vt, vt, ptr(ptr_v, "k")));
     for (int64_t i = 0; i < v; ++i) line(fmt::format("{}[k + {}] = tm_v[{}];", name, i, i));
     if (mask) {
       close("} else {");

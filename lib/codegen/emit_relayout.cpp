@@ -49,13 +49,20 @@ void Emitter::emit_relayout(ir::Operation& op) {
   }
   // Through threadgroup memory.
   std::string t = reg_type(src->type());
-  int64_t esize = src->type().element().is_pointer() ? 8 : std::max(1, src->type().element().bits() / 8);
+  int64_t esize = src->type().element().is_pointer() ? offset_bytes() : std::max(1, src->type().element().bits() / 8);
   if (t == "float") esize = 4;
-  need_scratch(op, src->type().num_elements() * esize);
+  // Rows of the source's last dimension are padded by one element: threads reading down a column (a
+  // transpose) then hit distinct banks, as do threads writing along a row.
+  int64_t W = sshape.size() >= 2 ? sshape.back() : 0;
+  bool padded = W >= 2;
+  int64_t N = src->type().num_elements();
+  need_scratch(op, (N + (padded ? N / W : 0)) * esize);
   std::string s = scratch(t, 0);
-  line(fmt::format("// layout conversion through threadgroup memory ({} elements)", src->type().num_elements()));
+  auto at = [&](const std::string& i) { return padded ? fmt::format("{}[{} + {} / {}]", s, i, i, W) : fmt::format("{}[{}]", s, i); };
+  line(fmt::format("// layout conversion through threadgroup memory ({} elements{})", N,
+                   padded ? fmt::format(", rows of {} padded to {}", W, W + 1) : ""));
   barrier();
-  line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", sr, s, linear(src, "k"), name_of(src)));
+  line(fmt::format("for (int k = 0; k < {}; ++k) {{ int tm_i = {}; {} = {}[k]; }}", sr, linear(src, "k"), at("tm_i"), name_of(src)));
   barrier();
   // Result element k reads the source element its coordinates map to.
   std::vector<std::string> rc;
@@ -87,7 +94,7 @@ void Emitter::emit_relayout(ir::Operation& op) {
       if (idx.empty()) idx = "0";
     }
   }
-  line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[{}];", rr, name, s, idx));
+  line(fmt::format("for (int k = 0; k < {}; ++k) {{ int tm_i = {}; {}[k] = {}; }}", rr, idx, name, at("tm_i")));
 }
 
 // tt.join(a, b) -> [..., 2] and tt.split([..., 2]) -> a, b: both sides through threadgroup memory, laid
