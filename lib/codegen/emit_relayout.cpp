@@ -128,27 +128,31 @@ void Emitter::emit_join_split(ir::Operation& op) {
   }
 }
 
-// tt.histogram: the values go to threadgroup memory; each thread counts, for each of its bins, the values equal
-// to the bin index (values outside [0, bins) are not counted).
+// tt.histogram: privatized bins in threadgroup memory. The bins are zeroed, every thread adds its own values
+// (replicas skip theirs: each element counts once; values outside [0, bins) are not counted) with threadgroup
+// atomics, and each thread reads its result registers back: one pass over the values, against a scan of
+// every value per bin.
 void Emitter::emit_histogram(ir::Operation& op) {
   ir::Value* x = op.operand(0);
   ir::Value* r = op.result();
-  int64_t n = x->type().num_elements();
-  need_scratch(op, n * 8);
-  std::string t = reg_type(x->type());
-  std::string s = scratch(t, 0);
+  int64_t bins = r->type().num_elements();
+  int64_t threads = static_cast<int64_t>(options_.lowering.num_warps) * options_.lowering.simd_width;
+  need_scratch(op, bins * 4);
+  std::string s = fmt::format("((threadgroup atomic_int*)(tm_scratch + @tm_tg{}+0@))", current_buffer_);
   std::string name = define(r);
   declare(r);
-  line("// tl.histogram through threadgroup memory");
+  line(fmt::format("// tl.histogram: {} privatized bins in threadgroup memory, threadgroup atomic adds", bins));
   barrier();
-  line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", regs(x), s, linear(x, "k"), name_of(x)));
+  line(fmt::format("for (int b = tm_tid; b < {}; b += {}) atomic_store_explicit(&{}[b], 0, memory_order_relaxed);", bins, threads, s));
   barrier();
-  open(fmt::format("for (int k = 0; k < {}; ++k)", regs(r)));
-  line(fmt::format("int tm_bin = {};", coord(r, 0, "k")));
-  line("int tm_count = 0;");
-  line(fmt::format("for (int j = 0; j < {}; ++j) tm_count += (long({}[j]) == long(tm_bin)) ? 1 : 0;", n, s));
-  line(fmt::format("{}[k] = tm_count;", name));
+  std::string own = x->type().is_tensor() ? owner(x) : "(tm_tid == 0)";
+  open(fmt::format("for (int k = 0; k < {}; ++k)", regs(x)));
+  std::string vt = reg_type(x->type().element()) == "long" ? "long" : "int";  // 32-bit unless the values are 64-bit
+  line(fmt::format("{0} tm_v = {0}({1});", vt, elem(x, "k")));
+  line(fmt::format("if ({} && tm_v >= 0 && tm_v < {}) atomic_fetch_add_explicit(&{}[tm_v], 1, memory_order_relaxed);", own, bins, s));
   close();
+  barrier();
+  line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = atomic_load_explicit(&{}[{}], memory_order_relaxed);", regs(r), name, s, coord(r, 0, "k")));
 }
 
 }  // namespace tmetal::codegen
