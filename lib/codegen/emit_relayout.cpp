@@ -1,7 +1,8 @@
 // MSL emission of layout-changing ops (gpu.convert_layout, tt.broadcast, tt.expand_dims, tt.reshape, tt.trans):
 // when every thread already holds the source elements it needs (gpu/register_relayout.h, checked at compile
 // time for every thread and register), a register copy; otherwise through threadgroup memory (write, barrier,
-// gather, barrier). The layout passes leave only gpu.convert_layout and tt.reshape needing the second path.
+// gather, barrier). The layout passes leave only gpu.convert_layout and tt.reshape needing the second path;
+// index tensors skip it by being recomputed in the result layout (rematerialize.cpp).
 #include "codegen/msl_emitter.h"
 #include "gpu/convert_layout_op.h"
 #include "gpu/register_relayout.h"
@@ -46,6 +47,31 @@ void Emitter::emit_relayout(ir::Operation& op) {
       }
     }
     return;
+  }
+  // Index tensors (offsets, coordinates, masks, pointer offsets) computed from tl.arange, constants and
+  // scalars: recomputed in the result layout (rematerialize.cpp), no threadgroup round trip.
+  if (!op.is(ir::OpCode::Reshape) && (src->type().element().is_int() || (src->type().element().is_pointer() && !src->type().element().pointee().is_tensor()))) {
+    std::vector<std::string> rcoords, scoords;
+    for (int d = 0; d < static_cast<int>(rshape.size()); ++d) rcoords.push_back(coord(r, d, "k"));
+    if (op.is(ir::OpCode::Broadcast)) {
+      for (size_t d = 0; d < sshape.size(); ++d) scoords.push_back(sshape[d] == 1 ? "0" : rcoords[d]);
+    } else if (op.is(ir::OpCode::ExpandDims)) {
+      for (size_t d = 0; d < rshape.size(); ++d)
+        if (static_cast<int64_t>(d) != op.int_attr("axis")) scoords.push_back(rcoords[d]);
+    } else if (op.is(ir::OpCode::Trans)) {
+      auto order = op.array_attr("order");
+      scoords.assign(sshape.size(), "0");
+      for (size_t i = 0; i < order.size(); ++i) scoords[order[i]] = rcoords[i];
+    } else {
+      scoords = rcoords;
+    }
+    int budget = 48;
+    const ir::Value* base = ptr_base_.count(r) ? ptr_base_[r] : nullptr;
+    if (std::optional<std::string> e = rematerialize(src, scoords, base, budget)) {
+      line("// index tensor recomputed in the result layout (no threadgroup round trip)");
+      line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {};", rr, name, *e));
+      return;
+    }
   }
   // Through threadgroup memory.
   std::string t = reg_type(src->type());

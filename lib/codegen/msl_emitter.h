@@ -14,6 +14,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -139,6 +140,10 @@ class Emitter {
   void emit_block_ptr(ir::Operation& op);  // tt.make_tensor_ptr, tt.advance
   void emit_block_access(ir::Operation& op);  // tt.load / tt.store through a block pointer
   void emit_relayout(ir::Operation& op);
+  // The element of index tensor `v` at `coords` recomputed from its producers (rematerialize.cpp), or nullopt;
+  // pointer offsets must count from `base`. `budget` bounds the number of producers visited.
+  std::optional<std::string> rematerialize(const ir::Value* v, const std::vector<std::string>& coords, const ir::Value* base,
+                                           int& budget);
   void emit_join_split(ir::Operation& op);  // tt.join / tt.split through threadgroup memory
   void emit_histogram(ir::Operation& op);
   void emit_reduce(ir::Operation& op);
