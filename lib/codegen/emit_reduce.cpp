@@ -263,6 +263,7 @@ void Emitter::emit_scan(ir::Operation& op) {
     line(fmt::format("// scan: in-thread prefix, simd_prefix_exclusive_sum across lanes{}", warps > 1 ? ", simdgroup totals through threadgroup memory" : ""));
     if (warps > 1) need_scratch(op, warps * 4);
     std::string s = scratch(et, 0);
+    open("");  // own scope: several scans in one kernel reuse the tm_ names
     line(fmt::format("{} tm_carry = 0;", et));
     open(fmt::format("for (int tm_rep = 0; tm_rep < {}; ++tm_rep)", reps));
     line(fmt::format("{} tm_run = 0;", et));
@@ -280,6 +281,7 @@ void Emitter::emit_scan(ir::Operation& op) {
     }
     line(fmt::format("for (int j = 0; j < {}; ++j) {}[tm_rep * {} + j] += tm_carry + tm_before;", spt, y, spt));
     line("tm_carry += tm_block;");
+    close();
     close();
     return;
   }
@@ -339,6 +341,7 @@ void Emitter::emit_chunked_scan(ir::Operation& op, const std::vector<std::string
   auto pad = [](const std::string& idx) { return fmt::format("{0} + ({0} >> 5)", idx); };
   line(fmt::format("// scan along axis {}{}: {} lines of {}, {} thread(s) per line with chunks of {}, {}", axis, reverse ? " (reverse)" : "",
                    L, A, P, C, P == 1 ? "no carry" : by_shuffle ? "carry by simd_shuffle_up" : "carry through threadgroup memory"));
+  open("");  // the scan's own scope: several scans in one kernel reuse the tm_ names
   barrier();
   open(fmt::format("for (int k = 0; k < {}; ++k)", R));
   line(fmt::format("int tm_i = {};", linear(x, "k")));
@@ -431,6 +434,7 @@ void Emitter::emit_chunked_scan(ir::Operation& op, const std::vector<std::string
   open(fmt::format("for (int k = 0; k < {}; ++k)", R));
   line(fmt::format("int tm_i = {};", linear(x, "k")));
   for (size_t i = 0; i < n; ++i) line(fmt::format("{}[k] = {}[{}];", results[i], buf(i), pad("tm_i")));
+  close();
   close();
 }
 

@@ -113,5 +113,26 @@ TEST(Scans, MaxCombineAndNonCommutativeTupleCombine) {
     }
 }
 
+// Regression: a second scan in the same kernel redeclared the first one's tm_ names (invalid MSL).
+TEST(Scans, SeveralScansInOneKernel) {
+  const int R = 16, C = 64;
+  auto k = compile_scan("several_scans", "x_ptr=*fp32, y_ptr=*fp32, z_ptr=*fp32, w_ptr=*fp32", fmt::format("R={}, C={}", R, C));
+  interp::HostArray x("f32", R * C), y("f32", R * C), z("f32", R * C), w("f32", R * C);
+  x.fill_random(701, -1, 1);
+  launch(k, emulator(), {1, 1, 1}, {arg(x), arg(y), arg(z), arg(w)});
+  auto rows = reference(R, C, 1, false, [&](int i, int j) { return x.get(i * C + j); }, [](double a, double b) { return a + b; });
+  auto cols = reference(R, C, 0, true, [&](int i, int j) { return x.get(i * C + j); }, [](double a, double b) { return a + b; });
+  std::vector<double> wy(R * C), wz(R * C), ww(R * C);
+  double s = 0;
+  for (int i = 0; i < R * C; ++i) {
+    wy[i] = rows[i] + cols[i];
+    wz[i] = (s += x.get(i));
+    ww[i] = 2 * wz[i];
+  }
+  EXPECT_TRUE(matches(y, wy, 1e-5));
+  EXPECT_TRUE(matches(z, wz, 1e-5));
+  EXPECT_TRUE(matches(w, ww, 1e-5));
+}
+
 }  // namespace
 }  // namespace tmetal::test

@@ -42,3 +42,15 @@ def linrec_2d(a_ptr, b_ptr, y_ptr, M, N, R: tl.constexpr, C: tl.constexpr, AXIS:
     b = tl.load(b_ptr + rows * N + cols, mask=valid, other=0.0)
     _, h = tl.associative_scan((a, b), AXIS, affine_fn, reverse=REVERSE)
     tl.store(y_ptr + rows * N + cols, h, mask=valid)
+
+
+@triton.jit
+def several_scans(x_ptr, y_ptr, z_ptr, w_ptr, R: tl.constexpr, C: tl.constexpr):
+    # Two chunked scans and two 1-D fast-path scans in one kernel (each scan's emitted names are scoped).
+    rows = tl.arange(0, R)[:, None]
+    cols = tl.arange(0, C)[None, :]
+    x = tl.load(x_ptr + rows * C + cols)
+    tl.store(y_ptr + rows * C + cols, tl.cumsum(x, axis=1) + tl.cumsum(x, axis=0, reverse=True))
+    v = tl.load(x_ptr + tl.arange(0, R * C))
+    tl.store(z_ptr + tl.arange(0, R * C), tl.cumsum(v, axis=0))
+    tl.store(w_ptr + tl.arange(0, R * C), tl.cumsum(v * 2.0, axis=0))
