@@ -1,5 +1,8 @@
-// Per example: the kernel's FLOPs and bytes on a representative problem and the cost model's predicted time
-// on M1, M3, M3 Max and M4 Max, plus what the lowering chose (threads, threadgroup memory, dot tiles).
+// Per example: the kernel's FLOPs and device bytes on a representative problem and the cost model's
+// predicted time on M1, M3, M3 Max, M4 Max and M5 beside the roofline's floor. The bytes are those the
+// emulator counts for the compiled kernel (emulated_bytes.h: the same counters the tests pin), scaled from a
+// problem 1/256 the size; the dot kernels keep their hand-counted bytes.
+#include "emulated_bytes.h"
 #include "examples.h"
 #include "triton_metal/kernel.h"
 #include "triton_metal/target_cost_model.h"
@@ -9,9 +12,9 @@
 #include <chrono>
 
 int main() {
-  const std::vector<std::string> chips = {"m1", "m3", "m3-max", "m4-max"};
-  fmt::print("{:<24} {:<28} {:>10} {:>10} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "kernel", "problem", "GFLOP", "MB", "M1 ms",
-             "M3 ms", "M3Max ms", "M4Max ms", "compile");
+  const std::vector<std::string> chips = {"m1", "m3", "m3-max", "m4-max", "m5"};
+  fmt::print("{:<24} {:<28} {:>9} {:>9} {:>6} {:>15} {:>15} {:>15} {:>15} {:>15} {:>9}\n", "kernel", "problem", "GFLOP", "MB",
+             "bytes", "M1 ms (roof)", "M3 ms (roof)", "M3Max ms (roof)", "M4Max ms (roof)", "M5 ms (roof)", "compile");
   for (const auto& e : tmetal::bench::bench_examples()) {
     std::string source = tmetal::bench::read_example(e.file);
     tmetal::Specialization spec;
@@ -25,18 +28,24 @@ int main() {
     tmetal::target::Workload w;
     w.name = e.kernel;
     if (e.flops > 0) w.ops[e.dtype] = e.flops;
-    w.bytes_read = e.bytes * 0.6;
-    w.bytes_written = e.bytes * 0.4;
+    std::optional<tmetal::bench::EmulatedBytes> measured = tmetal::bench::emulated_bytes(e.kernel, k);
+    w.bytes_read = measured ? measured->read : e.bytes * 0.6;
+    w.bytes_written = measured ? measured->written : e.bytes * 0.4;
     w.kind = e.matrix ? tmetal::target::ComputeKind::SimdgroupMatrix : tmetal::target::ComputeKind::Elementwise;
     std::vector<std::string> times;
     for (const auto& c : chips) {
-      auto p = tmetal::target::predict(tmetal::target::resolve_target(c), w);
-      times.push_back(fmt::format("{:.3f}{}", p.seconds * 1e3, p.bound == tmetal::target::Bound::Compute ? "c" : "m"));
+      const tmetal::target::Target& t = tmetal::target::resolve_target(c);
+      auto p = tmetal::target::predict(t, w);
+      // The roofline's floor: the kernel's minimum bytes at the chip's published bandwidth, or its FLOPs at peak.
+      double roof = std::max(e.bytes / t.memory_bandwidth(), e.flops > 0 ? p.compute_seconds * tmetal::target::Efficiency{}.elementwise : 0.0);
+      times.push_back(fmt::format("{:.3f}{} ({:.3f})", p.seconds * 1e3, p.bound == tmetal::target::Bound::Compute ? "c" : "m", roof * 1e3));
     }
-    fmt::print("{:<24} {:<28} {:>10.3f} {:>10.1f} {:>9} {:>9} {:>9} {:>9} {:>7.1f}ms\n", e.kernel, e.problem, e.flops / 1e9, e.bytes / 1e6,
-               times[0], times[1], times[2], times[3], ms);
+    fmt::print("{:<24} {:<28} {:>9.3f} {:>9.1f} {:>6} {:>15} {:>15} {:>15} {:>15} {:>15} {:>7.1f}ms\n", e.kernel, e.problem, e.flops / 1e9,
+               w.total_bytes() / 1e6, measured ? "emu" : "model", times[0], times[1], times[2], times[3], times[4], ms);
   }
-  fmt::print("\nc = compute bound, m = memory bound (roofline, include/triton_metal/target_cost_model.h); compile = one cold\n"
+  fmt::print("\nMB = device bytes: 'emu' counted by the emulator on the compiled kernel (scaled from 1/256 of the problem), 'model'\n"
+             "hand-counted. Predicted time: the cost model (include/triton_metal/target_cost_model.h; c = compute bound, m = memory\n"
+             "bound) on those bytes; (roof) = the floor: the kernel's minimum bytes at the published bandwidth. compile = one cold\n"
              "source->MSL compile for apple-m3 (see compile_bench for medians).\n");
   return 0;
 }

@@ -1,6 +1,7 @@
 """Compiles every case of triton_cases.py with OUR compiler (triton-metal compile, MSL + metadata JSON) into
 OUTDIR/NAME/ and times it: median of 5 runs of the CLI, process start included. Run here (no GPU needed):
-  /usr/bin/python3 bench/cuda_proxy/compile_ours.py TRITON_METAL_BINARY TARGET OUTDIR
+  /usr/bin/python3 bench/cuda_proxy/compile_ours.py TRITON_METAL_BINARY TARGET OUTDIR [NAMES]
+(NAMES: comma-separated case names, default all)
 Writes OUTDIR/compile_ours.json {name: {"ms": median, "target": ..., "num_warps": ...}}."""
 import json
 import os
@@ -30,9 +31,12 @@ def source_file(file, outdir):
     return inlined
 
 
-def main(binary, target, outdir):
+def main(binary, target, outdir, names=""):
     res = {}
+    wanted = set(n for n in names.split(",") if n)
     for name, (file, kernel, sig, consts, warps, _) in CASES.items():
+        if wanted and name not in wanted:
+            continue
         d = os.path.join(outdir, name)
         os.makedirs(d, exist_ok=True)
         cmd = [binary, "compile", source_file(file, outdir), "-k", kernel, "-s", sig, "--target", target,
@@ -57,4 +61,4 @@ def main(binary, target, outdir):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

@@ -32,6 +32,9 @@ struct KernelParam {
   bool pointer = false;
   std::string dtype;      // tile-IR element type: f32, f16, bf16, i32, ...
   std::string role;       // pointers: "input", "output", "inout" or "unused"; scalars: "scalar"
+  // Pointers: the kernel addresses the array with 32-bit element offsets, so a launch refuses an array of
+  // this many elements or more (0: no limit).
+  std::int64_t max_elements = 0;
 };
 
 struct CompiledKernel {

@@ -140,8 +140,11 @@ struct LaunchConfig {
 };
 
 struct LaunchStats {
-  std::uint64_t device_bytes_read = 0;     // through const device / constant pointers and references
+  std::uint64_t device_bytes_read = 0;     // through const device pointers
   std::uint64_t device_bytes_written = 0;  // through non-const device pointers (read-modify-write counts once)
+  // Through constant pointers and references (scalar arguments: every thread's read counts), kept apart from
+  // device memory: the constant cache serves them, so they are not traffic a kernel must move.
+  std::uint64_t constant_bytes_read = 0;
   std::uint64_t barriers = 0;              // threadgroup barriers completed, summed over threadgroups
   std::uint64_t simd_collectives = 0;      // simdgroup functions completed, summed over simdgroups
   // With LaunchConfig::threadgroup_counters (else 0): threadgroup-memory accesses that left the bytes unchanged,

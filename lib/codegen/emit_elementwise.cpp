@@ -131,17 +131,21 @@ std::string Emitter::elementwise_expr(ir::Operation& op, const std::vector<std::
       ir::Type src = op.operand(0)->type().element(), dst = r->type().element();
       if (dst.is_pointer()) {
         if (r->type().is_tensor()) fail(op, "bitcast of a tensor of pointers is not lowered yet");
-        return fmt::format("reinterpret_cast<device {}*>({})", storage_type(dst.pointee()), a[0]);
+        return fmt::format("reinterpret_cast<{}device {}*>({})", read_only(r) ? "const " : "", storage_type(dst.pointee()), a[0]);
       }
       if (src.is_scalar() && src.scalar_kind() == ScalarKind::BF16) return fmt::format("{}(tm_bf16_bits({}))", rt, a[0]);
       if (dst.is_scalar() && dst.scalar_kind() == ScalarKind::BF16) return fmt::format("tm_bf16_from_bits(as_type<ushort>({}))", a[0]);
       return fmt::format("as_type<{}>({})", rt, a[0]);
     }
     case OpCode::AddPtr:
-      if (r->type().is_tensor()) return fmt::format("{} + long({})", a[0], a[1]);
+      if (r->type().is_tensor()) return fmt::format("{} + {}({})", a[0], offset_type(), a[1]);
       return bin("+");
     case OpCode::Splat:
-      if (r->type().is_tensor() && r->type().element().is_pointer()) return "0L";
+      if (r->type().is_tensor() && r->type().element().is_pointer()) {
+        const ir::Value* base = splat_base(op.operand(0));
+        if (base == op.operand(0)) return offsets32_ ? "0u" : "0L";
+        return fmt::format("uint({} - {})", a[0], name_of(base));  // the scalar's element index in the argument
+      }
       return a[0];
     default: return "";
   }
@@ -194,7 +198,7 @@ bool Emitter::emit_elementwise(ir::Operation& op) {
         a.push_back(elem(v, k));
       }
       if (tensor && r->type().element().is_pointer()) {
-        if (op.is(OpCode::Splat)) set_base(op, r, op.operand(0));
+        if (op.is(OpCode::Splat)) set_base(op, r, splat_base(op.operand(0)));
         else if (op.is(OpCode::AddPtr)) set_base(op, r, ptr_base_.count(op.operand(0)) ? ptr_base_[op.operand(0)] : nullptr);
         else if (op.is(OpCode::Select)) {
           set_base(op, r, ptr_base_.count(op.operand(1)) ? ptr_base_[op.operand(1)] : nullptr);
@@ -214,7 +218,7 @@ bool Emitter::emit_elementwise(ir::Operation& op) {
     declare(r);
     line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {};", regs(r), name, expr));
   } else {
-    line(fmt::format("{} {} = {};", rt, name, expr));
+    line(fmt::format("{} {} = {};", value_type(r), name, expr));
   }
   return true;
 }

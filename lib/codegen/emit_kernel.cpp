@@ -27,17 +27,28 @@ const std::set<std::string> kReserved = {
 
 const char* kPrelude = R"(#include <metal_stdlib>
 using namespace metal;
+)";
 
-// bf16 values live in float registers, rounded to bf16 after every operation (round to nearest even).
+// Helpers, each emitted only into kernels whose body names it (with the helpers it calls).
+struct Helper {
+  const char* name;
+  const char* needs;  // another helper this one calls, or ""
+  const char* text;
+};
+const Helper kHelpers[] = {
+    {"tm_bf16_round", "", R"(// bf16 values live in float registers, rounded to bf16 after every operation (round to nearest even).
 inline float tm_bf16_round(float x) {
   uint b = as_type<uint>(x);
   if ((b & 0x7f800000u) == 0x7f800000u) return x;
   b += 0x7fffu + ((b >> 16) & 1u);
   return as_type<float>(b & 0xffff0000u);
 }
-inline ushort tm_bf16_bits(float x) { return ushort(as_type<uint>(tm_bf16_round(x)) >> 16); }
-inline float tm_bf16_from_bits(ushort b) { return as_type<float>(uint(b) << 16); }
-// erf: Abramowitz & Stegun 7.1.26 refined (|error| < 1.5e-7); Metal has no erf.
+)"},
+    {"tm_bf16_bits", "tm_bf16_round", R"(inline ushort tm_bf16_bits(float x) { return ushort(as_type<uint>(tm_bf16_round(x)) >> 16); }
+)"},
+    {"tm_bf16_from_bits", "", R"(inline float tm_bf16_from_bits(ushort b) { return as_type<float>(uint(b) << 16); }
+)"},
+    {"tm_erf", "", R"(// erf: Abramowitz & Stegun 7.1.26 refined (|error| < 1.5e-7); Metal has no erf.
 inline float tm_erf(float x) {
   float s = x < 0.0f ? -1.0f : 1.0f;
   float a = fabs(x);
@@ -45,16 +56,45 @@ inline float tm_erf(float x) {
   float y = 1.0f - (((((1.061405429f * t - 1.453152027f) * t) + 1.421413741f) * t - 0.284496736f) * t + 0.254829592f) * t * exp(-a * a);
   return s * y;
 }
-// A block pointer (tl.make_block_ptr): base, tensor shape and strides in elements, offsets of the block.
+)"},
+    {"tm_block_ptr", "", R"(// A block pointer (tl.make_block_ptr): base, tensor shape and strides in elements, offsets of the block.
 template <typename T, int R> struct tm_block_ptr {
-  device T* base;
+  device T* base;  // T is `const U` for a read-only argument
   long shape[R];
   long stride[R];
   long off[R];
 };
-template <typename T> inline T tm_maximum(T a, T b) { return (isnan(a) || isnan(b)) ? T(NAN) : max(a, b); }
-template <typename T> inline T tm_minimum(T a, T b) { return (isnan(a) || isnan(b)) ? T(NAN) : min(a, b); }
-)";
+)"},
+    {"tm_maximum", "", R"(template <typename T> inline T tm_maximum(T a, T b) { return (isnan(a) || isnan(b)) ? T(NAN) : max(a, b); }
+)"},
+    {"tm_minimum", "", R"(template <typename T> inline T tm_minimum(T a, T b) { return (isnan(a) || isnan(b)) ? T(NAN) : min(a, b); }
+)"},
+};
+
+// True when `text` contains the identifier `name` (not as part of a longer identifier).
+bool names(const std::string& text, const std::string& name) {
+  auto ident = [](char c) { return isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (size_t at = text.find(name); at != std::string::npos; at = text.find(name, at + 1)) {
+    bool left = at == 0 || !ident(text[at - 1]);
+    bool right = at + name.size() >= text.size() || !ident(text[at + name.size()]);
+    if (left && right) return true;
+  }
+  return false;
+}
+
+// The helpers `body` uses, in kHelpers order (a helper's callee is emitted before it).
+std::string helpers_used_by(const std::string& body) {
+  std::set<std::string> used;
+  for (const Helper& h : kHelpers)
+    if (names(body, h.name)) {
+      used.insert(h.name);
+      if (*h.needs) used.insert(h.needs);
+    }
+  std::string out;
+  for (const Helper& h : kHelpers)
+    if (used.count(h.name)) out += h.text;
+  return out;
+}
 
 std::vector<std::string> split_lines(const std::string& s) {
   std::vector<std::string> out;
@@ -111,7 +151,7 @@ std::string Emitter::reg_type(const ir::Type& t) const {
   ir::Type e = t.element();
   if (e.is_pointer() && e.pointee().is_tensor())  // a block pointer (tl.make_block_ptr)
     return fmt::format("tm_block_ptr<{}, {}>", storage_type(e.pointee().element()), e.pointee().shape().size());
-  if (e.is_pointer() && t.is_tensor()) return "long";  // offsets from the tensor's base pointer
+  if (e.is_pointer() && t.is_tensor()) return offset_type();  // offsets from the tensor's base pointer
   if (e.is_pointer()) return fmt::format("device {}*", storage_type(e.pointee()));
   switch (e.scalar_kind()) {
     case ir::ScalarKind::I1: return "bool";
@@ -313,9 +353,9 @@ void Emitter::source_comment(const ir::Operation& op) {
 void Emitter::declare(const ir::Value* v) {
   std::string name = name_of(v);
   if (v->type().is_tensor())
-    line(fmt::format("{} {}[{}];", reg_type(v->type()), name, regs(v)));
+    line(fmt::format("{} {}[{}];", value_type(v), name, regs(v)));
   else
-    line(fmt::format("{} {};", reg_type(v->type()), name));
+    line(fmt::format("{} {};", value_type(v), name));
 }
 
 void Emitter::emit_block(ir::Block& block) {
@@ -372,7 +412,7 @@ void Emitter::emit_for(ir::Operation& op) {
             line(fmt::format("{} {}[{}];", reg_type(y->type()), t, regs(y)));
             line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {};", regs(y), t, elem(y, "k")));
           } else {
-            line(fmt::format("{} {} = {};", reg_type(y->type()), t, name_of(y)));
+            line(fmt::format("{} {} = {};", value_type(y), t, name_of(y)));
           }
           src.push_back(t);
         } else {
@@ -594,53 +634,30 @@ EmitResult Emitter::run() {
       }
     }
   }
-  std::vector<std::string> sig;
   for (size_t i = 0; i < body.num_arguments(); ++i) {
     ir::Value* a = body.argument(i);
     BufferArg arg;
     arg.index = static_cast<int>(i);
     arg.name = i < params.size() && params.size() == body.num_arguments() ? params[i] : fmt::format("arg{}", i);
-    std::string name = define(a, arg.name);
-    if (a->type().is_pointer()) {
-      arg.pointer = true;
-      arg.dtype = std::string(ir::scalar_name(a->type().pointee().scalar_kind()));
-      if (a->type().pointee().scalar_kind() == ir::ScalarKind::BF16) uses_bf16_ = true;
-      sig.push_back(fmt::format("device {}* {} [[buffer({})]]", storage_type(a->type().pointee()), name, i));
+    define(a, arg.name);
+    arg.pointer = a->type().is_pointer();
+    arg.dtype = std::string(ir::scalar_name(arg.pointer ? a->type().pointee().scalar_kind() : a->type().scalar_kind()));
+    if (arg.pointer && a->type().pointee().scalar_kind() == ir::ScalarKind::BF16) uses_bf16_ = true;
+    args_.push_back(arg);
+  }
+  // Roles: which pointer arguments reach loads, stores and atomics; those only read are `const device`.
+  analyse_pointer_roles();
+  std::vector<std::string> sig;
+  for (size_t i = 0; i < body.num_arguments(); ++i) {
+    ir::Value* a = body.argument(i);
+    std::string name = name_of(a);
+    if (args_[i].pointer) {
+      sig.push_back(fmt::format("{}device {}* {} [[buffer({})]]", const_args_[i] ? "const " : "", storage_type(a->type().pointee()), name, i));
     } else {
-      arg.dtype = std::string(ir::scalar_name(a->type().scalar_kind()));
       std::string t = a->type().scalar_kind() == ir::ScalarKind::BF16 ? "float" : reg_type(a->type());
       sig.push_back(fmt::format("constant {}& {} [[buffer({})]]", t, name, i));
     }
-    args_.push_back(arg);
   }
-  // Roles: which pointer arguments reach loads, stores and atomics.
-  std::unordered_map<const ir::Value*, int> root;
-  for (size_t i = 0; i < body.num_arguments(); ++i)
-    if (body.argument(i)->type().is_pointer()) root[body.argument(i)] = static_cast<int>(i);
-  func_.walk_pre([&](ir::Operation* op) {
-    using ir::OpCode;
-    auto from = [&](ir::Value* v) { return root.count(v) ? root[v] : -1; };
-    if (op->is(OpCode::For)) {
-      for (size_t i = 3; i < op->num_operands(); ++i)
-        if (int r = from(op->operand(i)); r >= 0) {
-          root[op->body().argument(i - 2)] = r;
-          root[op->result(i - 3)] = r;
-        }
-    }
-    if ((op->is(OpCode::AddPtr) || op->is(OpCode::Splat) || op->is(OpCode::Broadcast) || op->is(OpCode::ExpandDims) ||
-         op->is(OpCode::Reshape) || op->is(OpCode::Trans) || op->is(OpCode::Advance) || op->is(OpCode::MakeTensorPtr) ||
-         gpu::is_convert_layout(*op)) &&
-        op->num_operands() > 0)
-      if (int r = from(op->operand(0)); r >= 0) root[op->result()] = r;
-    if (op->is(OpCode::Select))
-      if (int r = std::max(from(op->operand(1)), from(op->operand(2))); r >= 0) root[op->result()] = r;
-    if (op->is(OpCode::Load))
-      if (int r = from(op->operand(0)); r >= 0) args_[r].read = true;
-    if (op->is(OpCode::Store))
-      if (int r = from(op->operand(0)); r >= 0) args_[r].written = true;
-    if (op->is(OpCode::AtomicRMW) || op->is(OpCode::AtomicCAS))
-      if (int r = from(op->operand(0)); r >= 0) args_[r].read = args_[r].written = true;
-  });
   // Loop bodies first see their carried tensors in for-loops; scf.yield inside scf.for is handled there.
   for (auto& op : body.ops()) {
     if (op->is(ir::OpCode::Return) && op.get() == body.back()) break;
@@ -657,14 +674,14 @@ EmitResult Emitter::run() {
   if (uses_bf16_)
     out << fmt::format("// bf16: {} storage; arithmetic {} (registers are float, rounded to bf16 after each operation)\n",
                        target_.supports_bfloat() ? "MSL bfloat" : "ushort bit-pattern", target_.has_native_bfloat() ? "native" : "emulated through f32: the target has no native bf16 ALUs");
-  out << kPrelude << "\n";
+  std::string placed = place_threadgroup_buffers(body_.str());
+  out << kPrelude << helpers_used_by(prologue_.str() + placed) << "\n";
   // A kernel without runtime arguments has only the position attributes (no leading comma).
   std::string user_params = sig.empty() ? std::string() : fmt::format("{},\n    ", fmt::join(sig, ",\n    "));
   out << fmt::format("kernel void {}(\n    {}uint3 tm_pid [[threadgroup_position_in_grid]],\n"
                      "    uint3 tm_npid [[threadgroups_per_grid]],\n    uint tm_tid [[thread_index_in_threadgroup]],\n"
                      "    uint tm_lane [[thread_index_in_simdgroup]],\n    uint tm_simd [[simdgroup_index_in_threadgroup]]) {{\n",
                      kernel_, user_params);
-  std::string placed = place_threadgroup_buffers(body_.str());
   if (scratch_bytes_ > 0) {
     int64_t words = (scratch_bytes_ + 15) / 16;
     out << fmt::format("  threadgroup float4 tm_scratch_storage[{}];  // {} bytes: {} buffers placed by liveness\n", words,

@@ -1,4 +1,4 @@
-// MSL emission of global memory access: tt.load / tt.store (masked, `other` values, vectorized to packed
+// MSL emission of global memory access: tt.load / tt.store (masked, `other` values, vectorized to aligned
 // vectors when axis analysis proves the pointers contiguous and aligned and the mask uniform per vector)
 // and tt.atomic_rmw / tt.atomic_cas (performed once per element: replicated threads are masked off).
 #include "codegen/msl_emitter.h"
@@ -6,9 +6,20 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <set>
+
 namespace tmetal::codegen {
 
 namespace {
+// The MSL vector type of `v` elements of storage type `st` for a vectorized access. The address is aligned to
+// the vector's size (gpu::vector_width only widens aligned runs), so the aligned vector type is used: one
+// vector load/store on Apple GPUs (and ld/st.v4 on the CUDA proxy), where a packed type may be split into
+// element accesses. Packed for element types without MSL vector types of that width.
+std::string vector_type(const std::string& st, int64_t v) {
+  static const std::set<std::string> aligned = {"float", "half", "bfloat", "int", "uint", "short", "ushort", "char", "uchar"};
+  return aligned.count(st) && v <= 4 ? fmt::format("{}{}", st, v) : fmt::format("packed_{}{}", st, v);
+}
+
 bool is_bf16(const ir::Type& t) {
   ir::Type e = t.element();
   if (e.is_pointer()) e = e.pointee();
@@ -40,10 +51,10 @@ void Emitter::emit_load(ir::Operation& op) {
   int64_t v = gpu::access_vector_width(axes_, op, options_.lowering);
   std::string fill = [&](const std::string& k) { return other ? elem(other, k) : rt + "(0)"; }("k");
   if (v > 1 && R % v == 0) {
-    std::string vt = fmt::format("packed_{}{}", storage_type(ptr_v->type().element().pointee()), v);
+    std::string vt = vector_type(storage_type(ptr_v->type().element().pointee()), v);
     open(fmt::format("for (int k = 0; k < {}; k += {})", R, v));
     if (mask) open(fmt::format("if ({})", elem(mask, "k")));
-    line(fmt::format("{} tm_v = *reinterpret_cast<device {}*>({});", vt, vt, ptr(ptr_v, "k")));
+    line(fmt::format("{} tm_v = *reinterpret_cast<const device {}*>({});", vt, vt, ptr(ptr_v, "k")));
     for (int64_t i = 0; i < v; ++i) line(fmt::format("{}[k + {}] = tm_v[{}];", name, i, i));
     if (mask) {
       close("} else {");
@@ -89,7 +100,7 @@ void Emitter::emit_store(ir::Operation& op) {
   int64_t R = regs(ptr_v);
   int64_t v = gpu::access_vector_width(axes_, op, options_.lowering);
   if (v > 1 && R % v == 0) {
-    std::string vt = fmt::format("packed_{}{}", st, v);
+    std::string vt = vector_type(st, v);
     open(fmt::format("for (int k = 0; k < {}; k += {})", R, v));
     std::vector<std::string> parts;
     for (int64_t i = 0; i < v; ++i) parts.push_back(conv(elem(val, fmt::format("k + {}", i))));

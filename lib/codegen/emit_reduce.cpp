@@ -5,9 +5,9 @@
 // simdgroups through threadgroup memory. General path (any axis, any combine region, argmax/argmin tuples):
 // the operands go to threadgroup memory and each thread combines, along the axis, the elements of each of its
 // result registers, running the combine region inline. Axis path (a tensor result, one associative op):
-// in-thread, then a simd_shuffle_xor butterfly along the axis, results re-laid out through threadgroup memory. Scan: operands to threadgroup memory, each thread
-// combines the prefix of each of its registers along the axis (inclusive, in order). Scan fast path (1-D sum,
-// distinct data in every thread): in-thread prefix, simd_prefix_exclusive_sum, simdgroup totals.
+// in-thread, then a simd_shuffle_xor butterfly along the axis, results re-laid out through threadgroup memory. Scan fast path (1-D sum,
+// distinct data in every thread): in-thread prefix, simd_prefix_exclusive_sum, simdgroup totals. Scan, general
+// path: emit_chunked_scan below (work-efficient, through threadgroup memory).
 #include "codegen/msl_emitter.h"
 
 #include <fmt/format.h>
@@ -240,12 +240,10 @@ void Emitter::emit_reduce(ir::Operation& op) {
 
 void Emitter::emit_scan(ir::Operation& op) {
   ir::Value* x = op.operand(0);
-  int64_t axis = op.int_attr("axis");
   bool reverse = op.has_attr("reverse") && op.attr("reverse")->is<bool>() && op.attr("reverse")->get<bool>();
   const auto& shape = x->type().shape();
   size_t n = op.num_operands();
   int64_t R = regs(x);
-  int64_t N = x->type().num_elements();
   std::vector<std::string> results;
   for (size_t i = 0; i < n; ++i) {
     results.push_back(define(op.result(i)));
@@ -265,6 +263,7 @@ void Emitter::emit_scan(ir::Operation& op) {
     line(fmt::format("// scan: in-thread prefix, simd_prefix_exclusive_sum across lanes{}", warps > 1 ? ", simdgroup totals through threadgroup memory" : ""));
     if (warps > 1) need_scratch(op, warps * 4);
     std::string s = scratch(et, 0);
+    open("");  // own scope: several scans in one kernel reuse the tm_ names
     line(fmt::format("{} tm_carry = 0;", et));
     open(fmt::format("for (int tm_rep = 0; tm_rep < {}; ++tm_rep)", reps));
     line(fmt::format("{} tm_run = 0;", et));
@@ -283,41 +282,159 @@ void Emitter::emit_scan(ir::Operation& op) {
     line(fmt::format("for (int j = 0; j < {}; ++j) {}[tm_rep * {} + j] += tm_carry + tm_before;", spt, y, spt));
     line("tm_carry += tm_block;");
     close();
+    close();
     return;
   }
-  std::vector<int64_t> offs;
-  for (size_t i = 0; i < n; ++i) offs.push_back(static_cast<int64_t>(i) * N * 8);
-  need_scratch(op, static_cast<int64_t>(n) * N * 8);
+  emit_chunked_scan(op, results);
+}
+
+// The general scan: work-efficient through threadgroup memory, for any axis, combine region (tuples too),
+// element type and direction. The operands go to threadgroup memory (padded one word in 32 against bank
+// conflicts); each line along the axis is split into chunks of C consecutive elements, one per thread
+// (P threads per line, or whole lines per thread when there are more lines than threads):
+//   1. each thread scans its chunk in place (C - 1 combines);
+//   2. the chunk totals get an exclusive prefix across the P threads of the line: Hillis-Steele steps of
+//      simd_shuffle_up when the P threads are lanes of one simdgroup, else steps through threadgroup memory;
+//   3. each thread combines that prefix into its chunk;
+// then every thread reads its registers back. O(N) combines in all, against O(N * A) for a per-register
+// prefix. Reverse scans run the same steps over positions A-1-q.
+void Emitter::emit_chunked_scan(ir::Operation& op, const std::vector<std::string>& results) {
+  ir::Value* x = op.operand(0);
+  int64_t axis = op.int_attr("axis");
+  bool reverse = op.has_attr("reverse") && op.attr("reverse")->is<bool>() && op.attr("reverse")->get<bool>();
+  const auto& shape = x->type().shape();
+  size_t n = op.num_operands();
+  int64_t R = regs(x);
+  int64_t N = x->type().num_elements();
+  int64_t A = shape[axis];
+  int64_t L = N / A;
   int64_t inner = 1;
   for (size_t d = axis + 1; d < shape.size(); ++d) inner *= shape[d];
-  line(fmt::format("// scan along axis {} through threadgroup memory", axis));
-  barrier();
-  for (size_t i = 0; i < n; ++i)
-    line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", R, scratch(reg_type(op.operand(i)->type()), offs[i]),
-                     linear(x, "k"), name_of(op.operand(i))));
+  const int64_t width = options_.lowering.simd_width;
+  const int64_t T = static_cast<int64_t>(options_.lowering.num_warps) * width;
+  int64_t P = L >= T ? 1 : std::max<int64_t>(1, std::min<int64_t>(T / L, A));
+  int64_t C = (A + P - 1) / P;
+  std::vector<std::string> types;
+  bool shuffleable = true;
+  for (size_t i = 0; i < n; ++i) {
+    types.push_back(reg_type(op.operand(i)->type()));
+    const std::string& t = types.back();
+    shuffleable = shuffleable && (t == "float" || t == "half" || t == "int" || t == "uint" || t == "short" || t == "ushort");
+  }
+  bool by_shuffle = P > 1 && P <= width && width % P == 0 && shuffleable;
+  auto slot = [&](const std::string& t) -> int64_t { return t == "long" || t == "ulong" ? 8 : 4; };
+  int64_t padded = N + N / 32 + 1;
+  std::vector<int64_t> offs, tot_offs;
+  int64_t bytes = 0;
+  for (size_t i = 0; i < n; ++i) {
+    offs.push_back(bytes);
+    bytes += (padded * slot(types[i]) + 7) / 8 * 8;
+  }
+  if (P > 1 && !by_shuffle)
+    for (size_t i = 0; i < n; ++i) {
+      tot_offs.push_back(bytes);
+      bytes += T * slot(types[i]);
+    }
+  need_scratch(op, bytes);
+  auto buf = [&](size_t i) { return scratch(types[i], offs[i]); };
+  auto tot = [&](size_t i) { return scratch(types[i], tot_offs[i]); };
+  auto pad = [](const std::string& idx) { return fmt::format("{0} + ({0} >> 5)", idx); };
+  line(fmt::format("// scan along axis {}{}: {} lines of {}, {} thread(s) per line with chunks of {}, {}", axis, reverse ? " (reverse)" : "",
+                   L, A, P, C, P == 1 ? "no carry" : by_shuffle ? "carry by simd_shuffle_up" : "carry through threadgroup memory"));
+  open("");  // the scan's own scope: several scans in one kernel reuse the tm_ names
   barrier();
   open(fmt::format("for (int k = 0; k < {}; ++k)", R));
-  line(fmt::format("int tm_pos = {};", coord(x, static_cast<int>(axis), "k")));
-  line(fmt::format("int tm_start = {} - tm_pos * {};", linear(x, "k"), inner));
+  line(fmt::format("int tm_i = {};", linear(x, "k")));
+  for (size_t i = 0; i < n; ++i) line(fmt::format("{}[{}] = {}[k];", buf(i), pad("tm_i"), name_of(op.operand(i))));
+  close();
+  barrier();
+  // Address of logical position `q` (0 = first in scan order) of line `ln`.
+  auto address = [&](const std::string& ln, const std::string& q) {
+    std::string pos = reverse ? fmt::format("({} - ({}))", A - 1, q) : q;
+    std::string base = inner == 1 ? fmt::format("{} * {}", ln, A) : fmt::format("({0} / {1}) * {2} + {0} % {1}", ln, inner, A * inner);
+    return fmt::format("{} + {} * {}", base, pos, inner);
+  };
   std::vector<std::string> acc, cur;
   for (size_t i = 0; i < n; ++i) {
-    std::string t = reg_type(op.operand(i)->type());
-    std::string a = fmt::format("tm_a{}", tmp_++), c = fmt::format("tm_c{}", tmp_++);
-    line(fmt::format("{} {} = {}[tm_start + {} * {}];", t, a, scratch(t, offs[i]), reverse ? fmt::format("{}", shape[axis] - 1) : "0", inner));
-    acc.push_back(a);
-    cur.push_back(c);
+    acc.push_back(fmt::format("tm_acc{}", tmp_++));
+    cur.push_back(fmt::format("tm_cur{}", tmp_++));
   }
-  if (reverse)
-    open(fmt::format("for (int j = {}; j >= tm_pos; --j)", shape[axis] - 2));
-  else
-    open("for (int j = 1; j <= tm_pos; ++j)");
-  for (size_t i = 0; i < n; ++i) {
-    std::string t = reg_type(op.operand(i)->type());
-    line(fmt::format("{} {} = {}[tm_start + j * {}];", t, cur[i], scratch(t, offs[i]), inner));
+  auto scan_run = [&](const std::string& ln, const std::string& first, int64_t count) {
+    // acc = combine(acc, x) over `count` positions from `first`, in place.
+    open(fmt::format("for (int j = 0; j < {}; ++j)", count));
+    line(fmt::format("int tm_q = {} + j;", first));
+    if (count * P > A) line(fmt::format("if (tm_q >= {}) break;", A));
+    line(fmt::format("int tm_a = {};", address(ln, "tm_q")));
+    for (size_t i = 0; i < n; ++i) line(fmt::format("{} {} = {}[{}];", types[i], cur[i], buf(i), pad("tm_a")));
+    open("if (j == 0)");
+    for (size_t i = 0; i < n; ++i) line(fmt::format("{} = {};", acc[i], cur[i]));
+    close("} else {");
+    ++indent_;
+    emit_combine(op.body(), acc, cur, acc);
+    close();
+    for (size_t i = 0; i < n; ++i) line(fmt::format("{}[{}] = {};", buf(i), pad("tm_a"), acc[i]));
+    close();
+  };
+  if (P == 1) {
+    open(fmt::format("for (int tm_ln = tm_tid; tm_ln < {}; tm_ln += {})", L, T));
+    for (size_t i = 0; i < n; ++i) line(fmt::format("{} {} = {}(0);", types[i], acc[i], types[i]));
+    scan_run("tm_ln", "0", A);
+    close();
+  } else {
+    line(fmt::format("int tm_ln = tm_tid / {}, tm_part = tm_tid % {};", P, P));
+    line(fmt::format("bool tm_active = tm_ln < {};", L));
+    for (size_t i = 0; i < n; ++i) line(fmt::format("{} {} = {}(0);", types[i], acc[i], types[i]));
+    open("if (tm_active)");
+    scan_run("tm_ln", fmt::format("tm_part * {}", C), C);
+    close();
+    // Exclusive prefix of the chunk totals (acc) across the line's threads: `pre`, valid when tm_part > 0.
+    std::vector<std::string> pre, other;
+    for (size_t i = 0; i < n; ++i) {
+      pre.push_back(fmt::format("tm_pre{}", tmp_++));
+      other.push_back(fmt::format("tm_oth{}", tmp_++));
+    }
+    if (by_shuffle) {
+      for (int64_t d = 1; d < P; d *= 2) {
+        for (size_t i = 0; i < n; ++i) line(fmt::format("{} {} = simd_shuffle_up({}, ushort({}));", types[i], other[i] + "_" + std::to_string(d), acc[i], d));
+        open(fmt::format("if (tm_part >= {})", d));
+        std::vector<std::string> o;
+        for (size_t i = 0; i < n; ++i) o.push_back(other[i] + "_" + std::to_string(d));
+        emit_combine(op.body(), o, acc, acc);
+        close();
+      }
+      for (size_t i = 0; i < n; ++i) line(fmt::format("{} {} = simd_shuffle_up({}, ushort(1));", types[i], pre[i], acc[i]));
+    } else {
+      for (size_t i = 0; i < n; ++i) line(fmt::format("{}[tm_tid] = {};", tot(i), acc[i]));
+      barrier();
+      for (int64_t d = 1; d < P; d *= 2) {
+        for (size_t i = 0; i < n; ++i) line(fmt::format("{} {} = {}[tm_part >= {} ? tm_tid - {} : tm_tid];", types[i], other[i] + "_" + std::to_string(d), tot(i), d, d));
+        barrier();
+        open(fmt::format("if (tm_part >= {})", d));
+        std::vector<std::string> o;
+        for (size_t i = 0; i < n; ++i) o.push_back(other[i] + "_" + std::to_string(d));
+        emit_combine(op.body(), o, acc, acc);
+        for (size_t i = 0; i < n; ++i) line(fmt::format("{}[tm_tid] = {};", tot(i), acc[i]));
+        close();
+        barrier();
+      }
+      for (size_t i = 0; i < n; ++i) line(fmt::format("{} {} = {}[tm_part > 0 ? tm_tid - 1 : tm_tid];", types[i], pre[i], tot(i)));
+    }
+    open("if (tm_active && tm_part > 0)");
+    open(fmt::format("for (int j = 0; j < {}; ++j)", C));
+    line(fmt::format("int tm_q = tm_part * {} + j;", C));
+    if (C * P > A) line(fmt::format("if (tm_q >= {}) break;", A));
+    line(fmt::format("int tm_a = {};", address("tm_ln", "tm_q")));
+    for (size_t i = 0; i < n; ++i) line(fmt::format("{} {} = {}[{}];", types[i], cur[i], buf(i), pad("tm_a")));
+    emit_combine(op.body(), pre, cur, cur);
+    for (size_t i = 0; i < n; ++i) line(fmt::format("{}[{}] = {};", buf(i), pad("tm_a"), cur[i]));
+    close();
+    close();
   }
-  emit_combine(op.body(), acc, cur, acc);
+  barrier();
+  open(fmt::format("for (int k = 0; k < {}; ++k)", R));
+  line(fmt::format("int tm_i = {};", linear(x, "k")));
+  for (size_t i = 0; i < n; ++i) line(fmt::format("{}[k] = {}[{}];", results[i], buf(i), pad("tm_i")));
   close();
-  for (size_t i = 0; i < n; ++i) line(fmt::format("{}[k] = {};", results[i], acc[i]));
   close();
 }
 

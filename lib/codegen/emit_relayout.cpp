@@ -1,7 +1,8 @@
 // MSL emission of layout-changing ops (gpu.convert_layout, tt.broadcast, tt.expand_dims, tt.reshape, tt.trans):
 // when every thread already holds the source elements it needs (gpu/register_relayout.h, checked at compile
 // time for every thread and register), a register copy; otherwise through threadgroup memory (write, barrier,
-// gather, barrier). The layout passes leave only gpu.convert_layout and tt.reshape needing the second path.
+// gather, barrier). The layout passes leave only gpu.convert_layout and tt.reshape needing the second path;
+// index tensors skip it by being recomputed in the result layout (rematerialize.cpp).
 #include "codegen/msl_emitter.h"
 #include "gpu/convert_layout_op.h"
 #include "gpu/register_relayout.h"
@@ -47,15 +48,47 @@ void Emitter::emit_relayout(ir::Operation& op) {
     }
     return;
   }
+  // Index tensors (offsets, coordinates, masks, pointer offsets) computed from tl.arange, constants and
+  // scalars: recomputed in the result layout (rematerialize.cpp), no threadgroup round trip.
+  if (!op.is(ir::OpCode::Reshape) && (src->type().element().is_int() || (src->type().element().is_pointer() && !src->type().element().pointee().is_tensor()))) {
+    std::vector<std::string> rcoords, scoords;
+    for (int d = 0; d < static_cast<int>(rshape.size()); ++d) rcoords.push_back(coord(r, d, "k"));
+    if (op.is(ir::OpCode::Broadcast)) {
+      for (size_t d = 0; d < sshape.size(); ++d) scoords.push_back(sshape[d] == 1 ? "0" : rcoords[d]);
+    } else if (op.is(ir::OpCode::ExpandDims)) {
+      for (size_t d = 0; d < rshape.size(); ++d)
+        if (static_cast<int64_t>(d) != op.int_attr("axis")) scoords.push_back(rcoords[d]);
+    } else if (op.is(ir::OpCode::Trans)) {
+      auto order = op.array_attr("order");
+      scoords.assign(sshape.size(), "0");
+      for (size_t i = 0; i < order.size(); ++i) scoords[order[i]] = rcoords[i];
+    } else {
+      scoords = rcoords;
+    }
+    int budget = 48;
+    const ir::Value* base = ptr_base_.count(r) ? ptr_base_[r] : nullptr;
+    if (std::optional<std::string> e = rematerialize(src, scoords, base, budget)) {
+      line("// index tensor recomputed in the result layout (no threadgroup round trip)");
+      line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {};", rr, name, *e));
+      return;
+    }
+  }
   // Through threadgroup memory.
   std::string t = reg_type(src->type());
-  int64_t esize = src->type().element().is_pointer() ? 8 : std::max(1, src->type().element().bits() / 8);
+  int64_t esize = src->type().element().is_pointer() ? offset_bytes() : std::max(1, src->type().element().bits() / 8);
   if (t == "float") esize = 4;
-  need_scratch(op, src->type().num_elements() * esize);
+  // Rows of the source's last dimension are padded by one element: threads reading down a column (a
+  // transpose) then hit distinct banks, as do threads writing along a row.
+  int64_t W = sshape.size() >= 2 ? sshape.back() : 0;
+  bool padded = W >= 2;
+  int64_t N = src->type().num_elements();
+  need_scratch(op, (N + (padded ? N / W : 0)) * esize);
   std::string s = scratch(t, 0);
-  line(fmt::format("// layout conversion through threadgroup memory ({} elements)", src->type().num_elements()));
+  auto at = [&](const std::string& i) { return padded ? fmt::format("{}[{} + {} / {}]", s, i, i, W) : fmt::format("{}[{}]", s, i); };
+  line(fmt::format("// layout conversion through threadgroup memory ({} elements{})", N,
+                   padded ? fmt::format(", rows of {} padded to {}", W, W + 1) : ""));
   barrier();
-  line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", sr, s, linear(src, "k"), name_of(src)));
+  line(fmt::format("for (int k = 0; k < {}; ++k) {{ int tm_i = {}; {} = {}[k]; }}", sr, linear(src, "k"), at("tm_i"), name_of(src)));
   barrier();
   // Result element k reads the source element its coordinates map to.
   std::vector<std::string> rc;
@@ -87,7 +120,7 @@ void Emitter::emit_relayout(ir::Operation& op) {
       if (idx.empty()) idx = "0";
     }
   }
-  line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[{}];", rr, name, s, idx));
+  line(fmt::format("for (int k = 0; k < {}; ++k) {{ int tm_i = {}; {}[k] = {}; }}", rr, idx, name, at("tm_i")));
 }
 
 // tt.join(a, b) -> [..., 2] and tt.split([..., 2]) -> a, b: both sides through threadgroup memory, laid
@@ -121,27 +154,31 @@ void Emitter::emit_join_split(ir::Operation& op) {
   }
 }
 
-// tt.histogram: the values go to threadgroup memory; each thread counts, for each of its bins, the values equal
-// to the bin index (values outside [0, bins) are not counted).
+// tt.histogram: privatized bins in threadgroup memory. The bins are zeroed, every thread adds its own values
+// (replicas skip theirs: each element counts once; values outside [0, bins) are not counted) with threadgroup
+// atomics, and each thread reads its result registers back: one pass over the values, against a scan of
+// every value per bin.
 void Emitter::emit_histogram(ir::Operation& op) {
   ir::Value* x = op.operand(0);
   ir::Value* r = op.result();
-  int64_t n = x->type().num_elements();
-  need_scratch(op, n * 8);
-  std::string t = reg_type(x->type());
-  std::string s = scratch(t, 0);
+  int64_t bins = r->type().num_elements();
+  int64_t threads = static_cast<int64_t>(options_.lowering.num_warps) * options_.lowering.simd_width;
+  need_scratch(op, bins * 4);
+  std::string s = fmt::format("((threadgroup atomic_int*)(tm_scratch + @tm_tg{}+0@))", current_buffer_);
   std::string name = define(r);
   declare(r);
-  line("// tl.histogram through threadgroup memory");
+  line(fmt::format("// tl.histogram: {} privatized bins in threadgroup memory, threadgroup atomic adds", bins));
   barrier();
-  line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", regs(x), s, linear(x, "k"), name_of(x)));
+  line(fmt::format("for (int b = tm_tid; b < {}; b += {}) atomic_store_explicit(&{}[b], 0, memory_order_relaxed);", bins, threads, s));
   barrier();
-  open(fmt::format("for (int k = 0; k < {}; ++k)", regs(r)));
-  line(fmt::format("int tm_bin = {};", coord(r, 0, "k")));
-  line("int tm_count = 0;");
-  line(fmt::format("for (int j = 0; j < {}; ++j) tm_count += (long({}[j]) == long(tm_bin)) ? 1 : 0;", n, s));
-  line(fmt::format("{}[k] = tm_count;", name));
+  std::string own = x->type().is_tensor() ? owner(x) : "(tm_tid == 0)";
+  open(fmt::format("for (int k = 0; k < {}; ++k)", regs(x)));
+  std::string vt = reg_type(x->type().element()) == "long" ? "long" : "int";  // 32-bit unless the values are 64-bit
+  line(fmt::format("{0} tm_v = {0}({1});", vt, elem(x, "k")));
+  line(fmt::format("if ({} && tm_v >= 0 && tm_v < {}) atomic_fetch_add_explicit(&{}[tm_v], 1, memory_order_relaxed);", own, bins, s));
   close();
+  barrier();
+  line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = atomic_load_explicit(&{}[{}], memory_order_relaxed);", regs(r), name, s, coord(r, 0, "k")));
 }
 
 }  // namespace tmetal::codegen

@@ -12,6 +12,7 @@ std::vector<KernelParam> kernel_params(const EmitResult& r) {
     p.pointer = a.pointer;
     p.dtype = a.dtype;
     p.role = !a.pointer ? "scalar" : a.read && a.written ? "inout" : a.written ? "output" : a.read ? "input" : "unused";
+    p.max_elements = a.max_elements;
     out.push_back(p);
   }
   return out;
@@ -34,6 +35,7 @@ nlohmann::json launch_metadata(const CompiledKernel& k, const EmitResult& r) {
     nlohmann::json e = {{"name", p.name}, {"index", p.buffer_index}, {"dtype", p.dtype}};
     if (p.pointer) {
       e["role"] = p.role;
+      if (p.max_elements > 0) e["max_elements"] = p.max_elements;  // 32-bit element offsets
       buffers.push_back(e);
     } else {
       e["msl"] = "constant T& (setBytes)";

@@ -14,6 +14,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -36,6 +37,8 @@ struct BufferArg {
   bool pointer = false;
   std::string dtype;   // element type ("f32", "bf16", ...)
   bool read = false, written = false;
+  // Addressed through 32-bit element offsets (pointer_roles.cpp): a bound array must have fewer elements.
+  int64_t max_elements = 0;  // 0: no limit
 };
 
 struct EmitResult {
@@ -72,8 +75,23 @@ class Emitter {
   std::string reg_type(const ir::Type& elem) const;      // register type of an element type
   std::string storage_type(const ir::Type& elem) const;  // memory type of an element type
   std::string elem(const ir::Value* v, const std::string& k) const;  // name[k] or name
-  // A tensor of pointers is held as 64-bit element offsets from one scalar base pointer (its splat source):
-  // offsets move through threadgroup memory like integers. ptr(v, k) is the address of element k.
+  // Pointer roles (pointer_roles.cpp): the kernel arguments each pointer value derives from, read/written per
+  // argument (into args_), and the arguments only read (emitted `const device`).
+  void analyse_pointer_roles();
+  bool read_only(const ir::Value* v) const;        // v points only into arguments emitted const
+  std::string value_type(const ir::Value* v) const;  // reg_type, const-qualified for read-only pointers
+  std::unordered_map<const ir::Value*, std::set<int>> arg_of_;
+  std::vector<bool> const_args_;
+  // 32-bit element offsets for tensors of pointers (decided by analyse_pointer_roles); the dot emitter uses
+  // offset_type() for its own address arithmetic and splat_base() for the base a splat's offsets start from.
+  bool offsets32_ = false;
+  std::string offset_type() const { return offsets32_ ? "uint" : "long"; }
+  int64_t offset_bytes() const { return offsets32_ ? 4 : 8; }
+  const ir::Value* splat_base(const ir::Value* scalar_ptr) const;  // the argument (32-bit) or scalar_ptr itself
+  // A tensor of pointers is held as element offsets from one scalar base pointer: the kernel argument it
+  // derives from when every pointer tensor of the kernel can be traced to one (offset_type() is then `uint`:
+  // 32-bit, see pointer_roles.cpp), else its splat source (`long`). Offsets move through threadgroup memory
+  // like integers. ptr(v, k) is the address of element k.
   std::string ptr(const ir::Value* v, const std::string& k) const;
   void set_base(const ir::Operation& op, const ir::Value* v, const ir::Value* base);
   std::unordered_map<const ir::Value*, const ir::Value*> ptr_base_;
@@ -122,10 +140,15 @@ class Emitter {
   void emit_block_ptr(ir::Operation& op);  // tt.make_tensor_ptr, tt.advance
   void emit_block_access(ir::Operation& op);  // tt.load / tt.store through a block pointer
   void emit_relayout(ir::Operation& op);
+  // The element of index tensor `v` at `coords` recomputed from its producers (rematerialize.cpp), or nullopt;
+  // pointer offsets must count from `base`. `budget` bounds the number of producers visited.
+  std::optional<std::string> rematerialize(const ir::Value* v, const std::vector<std::string>& coords, const ir::Value* base,
+                                           int& budget);
   void emit_join_split(ir::Operation& op);  // tt.join / tt.split through threadgroup memory
   void emit_histogram(ir::Operation& op);
   void emit_reduce(ir::Operation& op);
   void emit_scan(ir::Operation& op);
+  void emit_chunked_scan(ir::Operation& op, const std::vector<std::string>& results);
   void emit_dot(ir::Operation& op);
   void emit_mma_fill(ir::Operation& op);     // a constant / splat in the simdgroup-matrix layout
   void emit_mma_convert(ir::Operation& op);  // gpu.convert_layout to or from the simdgroup-matrix layout

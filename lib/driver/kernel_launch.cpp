@@ -10,6 +10,15 @@
 namespace tmetal {
 
 namespace {
+// Bytes per element of a tile-IR dtype name ("f32", "bf16", "i1", ...); 0 when unknown.
+std::uint64_t element_bytes(const std::string& t) {
+  if (t == "f64" || t == "i64") return 8;
+  if (t == "f32" || t == "i32") return 4;
+  if (t == "f16" || t == "bf16" || t == "i16") return 2;
+  if (t == "i8" || t == "i1" || t.rfind("f8", 0) == 0) return 1;
+  return 0;
+}
+
 runtime::Binding scalar_binding(const KernelParam& p, const KernelArg& a) {
   double real = a.is_real ? a.real : static_cast<double>(a.integer);
   int64_t integer = a.is_real ? static_cast<int64_t>(a.real) : a.integer;
@@ -60,6 +69,9 @@ runtime::LaunchStats launch(const CompiledKernel& kernel, runtime::Device& devic
       throw std::invalid_argument(fmt::format("kernel '{}': argument '{}' must be {}", kernel.name, p.name, p.pointer ? "an array" : "a scalar"));
     if (p.pointer) {
       if (!a.data || a.bytes == 0) throw std::invalid_argument(fmt::format("kernel '{}': array '{}' is empty", kernel.name, p.name));
+      if (std::uint64_t width = element_bytes(p.dtype); p.max_elements > 0 && width > 0 && a.bytes / width >= static_cast<std::uint64_t>(p.max_elements))
+        throw std::invalid_argument(fmt::format("kernel '{}': array '{}' has {} elements; the kernel addresses it with 32-bit element "
+                                                "offsets (fewer than {} elements): split the array", kernel.name, p.name, a.bytes / width, p.max_elements));
       cfg.buffers[p.buffer_index] = runtime::Binding::of(device.wrap(a.data, a.bytes));
     } else {
       cfg.buffers[p.buffer_index] = scalar_binding(p, a);

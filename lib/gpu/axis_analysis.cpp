@@ -38,6 +38,15 @@ AxisInfo AxisAnalysis::get(const ir::Value* v) const {
 
 void AxisAnalysis::visit(ir::Operation& op) {
   using ir::OpCode;
+  if (op.is(OpCode::For) && op.num_operands() >= 3 && op.body().num_arguments() >= 1) {
+    // The induction variable lb + i * step is divisible by what divides both lb and step (Triton's
+    // AxisInfo does the same): `for start in range(0, n, BLOCK)` keeps `start + tl.arange(...)` aligned.
+    auto divisibility = [&](const ir::Value* v) {
+      AxisInfo a = get(v);
+      return a.constant_value ? highest_power_of_two_divisor(*a.constant_value) : a.scalar_divisibility;
+    };
+    info_[op.body().argument(0)] = AxisInfo::uniform({}, std::min(divisibility(op.operand(0)), divisibility(op.operand(2))));
+  }
   if (op.num_results() != 1) return;
   ir::Value* r = op.result();
   auto in = [&](size_t i) { return get(op.operand(i)); };

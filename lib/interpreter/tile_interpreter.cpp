@@ -431,7 +431,19 @@ class Interp {
     t.v.resize(n);
     std::vector<const TV*> in;
     for (const ir::Value* v : op.operands()) in.push_back(&get(v));
-    if (op.is(OpCode::Select) && in.size() == 3) t.buf = std::max(in[1]->buf, in[2]->buf);
+    if (op.is(OpCode::Select) && in.size() == 3 && in[1]->buf != in[2]->buf) {
+      // A select of pointers into two buffers takes the buffer its condition picks (one per tensor: a
+      // condition that picks both buffers in one tensor is refused, as the emitter refuses it).
+      bool any = false, all = true;
+      for (double c : in[0]->v) {
+        if (c != 0) any = true;
+        else all = false;
+      }
+      if (any && !all) fail(op, "a select of pointers into two buffers whose condition differs per element is not supported");
+      t.buf = all ? in[1]->buf : in[2]->buf;
+    } else if (op.is(OpCode::Select) && in.size() == 3) {
+      t.buf = in[1]->buf;
+    }
     std::vector<double> a(in.size());
     for (int64_t i = 0; i < n; ++i) {
       for (size_t j = 0; j < in.size(); ++j) a[j] = in[j]->v[in[j]->v.size() == 1 ? 0 : i];

@@ -119,7 +119,8 @@ struct Executor::Worker {
   std::vector<std::vector<unsigned char>> tg_memory;
   std::deque<Region> tg_regions;  // arrays registered by the running threadgroup (stable addresses: ptrs hold them)
   std::uint64_t tg_static_bytes = 0, tg_dynamic_bytes = 0;
-  metal_rt::Counters counters{};
+  metal_rt::Counters counters{};           // device address space
+  metal_rt::Counters constant_counters{};  // constant address space (scalar arguments, constant buffers)
   metal_rt::Watch watch{};  // threadgroup accesses of the running thread (abi.h)
   bool watching = false;     // plan->racecheck || plan->threadgroup_counters
   std::uint64_t barriers = 0, collectives = 0, products = 0;
@@ -476,13 +477,14 @@ LaunchStats Executor::run(const LaunchPlan& p) {
     w.last_lookup = nullptr;
     w.fibers = p.use_fibers;
     w.counters = {};
+    w.constant_counters = {};
     w.barriers = w.collectives = w.products = 0;
     w.watch = metal_rt::Watch{};
     w.watch.racecheck = p.racecheck;
     w.watching = p.racecheck || p.threadgroup_counters;
     w.buffers = p.buffers;
     for (auto& r : w.buffers) {
-      r.counters = &w.counters;
+      r.counters = r.kind == metal_rt::kConstantBuffer ? &w.constant_counters : &w.counters;
       r.watch = p.racecheck ? &w.watch : nullptr;
     }
     w.tg_params.assign(metal_rt::kMaxThreadgroupBufs, Region{});
@@ -626,6 +628,7 @@ LaunchStats Executor::run(const LaunchPlan& p) {
   for (unsigned i = 0; i < nworkers; ++i) {
     s.device_bytes_read += workers_[i]->counters.read;
     s.device_bytes_written += workers_[i]->counters.written;
+    s.constant_bytes_read += workers_[i]->constant_counters.read;
     s.barriers += workers_[i]->barriers;
     s.simd_collectives += workers_[i]->collectives;
     s.simdgroup_multiply_accumulates += workers_[i]->products;

@@ -66,7 +66,8 @@ TEST(Counters, SimdgroupProductsAndTileTrafficAreExact) {
   auto s = device().launch(*p, c);
   const std::uint64_t sgs = groups * simds, threads = sgs * 32;
   EXPECT_EQ(s.simdgroup_multiply_accumulates, sgs * steps);
-  EXPECT_EQ(s.device_bytes_read, sgs * 2 * 256 + threads * 4);  // the tiles, and `constant uint& steps` per thread
+  EXPECT_EQ(s.device_bytes_read, sgs * 2 * 256);  // the tiles
+  EXPECT_EQ(s.constant_bytes_read, threads * 4);  // `constant uint& steps` per thread
   EXPECT_EQ(s.device_bytes_written, sgs * 256 + groups * 4);
   // Threadgroup: the atomic store by thread 0 and one atomic add per thread (writes), the tile store (written)
   // and load (read), the final atomic load by thread 0 (an atomic: written).

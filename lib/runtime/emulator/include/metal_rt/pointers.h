@@ -1,6 +1,7 @@
 // Checked memory for emulated kernels. `device`/`constant`/`threadgroup` pointers become ptr<T>: an address
 // plus the Region (bound buffer or threadgroup allocation) it points into; every dereference is checked
-// against the region and counted (device bytes read through const pointers, written through the others),
+// against the region and counted (bytes read through const pointers, written through the others; constant-address-space
+// regions count into their own counter),
 // and an out-of-bounds access stops the launch with the kernel, buffer, element and thread. Threadgroup
 // arrays declared in a kernel body become tg_array<T, dims...> with checked indexing.
 #pragma once
