@@ -243,6 +243,27 @@ def binop_results(a, n):
 TOL = {"float32": 2e-6, "float16": 1e-3, "bfloat16": 8e-3}
 
 
+# ---------------------------------------------------------------- binary cases (two test files, split by the
+# left-hand dtype so that each CTest test stays well under a minute cold)
+def bin_cases(lhs_dtypes):
+    for n in SHAPES:
+        for a in lhs_dtypes:
+            for b in DTYPES:
+                for op in BINOPS:
+                    if op_applies(op, a, b):
+                        yield pytest.param(op, a, b, n, id=f"{a}{op}{b}-n{n}")
+
+
+def check_binary_case(op, a, b, n):
+    got, x, y = binop_results(a, n)[(b, op)]
+    want, rt = ref_binop(op, x, y, a, b)
+    want = np.asarray(want).astype(np.float64)
+    if rt in TOL:
+        np.testing.assert_allclose(got.astype(np.float64), want, rtol=TOL[rt], atol=TOL[rt])
+    else:
+        np.testing.assert_array_equal(got.astype(np.float64), want.astype(np.float32).astype(np.float64))
+
+
 # ---------------------------------------------------------------- unary functions
 UNARY = ["neg", "abs", "exp", "exp2", "log", "log2", "sqrt", "rsqrt", "sin", "cos", "floor", "ceil", "sigmoid",
          "erf", "invert", "not"]

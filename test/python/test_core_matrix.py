@@ -8,38 +8,27 @@
 # Kept fast by compiling few objects: one kernel per left-hand dtype evaluates every operator against
 # every right-hand dtype (a @jit helper inlined once per pair), shapes are runtime lengths, and results
 # are computed once per (kernel, shape) and shared by the parametrized cases (module-level memo).
+# This file: signed-integer left-hand dtypes; test_core_matrix_binary_rest.py: the others.
 
-import numpy as np
 import pytest
 
-from core_matrix_support import *  # noqa: F401,F403
-from core_matrix_support import _bits, _is_float, _memo, _np, _unsigned  # noqa: F401
+from core_matrix_support import DTYPES, bin_cases, check_binary_case
+
+LHS = DTYPES[:3]  # int8, int16, int32
 
 
 def _bin_cases():
-    for n in SHAPES:
-        for a in DTYPES:
-            for b in DTYPES:
-                for op in BINOPS:
-                    if op_applies(op, a, b):
-                        yield pytest.param(op, a, b, n, id=f"{a}{op}{b}-n{n}")
+    return bin_cases(LHS)
 
 
 @pytest.mark.parametrize("op,a,b,n", list(_bin_cases()))
 def test_binary_op(op, a, b, n):
-    got, x, y = binop_results(a, n)[(b, op)]
-    want, rt = ref_binop(op, x, y, a, b)
-    want = np.asarray(want).astype(np.float64)
-    if rt in TOL:
-        np.testing.assert_allclose(got.astype(np.float64), want, rtol=TOL[rt], atol=TOL[rt])
-    else:
-        np.testing.assert_array_equal(got.astype(np.float64), want.astype(np.float32).astype(np.float64))
-
-
+    check_binary_case(op, a, b, n)
 
 
 def test_matrix_is_at_least_1500_cases():
+    from test_core_matrix_binary_rest import _bin_cases as _rest_cases
     from test_core_matrix_reduce import _red_cases
     from test_core_matrix_unary import _un_cases
-    n = len(list(_bin_cases())) + len(list(_un_cases())) + len(list(_red_cases()))
+    n = len(list(_bin_cases())) + len(list(_rest_cases())) + len(list(_un_cases())) + len(list(_red_cases()))
     assert n >= 1500, n
