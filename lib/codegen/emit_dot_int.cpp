@@ -12,18 +12,13 @@
 namespace tmetal::codegen {
 
 void Emitter::emit_dot_int(ir::Operation& op) {
-  ir::Value* a = op.operand(0);
-  ir::Value* b = op.operand(1);
-  ir::Value* c = op.operand(2);
-  ir::Value* r = op.result();
-  const auto& as = a->type().shape();
-  const auto& bs = b->type().shape();
-  if (as.size() != 2 || bs.size() != 2) fail(op, "tl.dot is lowered for 2-D operands only");
+  ir::Value *a = op.operand(0), *b = op.operand(1), *c = op.operand(2), *r = op.result();
+  if (a->type().shape().size() != 2 || b->type().shape().size() != 2) fail(op, "tl.dot is lowered for 2-D operands only");
   auto i8 = [](const ir::Value* v) { return v->type().element().scalar_kind() == ir::ScalarKind::I8; };
   if (!i8(a) || !i8(b)) fail(op, "integer tl.dot needs int8 operands (as Triton)");
   if (r->type().element().scalar_kind() != ir::ScalarKind::I32) fail(op, "integer tl.dot accumulates in int32 only");
   if (!(layout(c) == layout(r))) fail(op, "internal error: the integer tl.dot accumulator and result have different layouts");
-  const int64_t M = as[0], K = as[1], N = bs[1];
+  const int64_t M = r->type().shape()[0], N = r->type().shape()[1], K = a->type().shape()[1];
   // The widest chunk of K whose A and B tiles fit in threadgroup memory.
   const int64_t limit = target_.threadgroup_memory_bytes();
   int64_t kc = 0;

@@ -254,6 +254,28 @@ def bin_cases(lhs_dtypes):
                         yield pytest.param(op, a, b, n, id=f"{a}{op}{b}-n{n}")
 
 
+def binary_matrix(lhs_dtypes):
+    """The parametrized binary-operator test for these left-hand dtypes, and its case generator."""
+    def cases():
+        return bin_cases(lhs_dtypes)
+
+    @pytest.mark.parametrize("op,a,b,n", list(cases()))
+    def test_binary_op(op, a, b, n):
+        check_binary_case(op, a, b, n)
+    return test_binary_op, cases
+
+
+def reduce_matrix(dtypes):
+    """The parametrized reduction/scan test for these dtypes, and its case generator."""
+    def cases():
+        return red_cases(dtypes)
+
+    @pytest.mark.parametrize("op,d,shape,axis", list(cases()))
+    def test_reduction(op, d, shape, axis):
+        check_reduce_case(op, d, shape, axis)
+    return test_reduction, cases
+
+
 def check_binary_case(op, a, b, n):
     got, x, y = binop_results(a, n)[(b, op)]
     want, rt = ref_binop(op, x, y, a, b)

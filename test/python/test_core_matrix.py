@@ -11,20 +11,9 @@
 # This file: binary operators with int8 and int16 on the left; test_core_matrix_binary_*.py: the other
 # left-hand dtypes, two per file (each CTest test stays well under a minute cold).
 
-import pytest
+from core_matrix_support import DTYPES, binary_matrix
 
-from core_matrix_support import DTYPES, bin_cases, check_binary_case
-
-LHS = DTYPES[:2]  # int8, int16
-
-
-def _bin_cases():
-    return bin_cases(LHS)
-
-
-@pytest.mark.parametrize("op,a,b,n", list(_bin_cases()))
-def test_binary_op(op, a, b, n):
-    check_binary_case(op, a, b, n)
+test_binary_op, _bin_cases = binary_matrix(DTYPES[:2])  # int8, int16
 
 
 def test_matrix_is_at_least_1500_cases():
