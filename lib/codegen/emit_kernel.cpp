@@ -539,10 +539,16 @@ void Emitter::emit_op(ir::Operation& op) {
     case OpCode::Split: emit_join_split(op); return;
     case OpCode::Histogram: emit_histogram(op); return;
     case OpCode::Scan: emit_scan(op); return;
-    case OpCode::Dot: emit_dot(op); return;
+    case OpCode::Dot: {
+      ir::ScalarKind k = op.operand(0)->type().element().scalar_kind();
+      bool integer = k == ir::ScalarKind::I8 || k == ir::ScalarKind::I16 || k == ir::ScalarKind::I32 || k == ir::ScalarKind::I64;
+      integer ? emit_dot_int(op) : emit_dot(op);  // emit_dot_int.cpp: exact integer products, never through float
+      return;
+    }
     case OpCode::MakeTensorPtr:
     case OpCode::Advance: emit_block_ptr(op); return;
     case OpCode::Assert: line("// tl.device_assert: not checked on the device (as Triton without debug)"); return;
+    case OpCode::Print: emit_print(op); return;  // emit_print.cpp: Metal shader logging
     case OpCode::Barrier: device_barrier(); return;  // tl.debug_barrier orders device memory too (__syncthreads)
     default: break;
   }
@@ -676,6 +682,7 @@ EmitResult Emitter::run() {
                        target_.supports_bfloat() ? "MSL bfloat" : "ushort bit-pattern", target_.has_native_bfloat() ? "native" : "emulated through f32: the target has no native bf16 ALUs");
   std::string placed = place_threadgroup_buffers(body_.str());
   out << kPrelude << helpers_used_by(prologue_.str() + placed) << "\n";
+  if (uses_logging_) out << "#include <metal_logging>  // tl.device_print: os_log (MSL 3.2; the emulator prints to stdout)\n\n";
   // A kernel without runtime arguments has only the position attributes (no leading comma).
   std::string user_params = sig.empty() ? std::string() : fmt::format("{},\n    ", fmt::join(sig, ",\n    "));
   out << fmt::format("kernel void {}(\n    {}uint3 tm_pid [[threadgroup_position_in_grid]],\n"

@@ -150,6 +150,8 @@ class Emitter {
   void emit_scan(ir::Operation& op);
   void emit_chunked_scan(ir::Operation& op, const std::vector<std::string>& results);
   void emit_dot(ir::Operation& op);
+  void emit_dot_int(ir::Operation& op);  // int8 x int8 -> int32 (emit_dot_int.cpp)
+  void emit_print(ir::Operation& op);    // tt.print through os_log (emit_print.cpp)
   void emit_mma_fill(ir::Operation& op);     // a constant / splat in the simdgroup-matrix layout
   void emit_mma_convert(ir::Operation& op);  // gpu.convert_layout to or from the simdgroup-matrix layout
   void emit_for(ir::Operation& op);
@@ -181,6 +183,7 @@ class Emitter {
   int64_t point_ = 0;  // program point: ops emitted so far
   int tmp_ = 0;
   bool uses_bf16_ = false;
+  bool uses_logging_ = false;  // a tt.print: the kernel includes <metal_logging>
   std::vector<BufferArg> args_;
   std::vector<std::string> tiles_;
   std::map<std::string, FragmentBlock> fragment_blocks_;

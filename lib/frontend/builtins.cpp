@@ -53,9 +53,6 @@ std::string CodeGen::str_arg(const TValue& v, const std::string& what) {
 DT CodeGen::dtype_arg(const TValue& v, const std::string& what) {
   if (v.kind != TValue::Kind::Dtype || v.s == "pointer") S_.fail(fmt::format("{} must be a dtype such as tl.float32, got {}", what, v.describe()));
   if (v.dtype == DT::F64) S_.fail("fp64 is not supported: Metal has no double type");
-  if (v.s.rfind("fp8:", 0) == 0)
-    S_.fail(fmt::format("tl.{} tensors are not supported by triton-metal yet (Apple GPUs have no fp8 ALUs; pass the bytes as "
-                        "tl.uint8 and convert in the kernel)", v.s.substr(4)));
   return v.dtype;
 }
 
@@ -392,7 +389,22 @@ TValue CodeGen::builtin(const std::string& name, CallArgs& args) {
   }
   if (name == "cast") {
     auto a = bind("tl.cast", args, {n("input"), n("dtype"), opt("fp_downcast_rounding"), opt("bitcast", TValue::boolean(false))});
+    if (a[1].kind == TValue::Kind::Dtype && a[1].s == "pointer")
+      S_.fail("casting to a pointer type (tl.pointer_type) is not supported on Metal: a kernel can only address the buffers "
+              "passed to it as arguments (an integer loaded from memory cannot become a pointer)");
     DT d = dtype_arg(a[1], "dtype");
+    std::string rounding = str_arg(a[2], "fp_downcast_rounding");
+    if (!rounding.empty()) {  // Triton: "rtne" (the default) or "rtz", only for narrowing float conversions
+      if (rounding != "rtne" && rounding != "rtz") S_.fail(fmt::format("fp_downcast_rounding must be 'rtne' or 'rtz', got '{}'", rounding));
+      TValue x = S_.to_tensor(a[0]);
+      DT s = x.type.dt;
+      bool narrowing = x.type.is_scalar_kind() && (dt_is_float(s) || dt_is_fp8(s)) && (dt_is_float(d) || dt_is_fp8(d)) && dt_bits(d) < dt_bits(s);
+      if (!narrowing || truthy(a[3])) S_.fail("fp_downcast_rounding should be set only for truncating floating-point conversions");
+      if (rounding == "rtz") {
+        if (!dt_is_fp8(d)) S_.fail(fmt::format("fp_downcast_rounding='rtz' to {} is not supported by triton-metal (only to fp8 types)", dt_name(d)));
+        return S_.f32_to_fp8(s == DT::F32 ? x : S_.cast(x, DT::F32), d, true);
+      }
+    }
     if (a[0].is_number() && !truthy(a[3])) return S_.constant(a[0], FType::scalar(d));
     return S_.cast(a[0], d, truthy(a[3]));
   }
@@ -421,20 +433,44 @@ TValue CodeGen::builtin(const std::string& name, CallArgs& args) {
     return none;
   }
   if (name == "device_print" || name == "py.print") {
+    // Triton's device_print(prefix, *args, hex=False): the prefix is made to read " prefix: " before the
+    // values (semantic.py), each argument becomes a tensor, and each operand records its signedness (the
+    // IR is signless) for the %i / %u of Triton's format. fp8 values print as their fp32 value.
     std::string prefix;
     std::vector<ir::Value*> values;
+    std::vector<int64_t> is_signed;
     bool hex = false;
     for (auto& [k, v] : args.kw) {
       if (k == "hex") hex = truthy(v);
       else S_.fail(fmt::format("print() got an unexpected keyword argument '{}'", k));
     }
-    for (size_t i = 0; i < args.pos.size(); ++i) {
-      const TValue& v = args.pos[i];
-      if (v.is_tensor()) values.push_back(v.value);
-      else prefix += (prefix.empty() ? "" : " ") + (v.kind == TValue::Kind::Str ? v.s : v.describe());
+    size_t first = 0;
+    if (!args.pos.empty() && args.pos[0].kind == TValue::Kind::Str) {
+      prefix = args.pos[0].s;
+      first = 1;
     }
+    for (size_t i = first; i < args.pos.size(); ++i) {
+      const TValue& v = args.pos[i];
+      if (v.kind == TValue::Kind::Str) {
+        if (!values.empty()) S_.fail("device_print: strings must come before the values (the prefix)");
+        prefix += (prefix.empty() ? "" : " ") + v.s;
+        continue;
+      }
+      TValue t = S_.to_tensor(v);
+      if (t.type.is_fp8()) t = S_.fp8_to_f32(t);
+      if (!t.type.is_scalar_kind()) S_.fail(fmt::format("device_print cannot print {}", t.describe()));
+      values.push_back(t.value);
+      is_signed.push_back(dt_is_signed(t.type.dt) ? 1 : 0);
+    }
+    for (char ch : prefix)
+      if (static_cast<unsigned char>(ch) < 0x20 || static_cast<unsigned char>(ch) > 0x7e) S_.fail("device_print: the prefix must be printable ASCII");
+    if (!values.empty()) {
+      if (prefix.empty() || prefix.back() != ' ') prefix += " ";
+      if (prefix.size() < 2 || prefix.compare(prefix.size() - 2, 2, ": ") != 0) prefix = prefix.substr(0, prefix.size() - 1) + ": ";
+    }
+    if (prefix.size() > 2 && prefix[0] != ' ') prefix = " " + prefix;
     S_.locate();
-    ir::AttrDict attrs = {{"prefix", prefix}};
+    ir::AttrDict attrs = {{"prefix", prefix}, {"is_signed", ir::Attribute::array(is_signed)}};
     if (hex) attrs["hex"] = true;
     b_.create(OpCode::Print, values, {}, std::move(attrs));
     return none;

@@ -1,7 +1,8 @@
 // CodeGen, Triton's standard-library functions that Triton itself writes in Python from other tl ops
 // (standard.py, random.py), built here from the same ops so they follow Triton's semantics exactly:
 // tl.cat, tl.flip and tl.sort (bitonic network on the last axis, as standard.py's), the Philox generator
-// behind tl.randint / tl.randint4x / tl.rand / tl.randn (bit-exact with random.py: 10 rounds, the same
+// behind tl.randint / randint4x / rand / rand4x / randn / randn4x (bit-exact with random.py: 4x32 for 32-bit
+// offsets, 4x64 for 64-bit ones; 10 rounds, the same
 // keys and multipliers, the same int-to-float scaling and Box-Muller transform), and Python's isinstance /
 // getattr on compile-time values. Names Metal cannot provide (tl.inline_asm_elementwise) are refused here.
 #include "frontend/codegen.h"
@@ -17,6 +18,10 @@ constexpr int64_t kPhiloxKeyB = 0xBB67AE85;
 constexpr int64_t kPhiloxRoundA = 0xD2511F53;
 constexpr int64_t kPhiloxRoundB = 0xCD9E8D57;
 constexpr int64_t kPhiloxRounds = 10;
+constexpr uint64_t kPhiloxKeyA64 = 0x9E3779B97F4A7C15;  // Philox-4x64 (64-bit offsets)
+constexpr uint64_t kPhiloxKeyB64 = 0xBB67AE8584CAA73B;
+constexpr uint64_t kPhiloxRoundA64 = 0xD2E7470EE14C6C93;
+constexpr uint64_t kPhiloxRoundB64 = 0xCA5A826395121157;
 
 int64_t log2_exact(int64_t n) {
   int64_t k = 0;
@@ -140,7 +145,7 @@ TValue CodeGen::stdlib_builtin(const std::string& name, CallArgs& args, bool& ha
     }
     return S_.reshape(h, x.type.shape, false);
   }
-  if (name == "randint4x" || name == "randint" || name == "rand" || name == "randn") {
+  if (name == "randint4x" || name == "randint" || name == "rand" || name == "randn" || name == "rand4x" || name == "randn4x") {
     auto a = bind("tl." + name, args, {n("seed"), n("offset"), opt("n_rounds", TValue::integer(kPhiloxRounds))});
     int64_t rounds = int_arg(a[2], "n_rounds");
     if (rounds < 0 || rounds > 64) S_.fail("n_rounds must be between 0 and 64");
@@ -149,37 +154,56 @@ TValue CodeGen::stdlib_builtin(const std::string& name, CallArgs& args, bool& ha
     TValue offset = S_.to_tensor(a[1]);
     if (!offset.type.is_int()) S_.fail(fmt::format("the offset of tl.{} must be an integer tensor, got {}", name, offset.describe()));
     int bits = dt_bits(offset.type.dt);
-    if (bits != 32) S_.fail(fmt::format("tl.{} supports 32-bit offsets (Triton's 64-bit Philox variant is not implemented)", name));
+    if (bits != 32 && bits != 64) S_.fail(fmt::format("tl.{} needs 32- or 64-bit offsets (Triton's Philox has no other width), got {}", name, dt_name(offset.type.dt)));
+    // random.py's philox: 32-bit offsets run Philox-4x32 keyed by the seed's two halves; 64-bit offsets run
+    // Philox-4x64 keyed by (seed, 0), with its own constants.
+    bool wide = bits == 64;
+    DT ut = wide ? DT::U64 : DT::U32;
+    auto k = [&](uint64_t v) { return S_.constant(TValue::integer(static_cast<int64_t>(v)), FType::scalar(ut)); };
+    TValue key_a = wide ? k(kPhiloxKeyA64) : k(kPhiloxKeyA), key_b = wide ? k(kPhiloxKeyB64) : k(kPhiloxKeyB);
+    TValue round_a = wide ? k(kPhiloxRoundA64) : k(kPhiloxRoundA), round_b = wide ? k(kPhiloxRoundB64) : k(kPhiloxRoundB);
     seed = S_.cast(seed, DT::U64);
-    TValue k0 = S_.cast(S_.binary("&", seed, TValue::integer(0xffffffff)), DT::U32);
-    TValue k1 = S_.cast(S_.binary("&", S_.binary(">>", seed, TValue::integer(32)), TValue::integer(0xffffffff)), DT::U32);
+    TValue k0, k1;
+    if (wide) {
+      k0 = seed;
+      k1 = k(0);
+    } else {
+      k0 = S_.cast(S_.binary("&", seed, TValue::integer(0xffffffff)), DT::U32);
+      k1 = S_.cast(S_.binary("&", S_.binary(">>", seed, TValue::integer(32)), TValue::integer(0xffffffff)), DT::U32);
+    }
     TValue zero = S_.binary("*", offset, TValue::integer(0));
-    TValue c0 = S_.cast(offset, DT::U32, true), c1 = S_.cast(zero, DT::U32, true), c2 = c1, c3 = c1;
+    TValue c0 = S_.cast(offset, ut, true), c1 = S_.cast(zero, ut, true), c2 = c1, c3 = c1;
     for (int64_t r = 0; r < rounds; ++r) {
       TValue p0 = c0, p2 = c2;
-      c0 = S_.binary("^", S_.binary("^", S_.umulhi(S_.to_tensor(TValue::integer(kPhiloxRoundB)), p2), c1), k0);
-      c2 = S_.binary("^", S_.binary("^", S_.umulhi(S_.to_tensor(TValue::integer(kPhiloxRoundA)), p0), c3), k1);
-      c1 = S_.binary("*", TValue::integer(kPhiloxRoundB), p2);
-      c3 = S_.binary("*", TValue::integer(kPhiloxRoundA), p0);
-      k0 = S_.binary("+", k0, TValue::integer(kPhiloxKeyA));
-      k1 = S_.binary("+", k1, TValue::integer(kPhiloxKeyB));
+      c0 = S_.binary("^", S_.binary("^", S_.umulhi(round_b, p2), c1), k0);
+      c2 = S_.binary("^", S_.binary("^", S_.umulhi(round_a, p0), c3), k1);
+      c1 = S_.binary("*", round_b, p2);
+      c3 = S_.binary("*", round_a, p0);
+      k0 = S_.binary("+", k0, key_a);
+      k1 = S_.binary("+", k1, key_b);
     }
     if (name == "randint4x") return TValue::tuple({c0, c1, c2, c3});
     if (name == "randint") return c0;
-    // random.py's uint_to_uniform_float: the bits as int32, negatives folded, times the largest scale that
-    // keeps the result below 1.
+    // random.py's uint_to_uniform_float: the bits as a signed integer, negatives folded, times the largest
+    // scale that keeps the result below 1 (in fp32).
     auto uniform = [&](const TValue& u) {
-      TValue x = S_.cast(u, DT::I32, true);
+      TValue x = S_.cast(u, wide ? DT::I64 : DT::I32, true);
       x = S_.where(S_.binary("<", x, TValue::integer(0)), S_.binary("-", S_.negate(x), TValue::integer(1)), x);
-      return S_.binary("*", x, TValue::real(4.6566127342e-10));
+      return S_.binary("*", x, TValue::real(wide ? 1.0842020432385337e-19 : 4.6566127342e-10));
     };
     if (name == "rand") return uniform(c0);
-    // Box-Muller on the first two words, as random.py's pair_uniform_to_normal.
-    TValue u1 = S_.minmax(TValue::real(1.0e-7), uniform(c0), true, false);
-    TValue u2 = uniform(c1);
-    TValue th = S_.binary("*", TValue::real(6.283185307179586), u2);
-    TValue r = S_.math_unary(ir::OpCode::Sqrt, S_.binary("*", TValue::real(-2.0), S_.math_unary(ir::OpCode::Log, u1, "tl.randn")), "tl.randn");
-    return S_.binary("*", r, S_.math_unary(ir::OpCode::Cos, th, "tl.randn"));
+    if (name == "rand4x") return TValue::tuple({uniform(c0), uniform(c1), uniform(c2), uniform(c3)});
+    // Box-Muller, as random.py's pair_uniform_to_normal.
+    auto normal_pair = [&](const TValue& a0, const TValue& a1) {
+      TValue u1 = S_.minmax(TValue::real(1.0e-7), uniform(a0), true, false);
+      TValue th = S_.binary("*", TValue::real(6.283185307179586), uniform(a1));
+      TValue r = S_.math_unary(ir::OpCode::Sqrt, S_.binary("*", TValue::real(-2.0), S_.math_unary(ir::OpCode::Log, u1, "tl.randn")), "tl.randn");
+      return std::pair{S_.binary("*", r, S_.math_unary(ir::OpCode::Cos, th, "tl.randn")), S_.binary("*", r, S_.math_unary(ir::OpCode::Sin, th, "tl.randn"))};
+    };
+    auto [n0, n1] = normal_pair(c0, c1);
+    if (name == "randn") return n0;
+    auto [n2, n3] = normal_pair(c2, c3);
+    return TValue::tuple({n0, n1, n2, n3});
   }
   if (name == "py.isinstance") {
     auto a = bind("isinstance", args, {n("obj"), n("classinfo")});
@@ -217,13 +241,6 @@ TValue CodeGen::stdlib_builtin(const std::string& name, CallArgs& args, bool& ha
     S_.fail(fmt::format("{} is a type: it can be used in annotations and isinstance(), not called", name));
   handled = false;
   return TValue::none();
-}
-
-TValue CodeGen::fp8_dtype(const std::string& name) {
-  // Named and compared like any dtype (x.dtype == tl.float8e4nv is simply false); dtype_arg refuses it.
-  TValue d = TValue::dtype_of(DT::I8);
-  d.s = "fp8:" + name;
-  return d;
 }
 
 }  // namespace tmetal::frontend

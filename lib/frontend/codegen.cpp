@@ -202,6 +202,8 @@ void CodeGen::compile_kernel(const std::string& name, const Specialization& spec
       FType t = parse_arg_type(a->second.type, ok);
       if (!ok) throw CompileError(p.pos, fmt::format("unknown type '{}' for parameter '{}' in the signature", a->second.type, p.name));
       if (t.dt == DT::F64) throw CompileError(p.pos, fmt::format("parameter '{}' has type {}: fp64 is not supported (Metal has no double)", p.name, a->second.type));
+      if (dt_is_fp8(t.dt) && !t.is_ptr())
+        throw CompileError(p.pos, fmt::format("parameter '{}' has type {}: fp8 scalars cannot be passed (pass a float32 and convert in the kernel)", p.name, a->second.type));
       scope[p.name] = TValue::tensor(func->body().add_argument(t.ir_type()), t);
       divisibility.push_back(a->second.divisibility);
       any_div = any_div || a->second.divisibility != 1;

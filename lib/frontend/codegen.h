@@ -55,6 +55,9 @@ class CodeGen {
   std::vector<std::string> carried_names(const StmtList& body);
   // Emits the yield that closes a loop body: each carried variable's value in `body_scope`, checked to have
   // kept its type from before the loop.
+  void carried_inits(const Stmt& loop, const std::vector<std::string>& carried, std::vector<ir::Value*>& operands,
+                     std::vector<ir::Type>& types, std::vector<FType>& ftypes);
+  void loop_body(const Stmt& loop);
   void yield_carried(const Stmt& loop, const Scope& body_scope, const std::vector<std::string>& carried,
                      const std::vector<FType>& ftypes, const ir::Location& loc);
 
@@ -80,7 +83,6 @@ class CodeGen {
   // tl.cat / flip / sort / rand* and Python's isinstance / getattr (builtins_stdlib.cpp); `handled` says
   // whether `name` is one of them.
   TValue stdlib_builtin(const std::string& name, CallArgs& args, bool& handled);
-  TValue fp8_dtype(const std::string& name);  // fp8 dtypes: named and compared; using them is an error
   std::vector<TValue> bind(const std::string& fn, CallArgs& args, std::initializer_list<ParamSpec> params);
   std::vector<int64_t> shape_arg(const TValue& v, const std::string& what);
   int64_t int_arg(const TValue& v, const std::string& what);

@@ -23,6 +23,7 @@ const std::set<std::string>& tl_builtins() {
       "device_assert", "static_print", "device_print", "print", "multiple_of", "max_contiguous", "max_constancy",
       "swizzle2d", "make_block_ptr", "advance", "debug_barrier", "cdiv", "histogram", "ravel", "flip", "abs",
       "pointer_type", "interleave", "assume", "cat", "sort", "rand", "randn", "randint", "randint4x",
+      "rand4x", "randn4x",
       "inline_asm_elementwise"};
   return names;
 }
@@ -78,8 +79,6 @@ TValue CodeGen::attribute(const TValue& base, const std::string& name, const Exp
       if (name == "libdevice") return TValue::module("triton.language.math");
       if (name == "constexpr") return TValue::builtin("constexpr");
       if (name == "tensor" || name == "const" || name == "dtype") return TValue::builtin("tl." + name);  // types
-      if (name == "float8e4nv" || name == "float8e5" || name == "float8e4b15" || name == "float8e4b8" || name == "float8e5b16")
-        return fp8_dtype(name);
       if (auto d = dt_from_name(name); d && name != "bool") return TValue::dtype_of(*d);
       if (name == "float64" || name == "double") return TValue::dtype_of(DT::F64);
       if (tl_builtins().count(name)) return TValue::builtin(name == "range" ? "tl.range" : name == "print" ? "device_print" : name);
@@ -133,7 +132,7 @@ TValue CodeGen::attribute(const TValue& base, const std::string& name, const Exp
       return TValue::dtype_of(base.dtype);
     }
     if (name == "primitive_bitwidth") return TValue::integer(dt_bits(base.dtype));
-    if (name == "is_floating" || name == "is_int" || name == "is_int_signed" || name == "is_int_unsigned" || name == "is_fp16" || name == "is_fp32" || name == "is_bf16" || name == "is_ptr")
+    if (name == "is_floating" || name == "is_int" || name == "is_int_signed" || name == "is_int_unsigned" || name == "is_fp16" || name == "is_fp32" || name == "is_bf16" || name == "is_ptr" || name == "is_fp8")
       return TValue::method(base, name);
   }
   if (base.kind == TValue::Kind::Builtin && base.s == "jit") S_.fail("decorators cannot be used inside a kernel");
@@ -434,7 +433,7 @@ TValue CodeGen::call_value(const TValue& callee, CallArgs& args, const Expr& e) 
         DT d = self.dtype;
         bool ptr = self.s == "pointer";
         const std::string& m = callee.s;
-        bool r = m == "is_floating" ? !ptr && dt_is_float(d) : m == "is_int" ? !ptr && dt_is_int(d) : m == "is_int_signed" ? !ptr && dt_is_signed(d)
+        bool r = m == "is_floating" ? !ptr && (dt_is_float(d) || dt_is_fp8(d)) : m == "is_fp8" ? !ptr && dt_is_fp8(d) : m == "is_int" ? !ptr && dt_is_int(d) : m == "is_int_signed" ? !ptr && dt_is_signed(d)
                : m == "is_int_unsigned" ? !ptr && dt_is_unsigned(d) : m == "is_fp16" ? !ptr && d == DT::F16 : m == "is_fp32" ? !ptr && d == DT::F32
                : m == "is_bf16" ? !ptr && d == DT::BF16 : ptr;
         return TValue::boolean(r);

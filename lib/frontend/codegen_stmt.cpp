@@ -305,13 +305,7 @@ void CodeGen::gen_for(const Stmt& s) {
   std::vector<ir::Value*> operands = {lbt.value, ubt.value, stt.value};
   std::vector<ir::Type> types;
   std::vector<FType> ftypes;
-  for (auto& n : carried) {
-    S_.pos = s.pos;
-    TValue init = S_.to_tensor((*scope_)[n]);
-    operands.push_back(init.value);
-    types.push_back(init.type.ir_type());
-    ftypes.push_back(init.type);
-  }
+  carried_inits(s, carried, operands, types, ftypes);
   S_.pos = s.pos;
   S_.locate();
   ir::AttrDict attrs;
@@ -327,11 +321,7 @@ void CodeGen::gen_for(const Stmt& s) {
   Scope* saved = scope_;
   scope_ = &local;
   b_.set_insertion_point_to_end(&body);
-  ++loop_depth_;
-  auto saved_conts = std::exchange(continuations_, {});
-  stmts(s.body.data(), s.body.data() + s.body.size());
-  continuations_ = std::move(saved_conts);
-  --loop_depth_;
+  loop_body(s);
   yield_carried(s, local, carried, ftypes, loc);
   b_ = outer;
   scope_ = saved;
@@ -343,13 +333,7 @@ void CodeGen::gen_while(const Stmt& s) {
   std::vector<ir::Value*> inits;
   std::vector<ir::Type> types;
   std::vector<FType> ftypes;
-  for (auto& n : carried) {
-    S_.pos = s.pos;
-    TValue init = S_.to_tensor((*scope_)[n]);
-    inits.push_back(init.value);
-    types.push_back(init.type.ir_type());
-    ftypes.push_back(init.type);
-  }
+  carried_inits(s, carried, inits, types, ftypes);
   S_.pos = s.pos;
   S_.locate();
   ir::Location loc = b_.loc();
@@ -373,15 +357,32 @@ void CodeGen::gen_while(const Stmt& s) {
   for (size_t i = 0; i < carried.size(); ++i) after[carried[i]] = TValue::tensor(loop->body(1).add_argument(types[i]), ftypes[i]);
   scope_ = &after;
   b_.set_insertion_point_to_end(&loop->body(1));
-  ++loop_depth_;
-  auto saved_conts = std::exchange(continuations_, {});
-  stmts(s.body.data(), s.body.data() + s.body.size());
-  continuations_ = std::move(saved_conts);
-  --loop_depth_;
+  loop_body(s);
   yield_carried(s, after, carried, ftypes, loc);
   b_ = outer;
   scope_ = saved;
   for (size_t i = 0; i < carried.size(); ++i) (*scope_)[carried[i]] = TValue::tensor(loop->result(i), ftypes[i]);
+}
+
+// The values of the loop-carried variables before a loop, as the loop's operands, and their types.
+void CodeGen::carried_inits(const Stmt& loop, const std::vector<std::string>& carried, std::vector<ir::Value*>& operands,
+                            std::vector<ir::Type>& types, std::vector<FType>& ftypes) {
+  for (auto& n : carried) {
+    S_.pos = loop.pos;
+    TValue init = S_.to_tensor((*scope_)[n]);
+    operands.push_back(init.value);
+    types.push_back(init.type.ir_type());
+    ftypes.push_back(init.type);
+  }
+}
+
+// The statements of a runtime loop's body (a `continue` does not reach past the loop).
+void CodeGen::loop_body(const Stmt& loop) {
+  ++loop_depth_;
+  auto saved_conts = std::exchange(continuations_, {});
+  stmts(loop.body.data(), loop.body.data() + loop.body.size());
+  continuations_ = std::move(saved_conts);
+  --loop_depth_;
 }
 
 void CodeGen::yield_carried(const Stmt& loop, const Scope& body_scope, const std::vector<std::string>& carried,

@@ -1,5 +1,6 @@
 // Front-end types: Triton dtypes with signedness (int1..uint64, fp16, bf16, fp32; fp64 exists only to be
-// rejected), pointers to them, block pointers, and block shapes. They map onto the signless tile-IR
+// rejected; the five fp8 formats are stored as bytes and converted in software, see semantic_fp8.cpp),
+// pointers to them, block pointers, and block shapes. They map onto the signless tile-IR
 // types; signedness decides which IR ops the front end emits (divsi/divui, extsi/extui, cmpi slt/ult ...).
 #pragma once
 
@@ -11,10 +12,11 @@
 
 namespace tmetal::frontend {
 
-enum class DT : uint8_t { I1, I8, I16, I32, I64, U8, U16, U32, U64, F16, BF16, F32, F64 };
+enum class DT : uint8_t { I1, I8, I16, I32, I64, U8, U16, U32, U64, F16, BF16, F32, F64, F8E4NV, F8E5, F8E4B15, F8E4B8, F8E5B16 };
 
 bool dt_is_int(DT d);
-bool dt_is_float(DT d);
+bool dt_is_float(DT d);  // fp16, bf16, fp32, fp64: the types with float IR ops (not fp8)
+bool dt_is_fp8(DT d);    // fp8e4nv, fp8e5, fp8e4b15, fp8e4b8, fp8e5b16: bytes in the IR
 bool dt_is_signed(DT d);  // signed ints (i1 counts as signed, as in Triton)
 bool dt_is_unsigned(DT d);
 int dt_bits(DT d);
@@ -37,6 +39,7 @@ struct FType {
   bool is_scalar_kind() const { return kind == Kind::Scalar; }
   bool is_int() const { return kind == Kind::Scalar && dt_is_int(dt); }
   bool is_float() const { return kind == Kind::Scalar && dt_is_float(dt); }
+  bool is_fp8() const { return kind == Kind::Scalar && dt_is_fp8(dt); }
   bool is_bool() const { return kind == Kind::Scalar && dt == DT::I1; }
   bool is_tensor() const { return !shape.empty(); }
   FType element() const { FType e = *this; e.shape.clear(); return e; }

@@ -31,6 +31,12 @@ class Semantic {
   FType literal_type(const TValue& number);  // the type to_tensor gives a Python number
   TValue constant(const TValue& number, FType type);  // a number as a constant of `type` (scalar or splat)
   TValue cast(const TValue& x, DT to, bool bitcast = false);
+  // fp8 (semantic_fp8.cpp): bytes converted with integer ops; arithmetic through fp32.
+  TValue fp8_to_f32(const TValue& x);
+  TValue f32_to_fp8(const TValue& x, DT to, bool toward_zero = false);  // rtne, or rtz
+  TValue fp8_cast(const TValue& x, DT to);  // either side fp8, not a bitcast
+  DT fp8_promotion(const TValue& a, const TValue& b, bool div_or_mod);  // Triton's result type with an fp8 operand
+  std::optional<TValue> fp8_binary(const std::string& op, const TValue& a, const TValue& b);  // nullopt: no fp8 operand
   TValue to_bool(const TValue& x);  // x != 0 for non-i1
   void check_block_shape(const std::vector<int64_t>& shape);
 

@@ -54,6 +54,9 @@ DT computation_type(DT a, bool a_scalar, DT b, bool b_scalar, bool div_or_mod) {
     if (div_or_mod) return DT::F32;
     return a == DT::BF16 && b == DT::BF16 ? DT::BF16 : DT::F32;
   }
+  if (dt_is_fp8(a) && dt_is_fp8(b)) return a == b ? a : DT::F16;  // different fp8 formats meet in fp16
+  if (dt_is_fp8(a) || dt_is_fp8(b))
+    throw std::invalid_argument(fmt::format("unexpected types {} and {}: convert the integer operand to a float type first", dt_name(a), dt_name(b)));
   if (div_or_mod && dt_is_unsigned(a) != dt_is_unsigned(b))
     throw std::invalid_argument(fmt::format("cannot use /, // or % with {} and {} because they have different signedness; cast them to the same signedness", dt_name(a), dt_name(b)));
   return integer_promote(a, b);
@@ -94,6 +97,7 @@ TValue Semantic::constant(const TValue& number, FType type) {
     uint64_t sign = uint64_t{1} << (bits - 1);
     iv = static_cast<int64_t>((u ^ sign) - sign);
   }
+  if (e.is_fp8()) return cast(constant(number, type.with_dt(DT::F32)), e.dt);  // rounded like any fp32 value
   ir::Value* v = e.is_float() ? b_.constant_float(fv, type.ir_type()) : b_.constant_int(e.dt == DT::I1 ? (iv != 0) : iv, type.ir_type());
   return TValue::tensor(v, std::move(type));
 }
@@ -136,6 +140,7 @@ TValue Semantic::cast(const TValue& x0, DT to, bool bitcast) {
     if (src.is_scalar_kind() && dt_ir(src.dt) == dt_ir(to)) return TValue::tensor(x.value, dst);
     return make(src.is_ptr() ? OpCode::PtrToInt : OpCode::Bitcast, {&x}, dst);
   }
+  if (dt_is_fp8(to) || (src.is_scalar_kind() && dt_is_fp8(src.dt))) return fp8_cast(x, to);
   if (src.is_ptr()) {
     if (to == DT::I1) {
       TValue zero = make(OpCode::PtrToInt, {&x}, x.type.with_dt(DT::I64));
@@ -233,6 +238,7 @@ TValue Semantic::cmp(const std::string& op, const TValue& a0, const TValue& b0) 
 }
 
 TValue Semantic::binary(const std::string& op, const TValue& a0, const TValue& b0) {
+  if (auto r = fp8_binary(op, a0, b0)) return *r;
   if (op == "<" || op == "<=" || op == ">" || op == ">=" || op == "==" || op == "!=") return cmp(op, a0, b0);
   if (op == "+") {
     auto [a, b] = check_binary(*this, a0, b0, true, true, true, false);
@@ -286,6 +292,7 @@ TValue Semantic::binary(const std::string& op, const TValue& a0, const TValue& b
 TValue Semantic::negate(const TValue& x0) {
   TValue x = to_tensor(x0);
   if (x.type.element().is_ptr()) fail("cannot negate a pointer");
+  if (x.type.is_fp8()) return cast(negate(fp8_to_f32(x)), x.type.dt);
   if (x.type.is_float()) return make(OpCode::NegF, {&x}, x.type);
   TValue zero = constant(TValue::integer(0), x.type);
   return make(OpCode::SubI, {&zero, &x}, x.type);
@@ -311,6 +318,11 @@ TValue Semantic::logical(const std::string& op, const TValue& a0, const TValue& 
 }
 
 TValue Semantic::minmax(const TValue& a0, const TValue& b0, bool is_max, bool propagate_nan) {
+  if ((a0.is_tensor() && a0.type.is_fp8()) || (b0.is_tensor() && b0.type.is_fp8())) {
+    DT ret = fp8_promotion(a0, b0, false);
+    auto wide = [&](const TValue& v) { return v.is_tensor() && v.type.is_fp8() ? fp8_to_f32(v) : v; };
+    return cast(minmax(wide(a0), wide(b0), is_max, propagate_nan), ret);  // exact: picks an input
+  }
   auto [a, b] = check_binary(*this, a0, b0, false, false, true, false);
   OpCode code;
   if (a.type.is_float()) code = propagate_nan ? (is_max ? OpCode::MaximumF : OpCode::MinimumF) : (is_max ? OpCode::MaxNumF : OpCode::MinNumF);
@@ -352,6 +364,7 @@ TValue Semantic::math_unary(OpCode code, const TValue& x0, const std::string& na
 
 TValue Semantic::abs(const TValue& x0) {
   TValue x = to_tensor(x0);
+  if (x.type.is_fp8()) return cast(abs(fp8_to_f32(x)), x.type.dt);
   if (x.type.is_float()) return make(OpCode::AbsF, {&x}, x.type);
   if (!x.type.is_int()) fail("tl.abs expects a number");
   if (dt_is_unsigned(x.type.dt) || x.type.is_bool()) return x;

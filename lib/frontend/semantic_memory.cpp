@@ -119,6 +119,7 @@ TValue Semantic::atomic_rmw(const std::string& op, const TValue& ptr0, const TVa
   TValue ptr = to_tensor(ptr0);
   FType pe = ptr.type.element();
   if (!pe.is_ptr()) fail(fmt::format("atomic_{} needs a pointer, got {}", op, ptr.describe()));
+  if (pe.is_ptr() && dt_is_fp8(pe.dt)) fail(fmt::format("atomic_{} on {} is not supported (no GPU has fp8 atomics)", op, dt_name(pe.dt)));
   TValue val = to_tensor(val0);
   if (val.type.shape.size() > ptr.type.shape.size()) ptr = broadcast_to(ptr, val.type.shape);
   val = broadcast_to(cast(val, pe.dt), ptr.type.shape);

@@ -133,12 +133,17 @@ TValue Semantic::dot(const TValue& a0, const TValue& b0, std::optional<TValue> a
   if (a.type.shape[1] != b.type.shape[0])
     fail(fmt::format("tl.dot: the inner dimensions differ ([{}] x [{}])", fmt::join(a.type.shape, ", "), fmt::join(b.type.shape, ", ")));
   if (!a.type.is_scalar_kind() || !b.type.is_scalar_kind()) fail("tl.dot needs numeric operands");
+  // fp8 operands: every fp8 value is exact in fp16, so the products are those of Triton's fp8 dot.
+  if (a.type.is_fp8()) a = cast(a, DT::F16);
+  if (b.type.is_fp8()) b = cast(b, DT::F16);
   if (a.type.dt != b.type.dt) {
     if (!(dt_is_float(a.type.dt) && dt_is_float(b.type.dt))) fail(fmt::format("tl.dot operands have different types {} and {}", dt_name(a.type.dt), dt_name(b.type.dt)));
     DT wide = dt_bits(a.type.dt) >= dt_bits(b.type.dt) && a.type.dt != DT::BF16 ? a.type.dt : b.type.dt;
     a = cast(a, wide);
     b = cast(b, wide);
   }
+  if (dt_is_int(a.type.dt) && (a.type.dt != DT::I8 || b.type.dt != DT::I8))
+    fail(fmt::format("integer tl.dot needs int8 operands (as Triton), got {} and {}", dt_name(a.type.dt), dt_name(b.type.dt)));
   std::string prec = precision;
   if (prec.empty()) prec = a.type.dt == DT::F32 ? "tf32" : "ieee";
   if (prec != "tf32" && prec != "tf32x3" && prec != "ieee") fail(fmt::format("input_precision must be 'tf32', 'tf32x3' or 'ieee', got '{}'", prec));
@@ -150,6 +155,7 @@ TValue Semantic::dot(const TValue& a0, const TValue& b0, std::optional<TValue> a
     c = to_tensor(*acc);
     if (c.type.shape != shape) fail(fmt::format("tl.dot accumulator has shape [{}], expected [{}]", fmt::join(c.type.shape, ", "), fmt::join(shape, ", ")));
     if (!c.type.is_scalar_kind()) fail("tl.dot accumulator must be numeric");
+    if (dt_is_int(a.type.dt) && c.type.dt != DT::I32) fail(fmt::format("an int8 tl.dot accumulates in int32, got an accumulator of {}", dt_name(c.type.dt)));
   } else {
     c = constant(dt_is_float(out) ? TValue::real(0) : TValue::integer(0), FType::scalar(out).with_shape(shape));
   }

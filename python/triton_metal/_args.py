@@ -102,16 +102,25 @@ def _torch_host_array(t):
     t = t.detach()
     if t.dtype == torch.bfloat16:
         return t.view(torch.int16).numpy().view(np.uint16)
+    if str(t.dtype) in _TORCH_FP8:
+        return t.view(torch.uint8).numpy()
     try:
         return t.numpy()
     except (TypeError, RuntimeError) as e:
         raise TypeError(f"a torch tensor of {t.dtype} cannot be passed to a kernel: {e}") from None
 
 
+# torch's float8 dtypes and Triton's names for them (torch >= 2.1; the bytes go to the kernel unchanged).
+_TORCH_FP8 = {"torch.float8_e4m3fn": "fp8e4nv", "torch.float8_e5m2": "fp8e5", "torch.float8_e4m3fnuz": "fp8e4b8",
+              "torch.float8_e5m2fnuz": "fp8e5b16"}
+
+
 def array_dtype(obj, arr):
     """Signature element type ('fp32', 'bf16', ...) of an array argument."""
     if isinstance(obj, TensorWrapper):
         return obj.dtype.sig
+    if _is_torch_tensor(obj) and str(obj.dtype) in _TORCH_FP8:
+        return _TORCH_FP8[str(obj.dtype)]
     if _is_torch_tensor(obj) and str(obj.dtype) == "torch.bfloat16":
         return "bf16"
     sig = _NP_TO_SIG.get(arr.dtype)

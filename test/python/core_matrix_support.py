@@ -243,6 +243,49 @@ def binop_results(a, n):
 TOL = {"float32": 2e-6, "float16": 1e-3, "bfloat16": 8e-3}
 
 
+# ---------------------------------------------------------------- binary cases (two test files, split by the
+# left-hand dtype so that each CTest test stays well under a minute cold)
+def bin_cases(lhs_dtypes):
+    for n in SHAPES:
+        for a in lhs_dtypes:
+            for b in DTYPES:
+                for op in BINOPS:
+                    if op_applies(op, a, b):
+                        yield pytest.param(op, a, b, n, id=f"{a}{op}{b}-n{n}")
+
+
+def binary_matrix(lhs_dtypes):
+    """The parametrized binary-operator test for these left-hand dtypes, and its case generator."""
+    def cases():
+        return bin_cases(lhs_dtypes)
+
+    @pytest.mark.parametrize("op,a,b,n", list(cases()))
+    def test_binary_op(op, a, b, n):
+        check_binary_case(op, a, b, n)
+    return test_binary_op, cases
+
+
+def reduce_matrix(dtypes):
+    """The parametrized reduction/scan test for these dtypes, and its case generator."""
+    def cases():
+        return red_cases(dtypes)
+
+    @pytest.mark.parametrize("op,d,shape,axis", list(cases()))
+    def test_reduction(op, d, shape, axis):
+        check_reduce_case(op, d, shape, axis)
+    return test_reduction, cases
+
+
+def check_binary_case(op, a, b, n):
+    got, x, y = binop_results(a, n)[(b, op)]
+    want, rt = ref_binop(op, x, y, a, b)
+    want = np.asarray(want).astype(np.float64)
+    if rt in TOL:
+        np.testing.assert_allclose(got.astype(np.float64), want, rtol=TOL[rt], atol=TOL[rt])
+    else:
+        np.testing.assert_array_equal(got.astype(np.float64), want.astype(np.float32).astype(np.float64))
+
+
 # ---------------------------------------------------------------- unary functions
 UNARY = ["neg", "abs", "exp", "exp2", "log", "log2", "sqrt", "rsqrt", "sin", "cos", "floor", "ceil", "sigmoid",
          "erf", "invert", "not"]
@@ -388,3 +431,34 @@ def ref_reduce(op, x, d, axis):
         return np.cumprod(to_type(x, d), axis=axis, dtype=_np(d)).astype(np.float64)
 
 
+
+
+# ---------------------------------------------------------------- reduction cases (two test files, split by dtype)
+def red_cases(dtypes):
+    for shape in RED_SHAPES:
+        for axis in (0, 1):
+            for d in dtypes:
+                for op in REDUCE_OPS:
+                    if op == "xor_sum" and _is_float(d):
+                        continue
+                    yield pytest.param(op, d, shape, axis, id=f"{op}-{d}-{shape[0]}x{shape[1]}-ax{axis}")
+
+
+def check_reduce_case(op, d, shape, axis):
+    out, x = reduce_results(d, shape, axis)
+    R, C = shape
+    K = C if axis == 0 else R
+    if op in ("cumsum", "cumprod"):
+        i = 0 if op == "cumsum" else 1
+        got = out[8 * K + i * R * C:8 * K + (i + 1) * R * C].reshape(R, C).astype(np.float64)
+    else:
+        i = REDUCE_OPS.index(op)
+        got = out[i * K:(i + 1) * K].astype(np.float64)
+    want = ref_reduce(op, x, d, axis)
+    if _is_float(d) and op in ("sum", "cumsum", "cumprod"):
+        # sum keeps f16/bf16 (Triton's standard.py); cumsum/cumprod widen bf16 to f32; f16 scans stay f16
+        tol = {"float32": 1e-5, "float16": 4e-3 * max(R, C) ** 0.5,
+               "bfloat16": (1e-5 if op != "sum" else 2e-2 * max(R, C) ** 0.5)}[d]
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol * np.abs(want).max())
+    else:
+        np.testing.assert_array_equal(got, want.astype(np.float32).astype(np.float64))

@@ -174,33 +174,24 @@ def test_bf16_mod_is_fmod_in_f32(rng):
     np.testing.assert_allclose(mod, np.fmod(from_bf16(a), from_bf16(b)), rtol=1e-6, atol=1e-6)
 
 
-@triton.jit
-def atomic_minmax_kernel(max_ptr, min_ptr, v_ptr, n, BLOCK: tl.constexpr):
-    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
-    m = offs < n
-    v = tl.load(v_ptr + offs, mask=m)
-    tl.atomic_max(max_ptr + offs % 4, v, mask=m)
-    tl.atomic_min(min_ptr + offs % 4, v, mask=m)
-
-
-def test_atomic_min_max_uint32_compare_unsigned(rng):
+def test_atomic_min_max_uint32_compare_unsigned(rng, atomic_minmax):
     n = 1000
     v = rng.integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32)
     v[:4] = [2**31 + 5, 2**32 - 1, 1, 2**31 - 1]
     mx = np.zeros(4, np.uint32)
     mn = np.full(4, 2**32 - 1, np.uint32)
-    atomic_minmax_kernel[(4,)](mx, mn, v, n, BLOCK=256)
+    atomic_minmax(mx, mn, v, 4)
     for k in range(4):
         np.testing.assert_equal(mx[k], v[k::4].max())
         np.testing.assert_equal(mn[k], v[k::4].min())
 
 
-def test_atomic_min_max_int32_compare_signed(rng):
+def test_atomic_min_max_int32_compare_signed(rng, atomic_minmax):
     n = 1000
     v = rng.integers(-2**31, 2**31, n, dtype=np.int64).astype(np.int32)
     mx = np.full(4, -2**31, np.int32)
     mn = np.full(4, 2**31 - 1, np.int32)
-    atomic_minmax_kernel[(4,)](mx, mn, v, n, BLOCK=256)
+    atomic_minmax(mx, mn, v, 4)
     for k in range(4):
         assert mx[k] == v[k::4].max() and mn[k] == v[k::4].min()
 

@@ -8,38 +8,23 @@
 # Kept fast by compiling few objects: one kernel per left-hand dtype evaluates every operator against
 # every right-hand dtype (a @jit helper inlined once per pair), shapes are runtime lengths, and results
 # are computed once per (kernel, shape) and shared by the parametrized cases (module-level memo).
+# This file: binary operators with int8 and int16 on the left; test_core_matrix_binary_*.py: the other
+# left-hand dtypes, two per file (each CTest test stays well under a minute cold).
 
-import numpy as np
-import pytest
+from core_matrix_support import DTYPES, binary_matrix
 
-from core_matrix_support import *  # noqa: F401,F403
-from core_matrix_support import _bits, _is_float, _memo, _np, _unsigned  # noqa: F401
-
-
-def _bin_cases():
-    for n in SHAPES:
-        for a in DTYPES:
-            for b in DTYPES:
-                for op in BINOPS:
-                    if op_applies(op, a, b):
-                        yield pytest.param(op, a, b, n, id=f"{a}{op}{b}-n{n}")
-
-
-@pytest.mark.parametrize("op,a,b,n", list(_bin_cases()))
-def test_binary_op(op, a, b, n):
-    got, x, y = binop_results(a, n)[(b, op)]
-    want, rt = ref_binop(op, x, y, a, b)
-    want = np.asarray(want).astype(np.float64)
-    if rt in TOL:
-        np.testing.assert_allclose(got.astype(np.float64), want, rtol=TOL[rt], atol=TOL[rt])
-    else:
-        np.testing.assert_array_equal(got.astype(np.float64), want.astype(np.float32).astype(np.float64))
-
-
+test_binary_op, _bin_cases = binary_matrix(DTYPES[:2])  # int8, int16
 
 
 def test_matrix_is_at_least_1500_cases():
-    from test_core_matrix_reduce import _red_cases
+    import test_core_matrix_binary_fp32_bf16
+    import test_core_matrix_binary_int32_uint8
+    import test_core_matrix_binary_uint32_fp16
+    import test_core_matrix_reduce
+    import test_core_matrix_reduce_fp
     from test_core_matrix_unary import _un_cases
-    n = len(list(_bin_cases())) + len(list(_un_cases())) + len(list(_red_cases()))
+    n = len(list(_bin_cases())) + len(list(_un_cases()))
+    for m in (test_core_matrix_binary_int32_uint8, test_core_matrix_binary_uint32_fp16, test_core_matrix_binary_fp32_bf16):
+        n += len(list(m._bin_cases()))
+    n += len(list(test_core_matrix_reduce._red_cases())) + len(list(test_core_matrix_reduce_fp._red_cases()))
     assert n >= 1500, n

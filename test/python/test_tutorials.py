@@ -60,3 +60,4 @@ def test_05_layer_norm_forward_backward(M, N):
     torch.manual_seed(0)
     # The tutorial's own check (forward, dx, dw, db against torch), in float32 on the CPU.
     layer_norm.test_layer_norm(M, N, torch.float32)
+

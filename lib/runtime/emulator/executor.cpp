@@ -25,6 +25,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -274,8 +275,17 @@ void hook_tg_register(ThreadCtx* c, void* address, unsigned long long bytes, con
   std::memset(address, kPoison, bytes);
 }
 
+// os_log from a kernel (tl.device_print): one line to stdout, whole lines even when workers print at once.
+void hook_log(const char* line) {
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  std::fputs(line, stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+
 const metal_rt::Hooks kHooks = {hook_fail, hook_sync, hook_current, hook_lookup, hook_tg_register, hook_watch, hook_race,
-                                 reinterpret_cast<const int*>(&g_watching)};
+                                 reinterpret_cast<const int*>(&g_watching), hook_log};
 static_assert(sizeof(std::atomic<int>) == sizeof(int) && std::atomic<int>::is_always_lock_free);
 
 unsigned ceil_div(unsigned a, unsigned b) { return (a + b - 1) / b; }

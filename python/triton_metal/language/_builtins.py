@@ -21,7 +21,8 @@ clamp sum max min argmax argmin xor_sum reduce cumsum cumprod associative_scan s
 sqrt_rn rsqrt sin cos abs floor ceil erf fma sigmoid softmax fdiv div_rn umulhi atomic_add atomic_max atomic_min
 atomic_and atomic_or atomic_xor atomic_xchg atomic_cas make_block_ptr advance reshape view trans permute
 broadcast broadcast_to expand_dims cat join split interleave ravel multiple_of max_contiguous max_constancy
-static_assert static_print device_print device_assert debug_barrier inline_asm_elementwise cdiv""".split()
+static_assert static_print device_print device_assert debug_barrier inline_asm_elementwise cdiv randint randint4x rand rand4x
+randn randn4x""".split()
 
 MATH = """exp exp2 log log2 log1p sqrt rsqrt sin cos tan tanh sinh cosh asin acos atan atan2 erf abs floor ceil
 pow fma max min div_rn fdiv isnan isinf signbit round trunc""".split()

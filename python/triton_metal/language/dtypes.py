@@ -10,7 +10,7 @@ class dtype:
         self.name = name
         self.sig = sig
         self.itemsize = itemsize
-        self.np_dtype = np_dtype  # None for bfloat16 (NumPy has none)
+        self.np_dtype = np_dtype  # None for bfloat16 and the fp8 types (NumPy has none)
 
     def is_floating(self):
         return self.sig.startswith(("fp", "bf"))
@@ -48,7 +48,15 @@ float16 = dtype("float16", "fp16", 2, np.float16)
 bfloat16 = dtype("bfloat16", "bf16", 2, None)
 float32 = dtype("float32", "fp32", 4, np.float32)
 float64 = dtype("float64", "fp64", 8, np.float64)
-ALL = [int1, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float16, bfloat16, float32, float64]
+# fp8: bytes on the device, converted in software (Apple GPUs have no fp8); pass NumPy uint8 arrays through
+# triton_metal.reinterpret(a, tl.float8e4nv), or torch float8 tensors.
+float8e4nv = dtype("float8e4nv", "fp8e4nv", 1, None)
+float8e5 = dtype("float8e5", "fp8e5", 1, None)
+float8e4b15 = dtype("float8e4b15", "fp8e4b15", 1, None)
+float8e4b8 = dtype("float8e4b8", "fp8e4b8", 1, None)
+float8e5b16 = dtype("float8e5b16", "fp8e5b16", 1, None)
+FP8 = [float8e4nv, float8e5, float8e4b15, float8e4b8, float8e5b16]
+ALL = [int1, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float16, bfloat16, float32, float64] + FP8
 _BY_NAME = {d.name: d for d in ALL}
 _BY_NAME.update({d.sig: d for d in ALL})
 _BY_NAME.update({"bool": int1, "half": float16, "float": float32, "bf16": bfloat16})

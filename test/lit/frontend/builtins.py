@@ -100,7 +100,7 @@ def k(x_ptr, i_ptr, u_ptr, n, BLOCK: constexpr):
 # CHECK-DAG: scf.if
 # CHECK-DAG: tt.assert {{.*}}{message = "k2 negative"}
 # CHECK-DAG: gpu.barrier
-# CHECK-DAG: tt.print {{.*}}{prefix = "block 64:"}
+# CHECK-DAG: tt.print {{.*}}{is_signed = array<0>, prefix = " block 64: "}
 # CHECK-DAG: tt.atomic_cas {{.*}}{scope = "gpu", sem = "acquire"}
 # CHECK-DAG: tt.atomic_rmw {{.*}}{kind = "umax"
 # CHECK-DAG: tt.atomic_rmw {{.*}}{kind = "xchg", scope = "cta"

@@ -5,7 +5,7 @@
 
 namespace metal_rt {
 
-constexpr int kAbiVersion = 5;
+constexpr int kAbiVersion = 6;
 constexpr int kMaxBuffers = 31;        // [[buffer(0..30)]]
 constexpr int kMaxThreadgroupBufs = 31;
 constexpr int kNumPositions = 20;       // msl::position_attributes()
@@ -77,6 +77,7 @@ struct Hooks {
   // A settled watched access under racecheck (the executor knows the thread); may fail the launch.
   void (*race)(const void* address, unsigned long long bytes, unsigned line, int write, int device);
   const int* watching;  // non-zero while some launch watches accesses (then ask watch() for this thread's)
+  void (*log)(const char* line);  // os_log (tl.device_print): one formatted line for the host's stdout
 };
 
 }  // namespace metal_rt

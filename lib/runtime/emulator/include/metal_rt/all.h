@@ -12,6 +12,7 @@
 #include "metal_rt/matrix.h"
 #include "metal_rt/entry.h"
 #include "metal_rt/faults.h"
+#include "metal_rt/logging.h"
 
 namespace metal {
 using ::metal_rt::ptr;
