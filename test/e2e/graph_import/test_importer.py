@@ -146,6 +146,13 @@ def test_cli_errors(tmp_path):
     assert "ran on" not in p.stdout  # nothing half-compiled ran
     p = run_cli(str(tmp_path / "absent.onnx"))
     assert p.returncode == 1 and "cannot open ONNX file" in p.stderr
+    # a python3 without the onnx package (site-packages off): the command says what to install
+    fake = tmp_path / "python-without-onnx"
+    fake.write_text("#!/bin/sh\nexec /usr/bin/python3 -S \"$@\"\n")
+    fake.chmod(0o755)
+    p = subprocess.run([CLI, "graph", str(path), "--report"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       env=dict(os.environ, TRITON_METAL_PYTHON=str(fake)))
+    assert p.returncode == 1 and "install Debian's python3-onnx" in p.stderr, p.stderr
 
 
 def test_cli_onnx_inputs_and_outputs(tmp_path):

@@ -25,6 +25,10 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
 namespace {
 
 struct Options {
@@ -201,8 +205,14 @@ int run(const Options& o) {
   if (tmetal::cli::is_onnx_file(o.model)) {
     // Imported into <emit-dir>/onnx-import (kept) or a private temporary folder removed once loaded.
     bool keep = !o.emit_dir.empty();
-    std::filesystem::path work = keep ? std::filesystem::path(o.emit_dir) / "onnx-import"
-                                      : std::filesystem::temp_directory_path() / fmt::format("triton-metal-onnx-{}", ::getpid());
+    std::filesystem::path work;
+    if (keep) {
+      work = std::filesystem::path(o.emit_dir) / "onnx-import";
+    } else {  // a private folder (mkdtemp: mode 0700, a fresh name), never a predictable path in /tmp
+      std::string tmpl = (std::filesystem::temp_directory_path() / "triton-metal-onnx-XXXXXX").string();
+      if (!::mkdtemp(tmpl.data())) throw std::runtime_error(fmt::format("cannot create a temporary folder for the ONNX import: {}", std::strerror(errno)));
+      work = tmpl;
+    }
     struct Cleanup {
       std::filesystem::path dir;
       bool keep;
