@@ -686,6 +686,8 @@ def import_onnx(model, input_shapes=None, base_dir=None, name=None):
         except (ValueError, IndexError, KeyError, TypeError) as e:
             raise ctx.fail(f"cannot import ({type(e).__name__}: {e})") from None
         for o, v in zip(node.output, outs):
+            if v is not None and not isinstance(v, Tensor):
+                v = np.asarray(v)  # numpy scalars (np.take of a 0-d index, ...) are constants too
             if o:
                 if isinstance(v, Tensor) and o not in b._names and any(n.output == v.name for n in b.nodes[first_new:]):
                     b.rename_recent(v.name, o, first_new)  # keep the model's tensor names where a node computes them
