@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import onnx
+import onnx.numpy_helper
 import pytest
 import torch
 import torch.nn as nn
@@ -201,3 +202,18 @@ def test_onnx_dynamic_axes_fold_to_the_static_graph(name):
             want = module(x)
         got = fn(x)
         assert float((got - want).abs().max() / want.abs().max()) < 1e-5
+
+
+def test_finite_causal_mask_only_before_softmax():
+    """A causal mask of -1e9 (not -inf) becomes causal_mask only when a softmax reads the sum: x + (-1e9)
+    equals -inf only after the softmax."""
+    mask = np.triu(np.full((4, 4), -1e9, np.float32), 1)
+    init = [onnx.numpy_helper.from_array(mask, "mask")]
+    soft = onnx_model([helper.make_node("Add", ["x", "mask"], ["s"], name="add_mask"), helper.make_node("Softmax", ["s"], ["y"], name="sm")],
+                      [vi("x", [2, 4, 4])], [vi("y", [2, 4, 4])], init)
+    assert tmg.from_onnx(soft).ops() == ["causal_mask", "softmax"]
+    raw = onnx_model([helper.make_node("Add", ["x", "mask"], ["y"], name="add_mask")], [vi("x", [2, 4, 4])], [vi("y", [2, 4, 4])], init)
+    assert tmg.from_onnx(raw).ops() == ["add"]
+    inf_mask = onnx_model([helper.make_node("Add", ["x", "mask"], ["y"], name="add_mask")], [vi("x", [2, 4, 4])], [vi("y", [2, 4, 4])],
+                          [onnx.numpy_helper.from_array(np.triu(np.full((4, 4), -np.inf, np.float32), 1), "mask")])
+    assert tmg.from_onnx(inf_mask).ops() == ["causal_mask"]

@@ -497,6 +497,7 @@ def h_global_avg_pool(ctx, ins, attrs):
 
 def h_constant(ctx, ins, attrs):
     import onnx
+    import onnx.numpy_helper
     a = ctx.node.attribute[0]
     if a.name == "value":
         return [onnx.numpy_helper.to_array(a.t)]
@@ -508,7 +509,7 @@ def h_constant(ctx, ins, attrs):
 
 
 def h_constant_of_shape(ctx, ins, attrs):
-    import onnx
+    import onnx.numpy_helper
     shape = [int(v) for v in ctx.const(ins[0], "the shape input")]
     value = onnx.numpy_helper.to_array(attrs["value"]) if "value" in attrs else np.zeros(1, np.float32)
     return [np.full(shape, value.reshape(-1)[0], value.dtype)]

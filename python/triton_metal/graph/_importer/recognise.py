@@ -330,6 +330,10 @@ def causal_masks(g):
             flat = m.reshape(-1, rows, cols).astype(np.float64)
             i, j = np.indices((rows, cols))
             banned = j > i + cols - rows
+            finite = np.isfinite(flat[:, banned]).any()
+            readers = g.users.get(n.output, [])
+            if finite and not all(u is not None and u.op == "softmax" for u in readers):
+                continue  # x + (-1e9) equals -inf only once a softmax has read it
             if np.all(flat[:, ~banned] == 0) and np.all(flat[:, banned] <= -1e4):
                 _rewrite(n, "causal_mask", [x])
                 count += 1
