@@ -8,7 +8,8 @@ so the ONNX exporter and torch.fx produce the decomposed forms real models produ
          tanh-GELU written out as GPT-2's NewGELU, matmul+bias everywhere, residuals.
   vit    ViT encoder block: LayerNorm, qkv projection reshaped/permuted (timm's form), unmasked attention,
          nn.GELU (erf) MLP, residuals.
-  resnet ResNet basic block: conv3x3-BN-ReLU, conv3x3-BN, + identity, ReLU (eval mode)."""
+  resnet ResNet basic block: conv3x3-BN-ReLU, conv3x3-BN, + identity, ReLU (eval mode).
+  mlp    MLP on a 2-D batch: Linear-GELU-Linear-ReLU-Linear (the ONNX exporter emits Gemm with transB)."""
 import math
 
 import torch
@@ -138,12 +139,22 @@ class ResNetBasicBlock(nn.Module):
         return self.relu(out + x)
 
 
+class MLP(nn.Module):
+    def __init__(self, dim=16, hidden=64):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(dim, hidden), nn.GELU(), nn.Linear(hidden, hidden), nn.ReLU(), nn.Linear(hidden, dim))
+
+    def forward(self, x):
+        return self.net(x)
+
+
 # name -> (constructor, example input shape, fusions the report must show on M3)
 MODELS = {
     "llama": (LlamaBlock, (1, 8, 32), ["flash_attention", "swiglu"]),
     "gpt2": (GPT2Block, (1, 8, 32), ["flash_attention", "matmul_bias_act"]),
     "vit": (ViTBlock, (1, 8, 32), ["flash_attention", "matmul_bias_act"]),
     "resnet": (ResNetBasicBlock, (1, 4, 6, 6), ["conv_bn_relu"]),
+    "mlp": (MLP, (4, 16), ["matmul_bias_act"]),
 }
 
 

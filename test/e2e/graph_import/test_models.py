@@ -15,7 +15,8 @@ import triton_metal.graph as tmg  # noqa: E402
 # Fusions each model must show on M3; on M1 flash attention is refused (it needs M3+ register budgets;
 # SwiGLU's two matmuls are merged into one instead), the epilogue fusions still apply.
 M1_EXPECT = {"llama": ["refused flash_attention"], "gpt2": ["applied matmul_bias_act", "refused flash_attention"],
-             "vit": ["applied matmul_bias_act", "refused flash_attention"], "resnet": ["applied conv_bn_relu"]}
+             "vit": ["applied matmul_bias_act", "refused flash_attention"], "resnet": ["applied conv_bn_relu"],
+             "mlp": ["applied matmul_bias_act"]}
 
 
 def rel_err(got, want):
