@@ -217,3 +217,22 @@ def test_finite_causal_mask_only_before_softmax():
     inf_mask = onnx_model([helper.make_node("Add", ["x", "mask"], ["y"], name="add_mask")], [vi("x", [2, 4, 4])], [vi("y", [2, 4, 4])],
                           [onnx.numpy_helper.from_array(np.triu(np.full((4, 4), -np.inf, np.float32), 1), "mask")])
     assert tmg.from_onnx(inf_mask).ops() == ["causal_mask"]
+
+
+def test_cli_f16_onnx_model(tmp_path):
+    """An f16 model (initializers and activations f16, as exported from a GPU): imported in f16, fused, run on
+    the emulator, fused and unfused kernels within the f16 tolerance of the float64 reference."""
+    rng = np.random.default_rng(0)
+    w = (rng.standard_normal((16, 32)) / 4).astype(np.float16)
+    b = (rng.standard_normal(32) / 4).astype(np.float16)
+    w2 = (rng.standard_normal((32, 16)) / 6).astype(np.float16)
+    nodes = [helper.make_node("MatMul", ["x", "w"], ["h"], name="fc1"), helper.make_node("Add", ["h", "b"], ["hb"], name="bias"),
+             helper.make_node("Relu", ["hb"], ["r"], name="act"), helper.make_node("MatMul", ["r", "w2"], ["y"], name="fc2")]
+    g = helper.make_graph(nodes, "f16mlp", [helper.make_tensor_value_info("x", TensorProto.FLOAT16, [4, 16])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT16, [4, 16])],
+                          initializer=[onnx.numpy_helper.from_array(v, n) for v, n in ((w, "w"), (b, "b"), (w2, "w2"))])
+    path = tmp_path / "f16mlp.onnx"
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 14)]), str(path))
+    p = run_cli(str(path), "--target", "m3", "--report", "--run", "--check")
+    assert p.returncode == 0, p.stderr
+    assert "applied matmul_bias_act" in p.stdout and "check y [4,16] f16:" in p.stdout and "PASS" in p.stdout, p.stdout

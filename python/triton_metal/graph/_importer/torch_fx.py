@@ -484,14 +484,19 @@ def import_torch_fx(module, example_inputs, name=None):
                     env[node] = _np(obj)
                     continue
                 if node.op == "call_function":
-                    result = node.target(*cargs, **ckwargs)
                     kind = getattr(node.target, "__name__", str(node.target))
+                    run = lambda: node.target(*cargs, **ckwargs)  # noqa: E731
                 elif node.op == "call_method":
-                    result = getattr(cargs[0], node.target)(*cargs[1:], **ckwargs)
                     kind = f"Tensor.{node.target}"
+                    run = lambda: getattr(cargs[0], node.target)(*cargs[1:], **ckwargs)  # noqa: E731
                 else:  # call_module
-                    result = modules[node.target](*cargs, **ckwargs)
                     kind = type(modules[node.target]).__name__
+                    run = lambda: modules[node.target](*cargs, **ckwargs)  # noqa: E731
+                try:
+                    result = run()
+                except Exception as e:  # e.g. a dtype torch's CPU kernels lack
+                    raise GraphImportError.at(node.name, kind, f"torch cannot run it on the example inputs ({type(e).__name__}: "
+                                              f"{str(e).strip().splitlines()[0] if str(e).strip() else ''})") from None
                 concrete[node] = result
                 args, kwargs = mapped(node.args, env), mapped(node.kwargs, env)
                 dynamic = any(isinstance(v, Tensor) for v in _flatten((args, kwargs)))
