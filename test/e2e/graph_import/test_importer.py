@@ -236,3 +236,15 @@ def test_cli_f16_onnx_model(tmp_path):
     p = run_cli(str(path), "--target", "m3", "--report", "--run", "--check")
     assert p.returncode == 0, p.stderr
     assert "applied matmul_bias_act" in p.stdout and "check y [4,16] f16:" in p.stdout and "PASS" in p.stdout, p.stdout
+
+
+@pytest.mark.parametrize("opset", [11, 13, 17])
+def test_onnx_opsets_import_to_the_same_graph(opset):
+    """Ops whose form changed across opsets (Softmax's axis semantics before 13; Squeeze/Unsqueeze/Split/
+    ReduceSum axes moving from attributes to inputs at 13; LayerNormalization at 17) import to the graph
+    opset 14 gives."""
+    for name in models.MODELS:
+        module, x = models.build(name)
+        other = tmg.from_torch(module, (x,), via="onnx", opset_version=opset)
+        base = tmg.from_torch(module, (x,), via="onnx", opset_version=14)
+        assert sorted(other.ops()) == sorted(base.ops()), (name, opset)
