@@ -9,7 +9,10 @@ so the ONNX exporter and torch.fx produce the decomposed forms real models produ
   vit    ViT encoder block: LayerNorm, qkv projection reshaped/permuted (timm's form), unmasked attention,
          nn.GELU (erf) MLP, residuals.
   resnet ResNet basic block: conv3x3-BN-ReLU, conv3x3-BN, + identity, ReLU (eval mode).
-  mlp    MLP on a 2-D batch: Linear-GELU-Linear-ReLU-Linear (the ONNX exporter emits Gemm with transB)."""
+  mlp    MLP on a 2-D batch: Linear-GELU-Linear-ReLU-Linear (the ONNX exporter emits Gemm with transB).
+Extra models (EXTRA, one target each): gqa, a LLaMA attention with token embedding input and grouped-query
+K/V heads repeated by expand; stem, a ResNet stem (conv7x7/2-BN-ReLU, max pool 3x3/2, global average pool,
+Linear head) with a second, permuted output (a strided copy kernel)."""
 import math
 
 import torch
@@ -158,10 +161,51 @@ MODELS = {
 }
 
 
+class GQAttention(LlamaBlock):
+    def __init__(self, vocab=50, dim=32, heads=2):
+        super().__init__(dim=dim, heads=heads)
+        self.emb = nn.Embedding(vocab, dim)
+        self.wk, self.wv = nn.Linear(dim, dim // heads, bias=False), nn.Linear(dim, dim // heads, bias=False)
+
+    def forward(self, ids):
+        x = self.emb(ids)
+        b, s, d = x.shape
+        h = self.attention_norm(x)
+        q = self.wq(h).view(b, s, self.heads, self.head_dim).transpose(1, 2)
+        k = self.wk(h).view(b, s, 1, self.head_dim).transpose(1, 2)
+        v = self.wv(h).view(b, s, 1, self.head_dim).transpose(1, 2)
+        k = k[:, :, None, :, :].expand(b, 1, self.heads, s, self.head_dim).reshape(b, self.heads, s, self.head_dim)
+        v = v[:, :, None, :, :].expand(b, 1, self.heads, s, self.head_dim).reshape(b, self.heads, s, self.head_dim)
+        scores = torch.matmul(q, k.transpose(2, 3)) / math.sqrt(self.head_dim) + self.mask[:s, :s]
+        o = torch.matmul(F.softmax(scores, dim=-1), v).transpose(1, 2).contiguous().view(b, s, d)
+        return x + self.wo(o)
+
+
+class ResNetStem(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 7, stride=2, padding=3, bias=False)
+        self.bn, self.relu = nn.BatchNorm2d(4), nn.ReLU()
+        self.pool, self.avg, self.fc = nn.MaxPool2d(3, stride=2, padding=1), nn.AdaptiveAvgPool2d(1), nn.Linear(4, 5)
+        self.bn.running_mean.uniform_(-0.2, 0.2)
+        self.bn.running_var.uniform_(0.5, 1.5)
+
+    def forward(self, x):
+        h = self.pool(self.relu(self.bn(self.conv(x))))
+        return self.fc(torch.flatten(self.avg(h), 1)), h.permute(0, 2, 3, 1)
+
+
+# name -> (constructor, example input (shape, or ("ids", shape, vocab)), target, fusions the report must show)
+EXTRA = {
+    "gqa": (GQAttention, ("ids", (1, 8), 50), "m3", ["flash_attention"]),
+    "stem": (ResNetStem, (1, 3, 12, 12), "m1", ["conv_bn_relu"]),
+}
+
+
 def build(name, seed=0):
     """(module in eval mode, example input) with deterministic random weights and input."""
-    ctor, shape, _ = MODELS[name]
+    ctor, shape = (MODELS[name][0], MODELS[name][1]) if name in MODELS else (EXTRA[name][0], EXTRA[name][1])
     torch.manual_seed(seed)
     module = ctor().eval()
-    x = torch.randn(*shape)
+    x = torch.randint(0, shape[2], shape[1]) if shape[0] == "ids" else torch.randn(*shape)
     return module, x

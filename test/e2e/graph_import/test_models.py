@@ -54,3 +54,26 @@ def test_model_matches_torch(name, via, target):
     fused, unfused, minimum = (int(v) for v in m.groups())
     assert minimum <= fused < unfused and int(k.group(1)) < int(k.group(2)), report
     print(report[report.index("fusions:"):report.index("layouts:")] + report[report.index("traffic:"):])
+
+
+def as_tuple(v):
+    return v if isinstance(v, tuple) else (v,)
+
+
+@pytest.mark.parametrize("via", ["onnx", "fx"])
+@pytest.mark.parametrize("name", list(models.EXTRA))
+def test_extra_model_matches_torch(name, via):
+    """Token-embedding input with grouped-query attention (expand), and a ResNet stem with max pooling, a
+    global average pool, a Linear head and a second, permuted output."""
+    module, x = models.build(name)
+    target, fusions = models.EXTRA[name][2], models.EXTRA[name][3]
+    with torch.no_grad():
+        want = as_tuple(module(x))
+    f = tmg.compile(module, (x,), target=target, via=via)
+    got = as_tuple(f(x))
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert g.shape == w.shape and rel_err(g, w) < 1e-5, (name, via, rel_err(g, w))
+    report = f.report()
+    for p in fusions:
+        assert f"applied {p}" in report, report

@@ -102,6 +102,23 @@ class GraphBuilder:
         self.nodes.append(Node(node_name, op, names, out_name, attrs, origin))
         return t
 
+    def reduce(self, op, x, axes, keepdims, origin, name=None):
+        """reduce_sum/mean/max of Tensor x over `axes`. Several trailing axes (a global pool's [2, 3]) become
+        reshape -> one-axis reduction -> reshape: the graph compiler's row kernels reduce one axis."""
+        r = len(x.shape)
+        axes = sorted(a % r for a in axes)
+        kept = [d for i, d in enumerate(x.shape) if i not in axes]
+        out = [1 if i in axes else d for i, d in enumerate(x.shape)] if keepdims else kept
+        if len(axes) <= 1 or axes != list(range(r - len(axes), r)):
+            return self.emit(op, [x], {"axes": axes, "keepdims": bool(keepdims)}, out, x.dtype, origin, name=name)
+        base = name or origin[0]
+        flat = self.emit("reshape", [x], {"shape": kept + [-1]}, kept + [int(np.prod([x.shape[a] for a in axes]))], x.dtype, origin,
+                         name=base + ":rows")
+        red = self.emit(op, [flat], {"axes": [len(kept)], "keepdims": False}, kept, x.dtype, origin, name=base)
+        if list(out) == kept:
+            return red
+        return self.emit("reshape", [red], {"shape": list(out)}, out, x.dtype, origin, name=base + ":shape")
+
     def dtype_of(self, name):
         return self.tensors[name].dtype if name in self.tensors else self.consts[name].dtype
 

@@ -402,7 +402,7 @@ def h_reduce(graph_op, fn):
         y = fn(ex, axis=tuple(axes), keepdims=keep).astype(ex.dtype)
         if is_const(x):
             return [y]
-        return [ctx.emit(graph_op, [x], {"axes": axes, "keepdims": keep}, y)]
+        return [ctx.b.reduce(graph_op, x, axes, keep, ctx.origin, name=ctx.name)]
     return h
 
 
@@ -492,7 +492,7 @@ def h_global_avg_pool(ctx, ins, attrs):
     y = ex.mean(axis=tuple(range(2, ex.ndim)), keepdims=True)
     if is_const(x):
         return [y]
-    return [ctx.emit("reduce_mean", [x], {"axes": list(range(2, ex.ndim)), "keepdims": True}, y)]
+    return [ctx.b.reduce("reduce_mean", x, list(range(2, ex.ndim)), True, ctx.origin, name=ctx.name)]
 
 
 def h_constant(ctx, ins, attrs):

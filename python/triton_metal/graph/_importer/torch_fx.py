@@ -181,7 +181,7 @@ def h_reduce(op):
         if kwargs.get("dtype") is not None:
             raise ctx.fail("dtype= is not supported")
         dims = list(range(len(x.shape))) if dim is None else ([dim] if isinstance(dim, int) else list(dim))
-        return ctx.emit(op, [x], {"axes": sorted(d % len(x.shape) for d in dims), "keepdims": keep}, out)
+        return ctx.b.reduce(op, x, dims, keep, ctx.origin, name=ctx.node.name)
     return h
 
 
@@ -352,7 +352,7 @@ def h_module(ctx, mod, args, kwargs, out):
             attrs["dilation"] = _pair(mod.dilation)
         return ctx.emit(op, [x], attrs, out)
     if isinstance(mod, nn.AdaptiveAvgPool2d) and _pair(mod.output_size) == [1, 1]:
-        return ctx.emit("reduce_mean", [x], {"axes": [2, 3], "keepdims": True}, out)
+        return ctx.b.reduce("reduce_mean", x, [2, 3], True, ctx.origin, name=ctx.node.name)
     if isinstance(mod, nn.Flatten):
         return h_reshape(ctx, [x], {}, out)
     raise ctx.fail(f"module type {type(mod).__name__} is not supported by the graph compiler")
