@@ -235,6 +235,9 @@ void bind_strided_copy(const Plan& plan, const FusedGroup& grp, LaunchSpec& s) {
   } else {
     throw GraphError(fmt::format("group {}: the device runner has no binding for '{}' as a strided copy", grp.name, n.op));
   }
+  TensorView o = access_of(plan, n.outputs[0]);
+  if (o.strides != strides_of(o.shape))  // the template writes Out contiguously
+    throw GraphError(fmt::format("group {}: the strided copy's output '{}' is a strided view; not supported on the device", grp.name, n.outputs[0]));
   while (dims.size() < 4) dims.insert(dims.begin(), 1), strides.insert(strides.begin(), 0);
   if (dims.size() > 4) throw GraphError(fmt::format("group {}: a strided copy of more than 4 dimensions is not supported on the device", grp.name));
   s.tensor_of = {{"X", n.inputs[0]}, {"Out", n.outputs[0]}};
@@ -339,7 +342,7 @@ LaunchSpec bind(const Plan& plan, const FusedGroup& grp) {
     s.grid[0] = static_cast<uint32_t>(cdiv(rows, p["BLOCK_R"]));
   } else if (entry == "embedding_fwd") {
     const Shape& table = g.tensor(arg("Table")).shape;
-    for (const char* name : {"Table", "Ids"})
+    for (const char* name : {"Table", "Ids", "Out"})
       if (access_of(plan, arg(name)).strides != strides_of(access_of(plan, arg(name)).shape))
         throw GraphError(fmt::format("group {}: embedding operand '{}' must be contiguous", grp.name, arg(name)));
     int64_t ids = numel(g.tensor(arg("Ids")).shape);
@@ -371,6 +374,8 @@ LaunchSpec bind(const Plan& plan, const FusedGroup& grp) {
     std::vector<double> values = v.is_array() ? v.get<std::vector<double>>() : std::vector<double>{v.get<double>()};
     for (double x : values)
       if (x != values[0]) throw GraphError(fmt::format("group {}: a constant of distinct values is not filled on the device", grp.name));
+    TensorView o = access_of(plan, n.outputs[0]);
+    if (o.strides != strides_of(o.shape)) throw GraphError(fmt::format("group {}: a fill into a strided view is not supported on the device", grp.name));
     s.reals["value"] = values.empty() ? 0.0 : values[0];
     s.ints["NUMEL"] = p["NUMEL"].get<int64_t>();
     s.grid[0] = static_cast<uint32_t>(cdiv(p["NUMEL"].get<int64_t>(), p["BLOCK"].get<int64_t>()));
