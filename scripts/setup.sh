@@ -33,6 +33,7 @@ packages=(
 test_packages=(
   clang llvm-14-tools libclang-rt-14-dev   # FileCheck + lit for compiler tests; libFuzzer
   libgtest-dev libgmock-dev googletest libbenchmark-dev python3-pytest
+  python3-onnx                             # ONNX import of the graph compiler (test/e2e/graph_import)
 )
 if ((all)); then packages+=("${test_packages[@]}"); fi
 

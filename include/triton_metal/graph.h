@@ -224,6 +224,8 @@ struct Plan {
 
 Plan compile_graph(const Graph& graph, const GraphTarget& target, const CompileOptions& options = {});
 std::string format_report(const Plan& plan);
+// The cost model's predicted time (seconds) of the plan's kernels on its target, summed (cost_prediction.cpp).
+double predict_plan_seconds(const Plan& plan);
 std::string format_layout_explanation(const Plan& plan);
 nlohmann::json plan_to_json(const Plan& plan);
 

@@ -195,6 +195,57 @@ std::array<int64_t, 3> strides3(const Plan& plan, const std::string& tensor, con
   return {batch_stride, v.strides[r - 2], v.strides[r - 1]};
 }
 
+// strided_copy_fwd for a transpose, a slice or a reshape that is not a view: Out (contiguous, the op's
+// logical shape, up to 4 dimensions) gathered from X's buffer through the element strides that the op
+// composes with X's own view (a transpose permutes them, a slice scales them by its steps and starts at
+// its offset, a reshape reads X in its logical order, which needs X's own 4-d shape).
+void bind_strided_copy(const Plan& plan, const FusedGroup& grp, LaunchSpec& s) {
+  const Graph& g = plan.graph;
+  const Node& n = g.nodes[grp.nodes.front()];
+  if (grp.nodes.size() != 1 || n.inputs.size() != 1)
+    throw GraphError(fmt::format("group {}: the device runner has no binding for '{}' as a strided copy", grp.name, n.op));
+  TensorView x = access_of(plan, n.inputs[0]);
+  const Shape& out = g.tensor(n.outputs[0]).shape;
+  std::vector<int64_t> dims, strides;
+  int64_t offset = 0;
+  if (n.op == "transpose") {
+    std::vector<int64_t> perm;
+    if (n.attrs.contains("perm")) perm = n.attrs["perm"].get<std::vector<int64_t>>();
+    else
+      for (size_t i = x.shape.size(); i-- > 0;) perm.push_back(static_cast<int64_t>(i));
+    for (auto& d : perm) {
+      if (d < 0) d += static_cast<int64_t>(x.shape.size());
+      dims.push_back(x.shape[static_cast<size_t>(d)]);
+      strides.push_back(x.strides[static_cast<size_t>(d)]);
+    }
+  } else if (n.op == "slice") {
+    dims = out;
+    strides = x.strides;
+    auto axes = n.attrs.value("axes", std::vector<int64_t>{}), starts = n.attrs.value("starts", std::vector<int64_t>{});
+    auto steps = n.attrs.value("steps", std::vector<int64_t>(axes.size(), 1));
+    for (size_t k = 0; k < axes.size(); ++k) {
+      int64_t a = axes[k] < 0 ? axes[k] + static_cast<int64_t>(x.shape.size()) : axes[k];
+      int64_t start = starts[k] < 0 ? std::max<int64_t>(starts[k] + x.shape[static_cast<size_t>(a)], 0) : std::min(starts[k], x.shape[static_cast<size_t>(a)]);
+      offset += start * x.strides[static_cast<size_t>(a)];
+      strides[static_cast<size_t>(a)] *= k < steps.size() ? steps[k] : 1;
+    }
+  } else if (n.op == "reshape") {
+    dims = x.shape;
+    strides = x.strides;
+  } else {
+    throw GraphError(fmt::format("group {}: the device runner has no binding for '{}' as a strided copy", grp.name, n.op));
+  }
+  TensorView o = access_of(plan, n.outputs[0]);
+  if (o.strides != strides_of(o.shape))  // the template writes Out contiguously
+    throw GraphError(fmt::format("group {}: the strided copy's output '{}' is a strided view; not supported on the device", grp.name, n.outputs[0]));
+  while (dims.size() < 4) dims.insert(dims.begin(), 1), strides.insert(strides.begin(), 0);
+  if (dims.size() > 4) throw GraphError(fmt::format("group {}: a strided copy of more than 4 dimensions is not supported on the device", grp.name));
+  s.tensor_of = {{"X", n.inputs[0]}, {"Out", n.outputs[0]}};
+  s.ints = {{"NUMEL", numel(out)}, {"offset", offset}, {"d1", dims[1]}, {"d2", dims[2]}, {"d3", dims[3]},
+            {"s0", strides[0]}, {"s1", strides[1]}, {"s2", strides[2]}, {"s3", strides[3]}};
+  s.grid[0] = static_cast<uint32_t>(cdiv(numel(out), grp.params["BLOCK"].get<int64_t>()));
+}
+
 // Pointer parameters, scalars and grid of a group's kernel, per the template's header comment.
 LaunchSpec bind(const Plan& plan, const FusedGroup& grp) {
   const auto& p = grp.params;
@@ -289,6 +340,45 @@ LaunchSpec bind(const Plan& plan, const FusedGroup& grp) {
               {"sx0", strides[0]}, {"sx1", strides[1]}, {"sxs", x.strides[x.strides.size() - 2]}, {"sxd", x.strides.back()}};
     s.reals["base"] = n.attrs.value("base", 10000.0);
     s.grid[0] = static_cast<uint32_t>(cdiv(rows, p["BLOCK_R"]));
+  } else if (entry == "embedding_fwd") {
+    const Shape& table = g.tensor(arg("Table")).shape;
+    for (const char* name : {"Table", "Ids", "Out"})
+      if (access_of(plan, arg(name)).strides != strides_of(access_of(plan, arg(name)).shape))
+        throw GraphError(fmt::format("group {}: embedding operand '{}' must be contiguous", grp.name, arg(name)));
+    int64_t ids = numel(g.tensor(arg("Ids")).shape);
+    s.ints = {{"NUM_IDS", ids}, {"VOCAB", table[0]}};
+    s.grid[0] = static_cast<uint32_t>(ids);
+  } else if (entry == "strided_copy_fwd") {
+    bind_strided_copy(plan, grp, s);
+  } else if (entry == "pool2d_fwd") {
+    const Node& n = g.nodes[grp.nodes.front()];
+    auto pair = [&](const char* name, int64_t def) {
+      std::vector<int64_t> v = n.attrs.contains(name) ? (n.attrs[name].is_array() ? n.attrs[name].get<std::vector<int64_t>>()
+                                                                                  : std::vector<int64_t>(2, n.attrs[name].get<int64_t>()))
+                                                      : std::vector<int64_t>(2, def);
+      return v;
+    };
+    auto kernel = pair("kernel", 1), stride = n.attrs.contains("stride") ? pair("stride", 1) : kernel, pad = pair("padding", 0), dil = pair("dilation", 1);
+    if (dil != std::vector<int64_t>{1, 1}) throw GraphError(fmt::format("group {}: pooling with dilation is not supported on the device", grp.name));
+    bool nhwc = n.attrs.value("layout", std::string("NCHW")) == "NHWC";
+    TensorView x = access_of(plan, arg("X")), o = access_of(plan, arg("Out"));
+    auto nchw = [&](const std::vector<int64_t>& v) { return nhwc ? std::array<int64_t, 4>{v[0], v[3], v[1], v[2]} : std::array<int64_t, 4>{v[0], v[1], v[2], v[3]}; };
+    auto xs = nchw(x.shape), xst = nchw(x.strides), os = nchw(o.shape), ost = nchw(o.strides);
+    s.ints = {{"NUMEL", numel(o.shape)}, {"C", xs[1]}, {"H", xs[2]}, {"W_in", xs[3]}, {"OH", os[2]}, {"OW", os[3]}, {"KH", kernel[0]}, {"KW", kernel[1]},
+              {"stride_h", stride[0]}, {"stride_w", stride[1]}, {"pad_h", pad[0]}, {"pad_w", pad[1]},
+              {"sxn", xst[0]}, {"sxc", xst[1]}, {"sxh", xst[2]}, {"sxw", xst[3]}, {"son", ost[0]}, {"soc", ost[1]}, {"soh", ost[2]}, {"sow", ost[3]}};
+    s.grid[0] = static_cast<uint32_t>(cdiv(numel(o.shape), p["BLOCK"].get<int64_t>()));
+  } else if (entry == "fill_fwd") {
+    const Node& n = g.nodes[grp.nodes.front()];
+    const auto& v = n.attrs.at("value");
+    std::vector<double> values = v.is_array() ? v.get<std::vector<double>>() : std::vector<double>{v.get<double>()};
+    for (double x : values)
+      if (x != values[0]) throw GraphError(fmt::format("group {}: a constant of distinct values is not filled on the device", grp.name));
+    TensorView o = access_of(plan, n.outputs[0]);
+    if (o.strides != strides_of(o.shape)) throw GraphError(fmt::format("group {}: a fill into a strided view is not supported on the device", grp.name));
+    s.reals["value"] = values.empty() ? 0.0 : values[0];
+    s.ints["NUMEL"] = p["NUMEL"].get<int64_t>();
+    s.grid[0] = static_cast<uint32_t>(cdiv(p["NUMEL"].get<int64_t>(), p["BLOCK"].get<int64_t>()));
   } else {
     throw GraphError(fmt::format("group {}: the device runner has no binding for template entry '{}'", grp.name, entry));
   }

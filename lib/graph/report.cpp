@@ -48,6 +48,8 @@ std::string format_report(const Plan& plan) {
   out += fmt::format("traffic: fused {} ({:.2f}x minimum), unfused {} ({:.2f}x minimum), minimum {}\n", kib(t.fused_bytes), ratio(t.fused_bytes),
                      kib(t.unfused_bytes), ratio(t.unfused_bytes), kib(t.minimum_bytes));
   out += fmt::format("kernels launched: fused {}, unfused {}\n", t.fused_kernels, t.unfused_kernels);
+  out += fmt::format("predicted time on {}: {:.3g} us (cost model, {} kernels)\n", plan.target.name, predict_plan_seconds(plan) * 1e6,
+                     t.fused_kernels);
   return out;
 }
 

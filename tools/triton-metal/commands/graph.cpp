@@ -2,21 +2,32 @@
 // and prints the report (--report), layout reasons (--explain) or the graph around each pass (--dump);
 // writes the execution plan, kernel sources and each kernel's MSL and metadata (--emit-dir); runs it
 // (--run --reference on the float64 reference; --run --check compiles every kernel, runs fused and
-// unfused plans on the default Device and compares both with the float64 reference).
+// unfused plans on the default Device and compares both with the float64 reference; --run --device runs
+// only the fused plan). The model is a graph JSON file or an ONNX file (imported first, graph_import.h);
+// --input NAME=FILE.npy supplies input values and --outputs-dir writes the fused plan's outputs.
 #include "command_registry.h"
+#include "graph_import.h"
 #include "number_parse.h"
 
 #include "graph/file_confinement.h"
+#include "graph/npy.h"
 #include "triton_metal/graph.h"
 #include "triton_metal/kernel.h"
 #include "triton_metal/runtime.h"
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 
 namespace {
 
@@ -24,8 +35,9 @@ struct Options {
   std::string model;
   std::string target;
   bool report = false, explain = false, dump = false, no_fuse = false, no_optimize = false;
-  bool run = false, reference = false, check = false;
-  std::string passes, emit_dir, kernels_dir, values_dir;
+  bool run = false, reference = false, check = false, device = false;
+  std::string passes, emit_dir, kernels_dir, values_dir, outputs_dir;
+  std::vector<std::string> input_files, input_shapes;
   uint64_t seed = 1;
 };
 
@@ -78,6 +90,63 @@ double relative_error(const std::vector<double>& ref, const std::vector<double>&
   return diff / scale;
 }
 
+// The run's input values: random (--seed), then each --input NAME=FILE.npy replaces its input's values
+// (the file's shape and dtype must be the input's).
+tmetal::graph::Values run_inputs(const Options& o, const tmetal::graph::Graph& g) {
+  namespace tg = tmetal::graph;
+  auto inputs = tg::random_inputs(g, o.seed);
+  for (const auto& spec : o.input_files) {
+    auto eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0) throw tmetal::cli::UsageError(fmt::format("--input '{}': expected NAME=FILE.npy", spec));
+    std::string name = spec.substr(0, eq);
+    if (!std::count(g.inputs.begin(), g.inputs.end(), name))
+      throw std::runtime_error(fmt::format("--input '{}': the graph has no input '{}'", spec, name));
+    tg::NpyArray a = tg::read_npy(spec.substr(eq + 1));
+    const tg::Tensor& t = g.tensor(name);
+    if (a.shape != t.shape || a.descr != tg::npy_descr(t.dtype))
+      throw std::runtime_error(fmt::format("--input '{}': the file holds {} '{}', input '{}' is {} {} ('{}')", spec, tg::shape_str(a.shape), a.descr,
+                                           name, tg::shape_str(t.shape), tg::dtype_name(t.dtype), tg::npy_descr(t.dtype)));
+    inputs[name] = tg::TensorValue{a.shape, std::move(a.data)};
+  }
+  return inputs;
+}
+
+// --outputs-dir: each graph output as <safe name>.npy in its dtype, and outputs.json mapping names to files.
+void write_outputs(const Options& o, const tmetal::graph::Graph& g, const tmetal::graph::Values& values) {
+  namespace tg = tmetal::graph;
+  if (o.outputs_dir.empty()) return;
+  std::filesystem::path dir(o.outputs_dir);
+  std::filesystem::create_directories(dir);
+  nlohmann::json index = nlohmann::json::object();
+  std::set<std::string> used;
+  for (const auto& name : g.outputs) {
+    std::string stem = tg::safe_file_name(name);
+    for (int k = 2; !used.insert(stem).second; ++k) stem = fmt::format("{}-{}", tg::safe_file_name(name), k);
+    std::filesystem::path file = dir / (stem + ".npy");
+    if (std::filesystem::is_symlink(file))
+      throw std::runtime_error(fmt::format("--outputs-dir: '{}' is a symlink; refusing to write through it", file.string()));
+    const tg::Tensor& t = g.tensor(name);
+    tg::write_npy(file, values.at(name).shape, t.dtype, values.at(name).data);
+    index[name] = file.filename().string();
+  }
+  std::ofstream(dir / "outputs.json") << index.dump(1) << "\n";
+}
+
+// --run --device: only the fused plan, as compiled kernels on the default device.
+int run_device(const Options& o, const tmetal::graph::Graph& graph, const tmetal::graph::Plan& plan, const tmetal::graph::GraphTarget& target) {
+  namespace tg = tmetal::graph;
+  auto inputs = run_inputs(o, plan.graph);
+  auto device = tmetal::runtime::make_device("emulator");
+  std::filesystem::path kernels = o.kernels_dir.empty() ? tg::default_kernels_dir() : std::filesystem::path(o.kernels_dir);
+  tg::DeviceGroupRunner runner(*device, kernels);
+  auto fused = tg::execute_plan(plan, inputs, runner);
+  fmt::print("ran on {} for {}: fused plan {} kernel launches, {} device bytes\n", device->name(), target.name, runner.launches(),
+             runner.device_bytes());
+  print_checksums(graph, fused);
+  write_outputs(o, graph, fused);
+  return 0;
+}
+
 // --run --check: fused plan and unfused plan as compiled kernels on the default device, both compared
 // with the float64 reference of the graph as written; one verdict line per graph output.
 int run_check(const Options& o, const tmetal::graph::Graph& graph, const tmetal::graph::Plan& plan,
@@ -86,7 +155,7 @@ int run_check(const Options& o, const tmetal::graph::Graph& graph, const tmetal:
   options.fuse = false;
   options.after_pass = nullptr;
   tg::Plan unfused = tg::compile_graph(graph, target, options);
-  auto inputs = tg::random_inputs(plan.graph, o.seed);
+  auto inputs = run_inputs(o, plan.graph);
   auto reference = tg::run_reference(graph, inputs);
   auto device = tmetal::runtime::make_device("emulator");
   std::filesystem::path kernels = o.kernels_dir.empty() ? tg::default_kernels_dir() : std::filesystem::path(o.kernels_dir);
@@ -110,15 +179,20 @@ int run_check(const Options& o, const tmetal::graph::Graph& graph, const tmetal:
                "the largest magnitude; tolerance {:.0e}): {}\n",
                name, tg::shape_str(graph.tensor(name).shape), tg::dtype_name(dtype), e_ref, e_unfused, e_unfused_ref, tol, pass ? "PASS" : "FAIL");
   }
+  write_outputs(o, graph, fused);
   if (!ok) throw std::runtime_error("the fused kernels' results do not match");
   return 0;
 }
 
 int run(const Options& o) {
   namespace tg = tmetal::graph;
-  if (o.run && o.reference == o.check) throw tmetal::cli::UsageError("--run needs exactly one of --reference or --check");
+  if (o.run && int(o.reference) + int(o.check) + int(o.device) != 1)
+    throw tmetal::cli::UsageError("--run needs exactly one of --reference, --check or --device");
+  if (!(o.run && (o.check || o.device)) && !o.outputs_dir.empty()) throw tmetal::cli::UsageError("--outputs-dir goes with --run --check or --run --device");
+  if (!o.run && !o.input_files.empty()) throw tmetal::cli::UsageError("--input goes with --run");
   if (!o.run && !o.values_dir.empty()) throw tmetal::cli::UsageError("--values-dir goes with --run --reference");
-  if (!o.run && (o.reference || o.check)) throw tmetal::cli::UsageError("--reference and --check go with --run");
+  if (!o.run && (o.reference || o.check || o.device)) throw tmetal::cli::UsageError("--reference, --check and --device go with --run");
+  if (!o.input_shapes.empty() && !tmetal::cli::is_onnx_file(o.model)) throw tmetal::cli::UsageError("--input-shape goes with an .onnx model");
   tg::GraphTarget target;
   try {  // --target, else the hardware model's default ($TRITON_METAL_TARGET, the detected GPU, apple-m3)
     target = o.target.empty() ? tg::GraphTarget::from_target(tmetal::target::default_target()) : tg::GraphTarget::from_name(o.target);
@@ -127,7 +201,30 @@ int run(const Options& o) {
   } catch (const tmetal::target::UnknownTargetError& e) {
     throw tmetal::cli::UsageError(e.what());
   }
-  tg::Graph graph = tg::load_graph_file(o.model);
+  tg::Graph graph;
+  if (tmetal::cli::is_onnx_file(o.model)) {
+    // Imported into <emit-dir>/onnx-import (kept) or a private temporary folder removed once loaded.
+    bool keep = !o.emit_dir.empty();
+    std::filesystem::path work;
+    if (keep) {
+      work = std::filesystem::path(o.emit_dir) / "onnx-import";
+    } else {  // a private folder (mkdtemp: mode 0700, a fresh name), never a predictable path in /tmp
+      std::string tmpl = (std::filesystem::temp_directory_path() / "triton-metal-onnx-XXXXXX").string();
+      if (!::mkdtemp(tmpl.data())) throw std::runtime_error(fmt::format("cannot create a temporary folder for the ONNX import: {}", std::strerror(errno)));
+      work = tmpl;
+    }
+    struct Cleanup {
+      std::filesystem::path dir;
+      bool keep;
+      ~Cleanup() {
+        std::error_code ec;
+        if (!keep) std::filesystem::remove_all(dir, ec);
+      }
+    } cleanup{work, keep};
+    graph = tg::load_graph_file(tmetal::cli::import_onnx_model(o.model, work, o.input_shapes));
+  } else {
+    graph = tg::load_graph_file(o.model);
+  }
   tg::CompileOptions options;
   options.fuse = !o.no_fuse;
   options.optimize = !o.no_optimize;
@@ -176,8 +273,9 @@ int run(const Options& o) {
   }
   if (o.run) check_host_memory(plan.graph);
   if (o.run && o.check) return run_check(o, graph, plan, target, options);
+  if (o.run && o.device) return run_device(o, graph, plan, target);
   if (o.run && o.reference) {
-    auto inputs = tg::random_inputs(plan.graph, o.seed);
+    auto inputs = run_inputs(o, plan.graph);
     auto reference = tg::run_reference(graph, inputs);
     fmt::print("float64 reference, random inputs (seed {}):\n", o.seed);
     print_checksums(graph, reference);
@@ -225,7 +323,8 @@ int run(const Options& o) {
 
 tmetal::cli::RunFunction setup(CLI::App& app) {
   auto o = std::make_shared<Options>();
-  app.add_option("model", o->model, "graph JSON file (docs/graph-format.md)")->required();
+  app.add_option("model", o->model, "graph JSON file (docs/graph-format.md) or ONNX model (.onnx, docs/graph-import.md)")->required();
+  app.add_option("--input-shape", o->input_shapes, "NAME=D0,D1,...: static shape of an ONNX input with symbolic dimensions (repeatable)");
   app.add_option("--target", o->target, "target GPU (m1..m5, apple-m3-10c, \"M3 Max\", ...; see `triton-metal targets`; default $TRITON_METAL_TARGET or the detected GPU, else apple-m3)");
   app.add_flag("--report", o->report, "print passes, fusions applied and refused, layouts, kernels, memory, traffic");
   app.add_flag("--explain", o->explain, "print each layout decision with its reason");
@@ -238,11 +337,14 @@ tmetal::cli::RunFunction setup(CLI::App& app) {
   app.add_flag("--run", o->run, "run the graph on random inputs (with --reference or --check)");
   app.add_flag("--reference", o->reference, "with --run: float64 reference executor, output checksums, plan check");
   app.add_flag("--check", o->check, "with --run: compile every kernel, run the fused and the unfused plan on the default Device, compare with the float64 reference");
+  app.add_flag("--device", o->device, "with --run: run only the fused plan's compiled kernels on the default Device (no comparison)");
+  app.add_option("--input", o->input_files, "with --run: NAME=FILE.npy gives a graph input's values instead of random ones (repeatable)");
+  app.add_option("--outputs-dir", o->outputs_dir, "with --run --check or --device: write the fused plan's outputs (.npy, outputs.json) here");
   tmetal::cli::add_number_option<uint64_t>(app, "--seed", o->seed, 0, UINT64_MAX, "seed of the random inputs");
   app.add_option("--values-dir", o->values_dir, "with --run --reference: write every tensor of the optimized graph as .npy here");
   return [o] { return run(*o); };
 }
 
-tmetal::cli::CommandRegistration reg{"graph", "optimize, fuse and plan an operator graph (JSON) for a target", setup};
+tmetal::cli::CommandRegistration reg{"graph", "optimize, fuse and plan an operator graph (JSON or ONNX) for a target", setup};
 
 }  // namespace
