@@ -157,6 +157,12 @@ AxisInfo axis_rem(const AxisInfo& lhs, const AxisInfo& rhs) {
       // Runs of x stay contiguous inside each block of c when both are aligned to the block.
       out.contiguity[d] = std::gcd(lhs.contiguity[d], highest_power_of_two_divisor(c));
       out.divisibility[d] = std::gcd(divisibility_at(lhs, d, out.contiguity[d]), highest_power_of_two_divisor(c));
+    } else if (rhs.constancy[d] > 1 && rhs.divisibility[d] > 1) {
+      // A modulus unknown but a multiple of g over blocks of g (tutorial 03's `(pid * BN + arange(BN)) % N`
+      // with N:16): aligned blocks of g never straddle a multiple of it, so runs stay contiguous within them.
+      const int64_t g = std::gcd(std::gcd(lhs.contiguity[d], rhs.divisibility[d]), rhs.constancy[d]);
+      out.contiguity[d] = std::gcd(g, divisibility_at(lhs, d, g));
+      out.divisibility[d] = std::gcd(divisibility_at(lhs, d, out.contiguity[d]), rhs.divisibility[d]);
     }
   }
   if (lhs.constant_value && rhs.constant_value && *rhs.constant_value != 0) {
