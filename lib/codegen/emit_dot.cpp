@@ -7,7 +7,8 @@
 // Staging plan (fewest barriers per K step that fits the target's threadgroup memory): Kc = K when it fits;
 // inside an scf.for, two stages alternate when both fit with the loop's other buffers (1 barrier per chunk:
 // chunk i+1 writes the stage chunk i did not read, whose readers are behind chunk i's barrier), else one
-// stage (2 barriers per chunk: before writing and before reading).
+// stage (2 barriers per chunk: before writing and before reading). Staged rows are padded by 16 bytes against
+// bank conflicts (an unpadded plan must save half the barriers to win).
 // f16 inputs use half fragments, f32 inputs float fragments, bf16 inputs bfloat fragments where the target has
 // native bfloat and float fragments (exact products of bf16 values, f32 sums) where it does not.
 #include "codegen/msl_emitter.h"
@@ -70,10 +71,10 @@ void Emitter::emit_dot(ir::Operation& op) {
       for (const ir::Value* v : o->operands())
         if (v->type().is_tensor() && !mma(v)) others += v->type().num_elements() * 8;
     });
-  // Staging plan: fewest barriers per K step, then padded rows, then two stages, then the widest chunk.
-  // Padded rows (16 bytes: lda = kc + 16 / ea, ldb = N + 16 / eb) put the 8 rows of an A fragment in 8
-  // different 16-byte bank groups instead of one (row strides of 64 or 128 bytes map every row to the same
-  // banks) and keep rows 16-byte aligned for vector reads; they are dropped where they would cost a barrier.
+  // Staging plan: fewest barriers per K step (unpadded rows weighted double), then padded rows, then two
+  // stages, then the widest chunk. Padded rows (16 bytes: lda = kc + 16 / ea, ldb = N + 16 / eb) put the 8
+  // rows of an A fragment in 8 different 16-byte bank groups instead of one (row strides of 64 or 128 bytes map
+  // every row to the same banks) and keep rows 16-byte aligned for vector reads.
   int64_t limit = target_.threadgroup_memory_bytes();
   auto stage_of = [&](int64_t kc, bool pad) {
     return align16(M * (kc + (pad ? 16 / ea : 0)) * ea) + align16(kc * (N + (pad ? 16 / eb : 0)) * eb);
@@ -89,7 +90,10 @@ void Emitter::emit_dot(ir::Operation& op) {
         bool fits = s == 2 ? options_.double_buffer && in_loop && target_.pipeline_stages(st) == 2 && 2 * st + others <= limit
                            : st <= limit;
         if (!fits) continue;
-        int64_t cost = (K / kc) * (s == 2 ? 1 : 2);
+        // Unpadded rows count as twice the barriers (an 8-way bank conflict on every A fragment read, measured
+        // on the CUDA proxy, costs more than a barrier per chunk): the probe's padded BK = 16 double buffer
+        // beats an unpadded BK = 32 one.
+        int64_t cost = (K / kc) * (s == 2 ? 1 : 2) * (pad ? 1 : 2);
         // Ties go to padded rows, then to two stages (the next chunk's stores need not wait for this chunk's readers).
         if (best_kc == 0 || cost < best_cost || (cost == best_cost && pad == padded && s == 2 && stages == 1)) {
           best_kc = kc;
@@ -177,7 +181,8 @@ void Emitter::emit_dot(ir::Operation& op) {
   line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_b[{}];", tb, fn));
   line(fmt::format("for (int i = 0; i < {}; ++i) simdgroup_load(tm_a[i], {}, {}, ulong2(tm_k, {} + i * 8));", fm, sa, lda, fb.row));
   line(fmt::format("for (int j = 0; j < {}; ++j) simdgroup_load(tm_b[j], {}, {}, ulong2({} + j * 8, tm_k));", fn, sb, ldb, fb.col));
-  line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) simdgroup_multiply_accumulate({}[i * {} + j], tm_a[i], tm_b[j], {}[i * {} + j]);",
+  line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) "
+                   "simdgroup_multiply_accumulate({}[i * {} + j], tm_a[i], tm_b[j], {}[i * {} + j]);",
                    fm, fn, name, fn, name, fn));
   close();
   if (double_buffer) line(fmt::format("{0} ^= 1u;", stage_var));

@@ -28,6 +28,31 @@ AxisAnalysis::AxisAnalysis(ir::Operation& func) {
     info_[a] = AxisInfo::uniform({}, d);
   }
   func.walk_pre([this](ir::Operation* op) { visit(*op); });
+  // scf.for iteration arguments start from their initial values' facts (visit); then, to a fixed point, each
+  // becomes the join of its initial value and what the body yields, and the function is walked again.
+  std::vector<ir::Operation*> loops;
+  func.walk_pre([&](ir::Operation* op) {
+    if (op->is(ir::OpCode::For)) loops.push_back(op);
+  });
+  for (int round = 0; !loops.empty(); ++round) {
+    bool changed = false;
+    for (ir::Operation* loop : loops) {
+      ir::Block& b = loop->body();
+      ir::Operation* y = b.terminator();
+      for (size_t i = 1; i < b.num_arguments(); ++i) {
+        ir::Value* arg = b.argument(i);
+        AxisInfo joined = round < 8 && y && y->num_operands() >= i && loop->num_operands() > i + 2
+                              ? axis_join(get(loop->operand(i + 2)), get(y->operand(i - 1)))
+                              : AxisInfo::unknown(shape_of(arg));
+        if (!(get(arg) == joined)) {
+          info_[arg] = joined;
+          changed = true;
+        }
+      }
+    }
+    if (!changed) break;
+    func.walk_pre([this](ir::Operation* op) { visit(*op); });
+  }
 }
 
 AxisInfo AxisAnalysis::get(const ir::Value* v) const {
@@ -38,6 +63,15 @@ AxisInfo AxisAnalysis::get(const ir::Value* v) const {
 
 void AxisAnalysis::visit(ir::Operation& op) {
   using ir::OpCode;
+  if (op.is(OpCode::For) && op.num_operands() >= 3 && op.num_regions() == 1) {
+    // The induction variable: lb + k * step; iteration arguments: their initial values (refined after the walk).
+    ir::Block& b = op.body();
+    if (b.num_arguments() > 0 && !info_.count(b.argument(0)))
+      info_[b.argument(0)] = AxisInfo::uniform({}, std::min(get(op.operand(0)).scalar_divisibility, get(op.operand(2)).scalar_divisibility));
+    for (size_t i = 1; i < b.num_arguments() && i + 2 < op.num_operands(); ++i)
+      if (!info_.count(b.argument(i))) info_[b.argument(i)] = get(op.operand(i + 2));
+    return;
+  }
   if (op.num_results() != 1) return;
   ir::Value* r = op.result();
   auto in = [&](size_t i) { return get(op.operand(i)); };

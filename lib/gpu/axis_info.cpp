@@ -202,6 +202,19 @@ AxisInfo axis_compare(const AxisInfo& lhs, const AxisInfo& rhs) {
   return out;
 }
 
+AxisInfo axis_join(const AxisInfo& a, const AxisInfo& b) {
+  if (a.rank() != b.rank()) return AxisInfo::unknown(std::vector<int64_t>(static_cast<size_t>(a.rank()), 1));
+  AxisInfo out = same_rank(a);
+  for (int d = 0; d < a.rank(); ++d) {
+    out.contiguity[d] = std::gcd(a.contiguity[d], b.contiguity[d]);
+    out.divisibility[d] = std::gcd(divisibility_at(a, d, out.contiguity[d]), divisibility_at(b, d, out.contiguity[d]));
+    out.constancy[d] = std::gcd(a.constancy[d], b.constancy[d]);
+  }
+  out.scalar_divisibility = std::gcd(a.scalar_divisibility, b.scalar_divisibility);
+  if (a.constant_value && b.constant_value && *a.constant_value == *b.constant_value) out.constant_value = a.constant_value;
+  return out;
+}
+
 AxisInfo axis_elementwise_join(const std::vector<AxisInfo>& operands) {
   if (operands.empty()) throw std::invalid_argument("axis info join of no operands");
   AxisInfo out = same_rank(operands.front());

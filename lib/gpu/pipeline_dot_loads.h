@@ -4,13 +4,16 @@
 // tile (mask ANDed with `iv + step < ub`) right before its dot, carrying it as a new iteration argument: the
 // device loads of tile i+1 are in flight while tile i is staged and multiplied (the probe's structure,
 // bench/probes/gemm_probe.metal). The loop's `tt.num_stages` (tl.range(..., num_stages=)) overrides
-// `num_stages`; below 2 the loop is left alone. Returns the number of loops pipelined.
+// `num_stages`; below 2 the loop is left alone. When neither is given (`num_stages_given` false: the target's
+// default), loops with more than one dot (flash attention) are left alone: there the prefetched tiles cost
+// more registers than the overlap gains (CUDA proxy, bench/results/2026-12-02-H200.md). Returns the number of
+// loops pipelined.
 #pragma once
 
 #include "ir/operation.h"
 
 namespace tmetal::gpu {
 
-int pipeline_dot_loads(ir::Operation& func, int num_stages);
+int pipeline_dot_loads(ir::Operation& func, int num_stages, bool num_stages_given);
 
 }  // namespace tmetal::gpu

@@ -92,6 +92,18 @@ TEST(AxisInfo, RemainderBySplatOfAMultipleOf16) {
   EXPECT_EQ(axis_rem(r, axis_splat(AxisInfo::uniform({}, 1), {64})).contiguity[0], 1);
 }
 
+// A loop-carried pointer offset: the join keeps what both the initial value and the yielded one satisfy.
+TEST(AxisInfo, JoinOfLoopCarriedValues) {
+  AxisInfo init = axis_add(AxisInfo::constant({64}, 64), AxisInfo::range(0, 64));   // 64 + i
+  AxisInfo next = axis_add(init, AxisInfo::constant({64}, 32));                      // 96 + i
+  AxisInfo j = axis_join(init, next);
+  EXPECT_EQ(j.contiguity[0], 64);
+  EXPECT_EQ(j.divisibility[0], 32);
+  AxisInfo k = axis_join(init, AxisInfo::unknown({64}));
+  EXPECT_EQ(k.contiguity[0], 1);
+  EXPECT_EQ(k.divisibility[0], 1);
+}
+
 TEST(AxisInfo, RandomSoundnessOfAddAndMul) {
   std::mt19937 rng(3);
   for (int trial = 0; trial < 100; ++trial) {
