@@ -117,7 +117,7 @@ bool pipeline_loop(ir::Operation& loop, int default_stages, bool stages_given) {
   if (!dot) return false;
   // By default only loops with one dot (GEMM, convolution): in flash attention (two dots, S and O live) the
   // prefetched K and V tiles cost more registers than the overlap gains (measured on the CUDA proxy,
-  // bench/results/2026-12-02-H200.md); num_stages given for the launch or the loop still applies.
+  // bench/results/2026-12-02-H200-dot.md); num_stages given for the launch or the loop still applies.
   int dots = 0;
   for (const auto& op : body.ops()) dots += op->is(ir::OpCode::Dot) ? 1 : 0;
   if (dots > 1 && !explicit_stages) return false;

@@ -6,7 +6,7 @@
 // bench/probes/gemm_probe.metal). The loop's `tt.num_stages` (tl.range(..., num_stages=)) overrides
 // `num_stages`; below 2 the loop is left alone. When neither is given (`num_stages_given` false: the target's
 // default), loops with more than one dot (flash attention) are left alone: there the prefetched tiles cost
-// more registers than the overlap gains (CUDA proxy, bench/results/2026-12-02-H200.md). Returns the number of
+// more registers than the overlap gains (CUDA proxy, bench/results/2026-12-02-H200-dot.md). Returns the number of
 // loops pipelined.
 #pragma once
 
