@@ -3,21 +3,12 @@
 // goes 2^40 elements away and back (it wraps consistently); launches refuse bigger arrays with a clear error.
 #include "kernel_test_support.h"
 
-#include <fstream>
 
 namespace tmetal::test {
 namespace {
 
 CompiledKernel compile_addressing(const std::string& kernel, const std::string& sig, const std::string& cx) {
-  std::ifstream in(std::string(TM_ADDRESSING_FILE));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Specialization spec;
-  spec.parse_signature(sig);
-  spec.parse_constexpr(cx);
-  KernelOptions o;
-  o.target = "m3";
-  return compile(ss.str(), "addressing.py", kernel, spec, o);
+  return compile_file(TM_ADDRESSING_FILE, kernel, sig, cx, "m3");
 }
 
 TEST(Addressing, OffsetsThatWrapComeBackExact) {

@@ -17,23 +17,33 @@
 
 namespace tmetal::test {
 
-inline std::string example_source(const std::string& name) {
-  std::ifstream in(std::string(TM_EXAMPLES_DIR) + "/" + name + ".py");
+// The text of a kernel file (an example or a test input); a failure when it cannot be read.
+inline std::string file_source(const std::string& path) {
+  std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();
-  if (ss.str().empty()) ADD_FAILURE() << "cannot read example " << name;
+  if (ss.str().empty()) ADD_FAILURE() << "cannot read kernel file " << path;
   return ss.str();
 }
 
-inline CompiledKernel compile_example(const std::string& example, const std::string& kernel, const std::string& signature,
-                                      const std::string& constexprs, const std::string& target, int num_warps = 4) {
+inline std::string example_source(const std::string& name) { return file_source(std::string(TM_EXAMPLES_DIR) + "/" + name + ".py"); }
+
+// Compiles `kernel` of the file at `path` (errors name the file by its base name).
+inline CompiledKernel compile_file(const std::string& path, const std::string& kernel, const std::string& signature,
+                                   const std::string& constexprs, const std::string& target, int num_warps = 4) {
   Specialization spec;
   spec.parse_signature(signature);
   if (!constexprs.empty()) spec.parse_constexpr(constexprs);
   KernelOptions o;
   o.target = target;
   o.num_warps = num_warps;
-  return compile(example_source(example), example + ".py", kernel, spec, o);
+  std::string name = path.substr(path.find_last_of('/') + 1);
+  return compile(file_source(path), name, kernel, spec, o);
+}
+
+inline CompiledKernel compile_example(const std::string& example, const std::string& kernel, const std::string& signature,
+                                      const std::string& constexprs, const std::string& target, int num_warps = 4) {
+  return compile_file(std::string(TM_EXAMPLES_DIR) + "/" + example + ".py", kernel, signature, constexprs, target, num_warps);
 }
 
 inline runtime::Device& emulator() {

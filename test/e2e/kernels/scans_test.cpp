@@ -4,22 +4,13 @@
 // whole lines per thread, chunk carries by simd_shuffle_up, chunk carries through threadgroup memory.
 #include "kernel_test_support.h"
 
-#include <fstream>
 #include <functional>
 
 namespace tmetal::test {
 namespace {
 
 CompiledKernel compile_scan(const std::string& kernel, const std::string& sig, const std::string& cx) {
-  std::ifstream in(std::string(TM_SCANS_FILE));
-  std::stringstream ss;
-  ss << in.rdbuf();
-  Specialization spec;
-  spec.parse_signature(sig);
-  spec.parse_constexpr(cx);
-  KernelOptions o;
-  o.target = "m3";
-  return compile(ss.str(), "scans.py", kernel, spec, o);
+  return compile_file(TM_SCANS_FILE, kernel, sig, cx, "m3");
 }
 
 struct Tile {
