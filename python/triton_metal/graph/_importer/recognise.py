@@ -207,6 +207,17 @@ def _normalized(g, x, kind, n):
     return None
 
 
+def _scaled_by_inverse_std(g, r, v):
+    """The normalization that follows the mean of squares `r` of `v`: (eps, the node computing v / sqrt(r + eps))
+    or None."""
+    found = _inverse_std(g, r)
+    if found is None:
+        return None
+    eps, kind, n = found
+    y = _normalized(g, v, kind, n)
+    return None if y is None else (eps, y)
+
+
 def _vector(g, name, d):
     c = g.const(name)
     return c is not None and c.size == d and c.shape[-1] == d
@@ -240,13 +251,10 @@ def rms_norm(g):
         x = sq.inputs[0]
         if not _is_square(g, sq.output, x) or not _last_axis_mean(g, r, x):
             continue
-        found = _inverse_std(g, r)
+        found = _scaled_by_inverse_std(g, r, x)
         if found is None:
             continue
-        eps, kind, n = found
-        y = _normalized(g, x, kind, n)
-        if y is None:
-            continue
+        eps, y = found
         d = g.b.shape_of(x)[-1]
         root, gamma, _ = _affine(g, y.output, d, False)
         ins = [x] + ([_flat_const(g, gamma, g.b.dtype_of(x))] if gamma else [])
@@ -270,13 +278,10 @@ def layer_norm(g):
             r = g.only_user(m2.output) if m2 is not None else None
             if r is None or not _last_axis_mean(g, r, dv):
                 continue
-            found = _inverse_std(g, r)
+            found = _scaled_by_inverse_std(g, r, dv)
             if found is None:
                 continue
-            eps, kind, n = found
-            y = _normalized(g, dv, kind, n)
-            if y is None:
-                continue
+            eps, y = found
             d = g.b.shape_of(x)[-1]
             root, gamma, beta = _affine(g, y.output, d, True)
             dt = g.b.dtype_of(x)
