@@ -69,6 +69,17 @@ def error_ratio(got, want, tol):
     return float(np.nan_to_num(r, nan=np.inf).max())
 
 
+def check_output_files(c, out_dir):
+    """check_outputs on the outputs a device run left in out_dir (<name>.bin each); a missing or mis-sized file
+    is a failure with its reason."""
+    try:
+        outs = {k: np.fromfile(os.path.join(out_dir, k + ".bin"), dtype=c["args"][k].dtype).reshape(c["args"][k].shape)
+                for k in c["outputs"]}
+        return check_outputs(c, outs)
+    except (OSError, ValueError) as e:
+        return False, str(e)
+
+
 def check_outputs(c, outs):
     """outs: name -> numpy array of the output dtype. Returns (ok, worst ratio)."""
     want = reference(c)
@@ -115,12 +126,7 @@ def compare(size, work):
     res = {}
     for name in manifest_names(d):
         c = build(name, size)
-        try:
-            outs = {k: np.fromfile(os.path.join(d, "out", name, k + ".bin"), dtype=c["args"][k].dtype).reshape(c["args"][k].shape)
-                    for k in c["outputs"]}
-            ok, worst = check_outputs(c, outs)
-        except (OSError, ValueError) as e:
-            ok, worst = False, str(e)
+        ok, worst = check_output_files(c, os.path.join(d, "out", name))
         res[name] = {"ok": ok, "err_ratio": worst}
         print(f"{size} {name:20s} {'pass' if ok else 'FAIL'} max err ratio {worst}", flush=True)
     json.dump(res, open(os.path.join(d, "compare.json"), "w"), indent=1)
@@ -309,12 +315,7 @@ def compare_tag(size, work, tag):
     for c0 in json.load(open(os.path.join(d, f"manifest_{tag}.json")))["cases"]:
         name = c0["name"]
         c = build(name, size)
-        try:
-            outs = {k: np.fromfile(os.path.join(c0["out_dir"], k + ".bin"), dtype=c["args"][k].dtype).reshape(c["args"][k].shape)
-                    for k in c["outputs"]}
-            ok, worst = check_outputs(c, outs)
-        except (OSError, ValueError) as e:
-            ok, worst = False, str(e)
+        ok, worst = check_output_files(c, c0["out_dir"])
         res[name] = {"ok": ok, "err_ratio": worst}
         print(f"{size} {tag} {name:24s} {'pass' if ok else 'FAIL'} max err ratio {worst}", flush=True)
     json.dump(res, open(os.path.join(d, f"compare_{tag}.json"), "w"), indent=1)
