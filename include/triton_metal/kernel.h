@@ -22,6 +22,7 @@ namespace tmetal {
 struct KernelOptions {
   std::string target;      // hardware-model name ("m1", "m3-max", ...); empty: target::default_target()
   int num_warps = 4;       // simdgroups per threadgroup (Triton's num_warps)
+  int num_stages = 0;      // software-pipelining depth of dot K loops (Triton's num_stages); 0: the target's default
   CompileOptions tile;     // stage 1–2 options (print-after, verification, ...)
 };
 

@@ -126,6 +126,7 @@ class Target {
   int register_budget_per_thread() const;  // 32-bit registers a thread may use without losing occupancy
   MatmulTile matmul_tile(DType in, DType acc) const;
   int pipeline_stages(std::int64_t bytes_per_stage) const;  // 2 (double buffer) when it fits, else 1
+  int default_num_stages() const;  // K-loop pipelining depth when the launch gives none: matmul_tile's stages
 
   friend bool operator==(const Target& a, const Target& b) { return a.spec_ == b.spec_; }
 

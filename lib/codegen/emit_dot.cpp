@@ -7,7 +7,8 @@
 // Staging plan (fewest barriers per K step that fits the target's threadgroup memory): Kc = K when it fits;
 // inside an scf.for, two stages alternate when both fit with the loop's other buffers (1 barrier per chunk:
 // chunk i+1 writes the stage chunk i did not read, whose readers are behind chunk i's barrier), else one
-// stage (2 barriers per chunk: before writing and before reading).
+// stage (2 barriers per chunk: before writing and before reading). Staged rows are padded by 16 bytes against
+// bank conflicts (an unpadded plan must save half the barriers to win).
 // f16 inputs use half fragments, f32 inputs float fragments, bf16 inputs bfloat fragments where the target has
 // native bfloat and float fragments (exact products of bf16 values, f32 sums) where it does not.
 #include "codegen/msl_emitter.h"
@@ -70,32 +71,45 @@ void Emitter::emit_dot(ir::Operation& op) {
       for (const ir::Value* v : o->operands())
         if (v->type().is_tensor() && !mma(v)) others += v->type().num_elements() * 8;
     });
-  // Staging plan: fewest barriers per K step, then the widest chunk.
+  // Staging plan: fewest barriers per K step (unpadded rows weighted double), then padded rows, then two
+  // stages, then the widest chunk. Padded rows (16 bytes: lda = kc + 16 / ea, ldb = N + 16 / eb) put the 8
+  // rows of an A fragment in 8 different 16-byte bank groups instead of one (row strides of 64 or 128 bytes map
+  // every row to the same banks) and keep rows 16-byte aligned for vector reads.
   int64_t limit = target_.threadgroup_memory_bytes();
-  auto stage_of = [&](int64_t kc) { return align16(M * kc * ea) + align16(kc * N * eb); };
+  auto stage_of = [&](int64_t kc, bool pad) {
+    return align16(M * (kc + (pad ? 16 / ea : 0)) * ea) + align16(kc * (N + (pad ? 16 / eb : 0)) * eb);
+  };
   int64_t best_kc = 0, best_cost = 0;
   int stages = 1;
-  for (int64_t kc = K; kc >= 8; kc -= 8) {
-    if (K % kc) continue;
-    int64_t st = stage_of(kc);
-    for (int s : {2, 1}) {
-      bool fits = s == 2 ? options_.double_buffer && in_loop && target_.pipeline_stages(st) == 2 && 2 * st + others <= limit
-                         : st <= limit;
-      if (!fits) continue;
-      int64_t cost = (K / kc) * (s == 2 ? 1 : 2);
-      if (best_kc == 0 || cost < best_cost) {
-        best_kc = kc;
-        best_cost = cost;
-        stages = s;
+  bool padded = false;
+  for (bool pad : {true, false})
+    for (int64_t kc = K; kc >= 8; kc -= 8) {
+      if (K % kc) continue;
+      int64_t st = stage_of(kc, pad);
+      for (int s : {2, 1}) {
+        bool fits = s == 2 ? options_.double_buffer && in_loop && target_.pipeline_stages(st) == 2 && 2 * st + others <= limit
+                           : st <= limit;
+        if (!fits) continue;
+        // Unpadded rows count as twice the barriers (an 8-way bank conflict on every A fragment read, measured
+        // on the CUDA proxy, costs more than a barrier per chunk): the probe's padded BK = 16 double buffer
+        // beats an unpadded BK = 32 one.
+        int64_t cost = (K / kc) * (s == 2 ? 1 : 2) * (pad ? 1 : 2);
+        // Ties go to padded rows, then to two stages (the next chunk's stores need not wait for this chunk's readers).
+        if (best_kc == 0 || cost < best_cost || (cost == best_cost && pad == padded && s == 2 && stages == 1)) {
+          best_kc = kc;
+          best_cost = cost;
+          stages = s;
+          padded = pad;
+        }
       }
     }
-  }
   if (best_kc == 0) {
-    need_scratch(op, stage_of(8));  // fails naming the bytes and the limit
+    need_scratch(op, stage_of(8, false));  // fails naming the bytes and the limit
     fail(op, "internal error: no staging plan for tl.dot");
   }
   const int64_t kc = best_kc, chunks = K / kc;
-  const int64_t stage = stage_of(kc), off_b = align16(M * kc * ea);
+  const int64_t lda = kc + (padded ? 16 / ea : 0), ldb = N + (padded ? 16 / eb : 0);
+  const int64_t stage = stage_of(kc, padded), off_b = align16(M * lda * ea);
   bool double_buffer = stages == 2;
   need_scratch(op, stages * stage);
   if (double_buffer) {
@@ -112,8 +126,8 @@ void Emitter::emit_dot(ir::Operation& op) {
   std::string name = define(r);
   declare(r);
   line(fmt::format("// tl.dot {}x{}x{}: accumulator in {}x{} simdgroup_matrix<{}, 8, 8> fragments per simdgroup (registers); "
-                   "A and B staged in threadgroup memory, {} of K per chunk{}{}",
-                   M, N, K, fm, fn, tc, kc, double_buffer ? "; double-buffered (2 stages, 1 barrier per chunk)" : "",
+                   "A and B staged in threadgroup memory, {} of K per chunk{}{}{}",
+                   M, N, K, fm, fn, tc, kc, padded ? " (rows padded by 16 bytes)" : "", double_buffer ? "; double-buffered (2 stages, 1 barrier per chunk)" : "",
                    trans_a || trans_b ? fmt::format("; {} staged from the transposed tile", trans_a && trans_b ? "A and B" : trans_a ? "A" : "B") : ""));
   line(fmt::format("for (int f = 0; f < {}; ++f) {}[f] = {}[f];", regs(r), name, name_of(c)));
   std::string sa = scratch(ta, 0), sb = scratch(tb, off_b);
@@ -138,7 +152,7 @@ void Emitter::emit_dot(ir::Operation& op) {
     int64_t w = 1;
     if (!transposed && l.order[0] == 1 && type != "bfloat")
       w = std::min<int64_t>({l.size_per_thread[1], 4, std::max<int64_t>(1, target_.preferred_vector_bytes() / esize)});
-    int64_t cols = k_is_col ? kc : N;
+    int64_t cols = k_is_col ? lda : ldb;
     open(fmt::format("for (int k = 0; k < {}; k += {})", regs(v), w));
     std::string row = fmt::format("uint({})", coord(v, transposed ? 1 : 0, "k")), col = fmt::format("uint({})", coord(v, transposed ? 0 : 1, "k"));
     if (chunks > 1) (k_is_col ? col : row) += " - tm_kc";
@@ -165,9 +179,10 @@ void Emitter::emit_dot(ir::Operation& op) {
   open(fmt::format("for (uint tm_k = 0; tm_k < {}; tm_k += 8)", kc));
   line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
   line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_b[{}];", tb, fn));
-  line(fmt::format("for (int i = 0; i < {}; ++i) simdgroup_load(tm_a[i], {}, {}, ulong2(tm_k, {} + i * 8));", fm, sa, kc, fb.row));
-  line(fmt::format("for (int j = 0; j < {}; ++j) simdgroup_load(tm_b[j], {}, {}, ulong2({} + j * 8, tm_k));", fn, sb, N, fb.col));
-  line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) simdgroup_multiply_accumulate({}[i * {} + j], tm_a[i], tm_b[j], {}[i * {} + j]);",
+  line(fmt::format("for (int i = 0; i < {}; ++i) simdgroup_load(tm_a[i], {}, {}, ulong2(tm_k, {} + i * 8));", fm, sa, lda, fb.row));
+  line(fmt::format("for (int j = 0; j < {}; ++j) simdgroup_load(tm_b[j], {}, {}, ulong2({} + j * 8, tm_k));", fn, sb, ldb, fb.col));
+  line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) "
+                   "simdgroup_multiply_accumulate({}[i * {} + j], tm_a[i], tm_b[j], {}[i * {} + j]);",
                    fm, fn, name, fn, name, fn));
   close();
   if (double_buffer) line(fmt::format("{0} ^= 1u;", stage_var));

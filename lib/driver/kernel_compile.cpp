@@ -6,6 +6,7 @@
 #include "gpu/assign_layouts.h"
 #include "gpu/insert_layout_conversions.h"
 #include "gpu/layout_encoding.h"
+#include "gpu/pipeline_dot_loads.h"
 #include "gpu/remove_layout_conversions.h"
 #include "ir/printer.h"
 #include "triton_metal/kernel.h"
@@ -29,7 +30,7 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
   tile_opts.run_passes = true;
   // The GPU passes are this stage's: the tile pipeline must not see their names.
   std::set<std::string> print_gpu;
-  for (const char* pass : {"assign-layouts", "assign-dot-layouts", "insert-layout-conversions", "remove-layout-conversions"})
+  for (const char* pass : {"pipeline-dot-loads", "assign-layouts", "assign-dot-layouts", "insert-layout-conversions", "remove-layout-conversions"})
     if (tile_opts.print_after_all || tile_opts.print_after.erase(pass) > 0) print_gpu.insert(pass);
   TileIrResult tir = compile_tile_ir(source, filename, kernel, spec, tile_opts);
   CompiledKernel out;
@@ -56,6 +57,10 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
     if (print_gpu.count(pass) && tile_opts.dump)
       tile_opts.dump(fmt::format("// -----// IR Dump After {} //----- //\n{}", pass, ir::print_op(*tir.module, po)));
   };
+  if (options.num_stages < 0 || options.num_stages > 8)
+    throw std::invalid_argument(fmt::format("num_stages must be from 1 to 8 (got {})", options.num_stages));
+  gpu::pipeline_dot_loads(*func, options.num_stages > 0 ? options.num_stages : tgt.default_num_stages(), options.num_stages > 0);
+  after("pipeline-dot-loads");
   try {
     gpu::assign_layouts(*func, lo);
   } catch (const std::invalid_argument& e) {

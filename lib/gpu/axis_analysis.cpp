@@ -28,6 +28,31 @@ AxisAnalysis::AxisAnalysis(ir::Operation& func) {
     info_[a] = AxisInfo::uniform({}, d);
   }
   func.walk_pre([this](ir::Operation* op) { visit(*op); });
+  // scf.for iteration arguments start from their initial values' facts (visit); then, to a fixed point, each
+  // becomes the join of its initial value and what the body yields, and the function is walked again.
+  std::vector<ir::Operation*> loops;
+  func.walk_pre([&](ir::Operation* op) {
+    if (op->is(ir::OpCode::For)) loops.push_back(op);
+  });
+  for (int round = 0; !loops.empty(); ++round) {
+    bool changed = false;
+    for (ir::Operation* loop : loops) {
+      ir::Block& b = loop->body();
+      ir::Operation* y = b.terminator();
+      for (size_t i = 1; i < b.num_arguments(); ++i) {
+        ir::Value* arg = b.argument(i);
+        AxisInfo joined = round < 8 && y && y->num_operands() >= i && loop->num_operands() > i + 2
+                              ? axis_join(get(loop->operand(i + 2)), get(y->operand(i - 1)))
+                              : AxisInfo::unknown(shape_of(arg));
+        if (!(get(arg) == joined)) {
+          info_[arg] = joined;
+          changed = true;
+        }
+      }
+    }
+    if (!changed) break;
+    func.walk_pre([this](ir::Operation* op) { visit(*op); });
+  }
 }
 
 AxisInfo AxisAnalysis::get(const ir::Value* v) const {
@@ -38,14 +63,20 @@ AxisInfo AxisAnalysis::get(const ir::Value* v) const {
 
 void AxisAnalysis::visit(ir::Operation& op) {
   using ir::OpCode;
-  if (op.is(OpCode::For) && op.num_operands() >= 3 && op.body().num_arguments() >= 1) {
-    // The induction variable lb + i * step is divisible by what divides both lb and step (Triton's
-    // AxisInfo does the same): `for start in range(0, n, BLOCK)` keeps `start + tl.arange(...)` aligned.
+  if (op.is(OpCode::For) && op.num_operands() >= 3 && op.num_regions() == 1) {
+    // The induction variable lb + k * step is divisible by what divides both lb and step (Triton's AxisInfo
+    // does the same: `for start in range(0, n, BLOCK)` keeps `start + tl.arange(...)` aligned); iteration
+    // arguments: their initial values (refined after the walk).
     auto divisibility = [&](const ir::Value* v) {
       AxisInfo a = get(v);
       return a.constant_value ? highest_power_of_two_divisor(*a.constant_value) : a.scalar_divisibility;
     };
-    info_[op.body().argument(0)] = AxisInfo::uniform({}, std::min(divisibility(op.operand(0)), divisibility(op.operand(2))));
+    ir::Block& b = op.body();
+    if (b.num_arguments() > 0 && !info_.count(b.argument(0)))
+      info_[b.argument(0)] = AxisInfo::uniform({}, std::min(divisibility(op.operand(0)), divisibility(op.operand(2))));
+    for (size_t i = 1; i < b.num_arguments() && i + 2 < op.num_operands(); ++i)
+      if (!info_.count(b.argument(i))) info_[b.argument(i)] = get(op.operand(i + 2));
+    return;
   }
   if (op.num_results() != 1) return;
   ir::Value* r = op.result();

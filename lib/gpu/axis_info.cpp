@@ -157,6 +157,12 @@ AxisInfo axis_rem(const AxisInfo& lhs, const AxisInfo& rhs) {
       // Runs of x stay contiguous inside each block of c when both are aligned to the block.
       out.contiguity[d] = std::gcd(lhs.contiguity[d], highest_power_of_two_divisor(c));
       out.divisibility[d] = std::gcd(divisibility_at(lhs, d, out.contiguity[d]), highest_power_of_two_divisor(c));
+    } else if (rhs.constancy[d] > 1 && rhs.divisibility[d] > 1) {
+      // A modulus unknown but a multiple of g over blocks of g (tutorial 03's `(pid * BN + arange(BN)) % N`
+      // with N:16): aligned blocks of g never straddle a multiple of it, so runs stay contiguous within them.
+      const int64_t g = std::gcd(std::gcd(lhs.contiguity[d], rhs.divisibility[d]), rhs.constancy[d]);
+      out.contiguity[d] = std::gcd(g, divisibility_at(lhs, d, g));
+      out.divisibility[d] = std::gcd(divisibility_at(lhs, d, out.contiguity[d]), rhs.divisibility[d]);
     }
   }
   if (lhs.constant_value && rhs.constant_value && *rhs.constant_value != 0) {
@@ -193,6 +199,19 @@ AxisInfo axis_compare(const AxisInfo& lhs, const AxisInfo& rhs) {
     }
     out.constancy[d] = constancy;
   }
+  return out;
+}
+
+AxisInfo axis_join(const AxisInfo& a, const AxisInfo& b) {
+  if (a.rank() != b.rank()) return AxisInfo::unknown(std::vector<int64_t>(static_cast<size_t>(a.rank()), 1));
+  AxisInfo out = same_rank(a);
+  for (int d = 0; d < a.rank(); ++d) {
+    out.contiguity[d] = std::gcd(a.contiguity[d], b.contiguity[d]);
+    out.divisibility[d] = std::gcd(divisibility_at(a, d, out.contiguity[d]), divisibility_at(b, d, out.contiguity[d]));
+    out.constancy[d] = std::gcd(a.constancy[d], b.constancy[d]);
+  }
+  out.scalar_divisibility = std::gcd(a.scalar_divisibility, b.scalar_divisibility);
+  if (a.constant_value && b.constant_value && *a.constant_value == *b.constant_value) out.constant_value = a.constant_value;
   return out;
 }
 

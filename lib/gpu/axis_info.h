@@ -53,6 +53,8 @@ AxisInfo axis_addptr(const AxisInfo& ptr, const AxisInfo& offset, int64_t elemen
 // Comparisons (<, <=, >, >=, ==, !=) giving i1 masks: a mask is constant over runs where the contiguous side
 // cannot cross the bound, which is what keeps masked vector loads vectorized.
 AxisInfo axis_compare(const AxisInfo& lhs, const AxisInfo& rhs);
+// Facts true of both (a loop-carried value: its initial value and the value each iteration yields).
+AxisInfo axis_join(const AxisInfo& a, const AxisInfo& b);
 // Bitwise and/or/xor of masks, select: runs survive where all operands' runs do.
 AxisInfo axis_elementwise_join(const std::vector<AxisInfo>& operands);
 AxisInfo axis_broadcast(const AxisInfo& operand, const std::vector<int64_t>& from, const std::vector<int64_t>& to);

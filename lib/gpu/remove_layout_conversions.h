@@ -8,7 +8,16 @@
 //     rematerialise, or themselves single-use conversions moves before the op, onto its operands, where the
 //     rules above remove or merge it:                        convert(addi(convert(%x : #A -> #B), splat %s) : #B -> #A)
 //                                                              => addi(%x, splat %s) : #A
-// No rewrite adds a conversion that is not removed or merged, so the pass never increases their number.
+//   - a conversion inside an scf.for of a value defined outside it moves to right after that definition (it
+//     runs once), and the rule above also moves a conversion onto an operand defined outside the loop, so a
+//     mask such as `ks[:, None] < k_left` is compared in the wanted layout and only `ks[:, None]` is converted,
+//     once, before the loop:                                 for { convert(cmpi(%ks, splat %k_left)) }
+//                                                              => convert(%ks); for { cmpi(%ks', splat %k_left) }
+//   - an operand of that elementwise op already converted to the wanted layout earlier (visible at the op)
+//     reuses that conversion instead of a new one (the prologue of a pipelined loop recomputes a mask the loop
+//     also computes).
+// Apart from that hoisting (a conversion inside a loop traded for conversions outside it), no rewrite adds a
+// conversion that is not removed or merged.
 #pragma once
 
 #include "ir/operation.h"

@@ -60,6 +60,10 @@ int Target::pipeline_stages(std::int64_t bytes_per_stage) const {
   return 2 * bytes_per_stage <= threadgroup_memory_bytes() ? 2 : 1;
 }
 
+// The default tile's stages (2 where its operand slices fit twice in threadgroup memory): the next K tile's
+// loads are then in flight during the current tile's multiply (lib/gpu/pipeline_dot_loads.cpp).
+int Target::default_num_stages() const { return matmul_tile(DType::f16, DType::f32).stages; }
+
 MatmulTile Target::matmul_tile(DType in, DType acc) const {
   // Largest per-simdgroup tile whose registers fit the budget (squarer first at equal area).
   constexpr std::array<std::array<int, 2>, 5> candidates{{{32, 32}, {32, 16}, {16, 16}, {16, 8}, {8, 8}}};

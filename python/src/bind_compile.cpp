@@ -78,16 +78,17 @@ void bind_compile(py::module_& m) {
   m.def(
       "compile",
       [](const std::string& source, const std::string& filename, const std::string& kernel, const py::dict& signature,
-         const py::dict& constexprs, const std::string& target, int num_warps) {
+         const py::dict& constexprs, const std::string& target, int num_warps, int num_stages) {
         Specialization spec = make_spec(signature, constexprs);
         KernelOptions options;
         options.target = target;
         options.num_warps = num_warps;
+        options.num_stages = num_stages;
         py::gil_scoped_release release;
         return compile(source, filename, kernel, spec, options);
       },
       py::arg("source"), py::arg("filename"), py::arg("kernel"), py::arg("signature"), py::arg("constexprs"),
-      py::arg("target") = "", py::arg("num_warps") = 4,
+      py::arg("target") = "", py::arg("num_warps") = 4, py::arg("num_stages") = 0,
       "Compiles kernel `kernel` of `source` to MSL. signature: {name: (type, divisibility)}, constexprs: {name: value}.");
 }
 

@@ -124,6 +124,10 @@ def compile_source(ks, signature, constexprs, target="", num_warps=4, num_stages
     if isinstance(num_warps, bool) or not isinstance(num_warps, int) or num_warps not in (1, 2, 4, 8, 16, 32):
         raise ValueError(f"kernel '{ks.name}': num_warps must be a power of two from 1 to 32 (simdgroups per "
                          f"threadgroup), got {num_warps!r}")
+    # Triton's num_stages: software-pipelining depth of dot K loops (1 or 0: none; None: the target's default).
+    if num_stages is not None and (isinstance(num_stages, bool) or not isinstance(num_stages, int) or not 0 <= num_stages <= 8):
+        raise ValueError(f"kernel '{ks.name}': num_stages must be an int from 0 to 8, got {num_stages!r}")
+    stages = 0 if num_stages is None else max(1, num_stages)
     try:
         spec_key = _C.specialization_key(signature, constexprs)
     except ValueError as e:
@@ -133,7 +137,7 @@ def compile_source(ks, signature, constexprs, target="", num_warps=4, num_stages
     if ck is None:
         _cache.stats["compilations"] += 1
         try:
-            ck = _C.compile(ks.text, ks.filename, ks.name, signature, constexprs, target, num_warps)
+            ck = _C.compile(ks.text, ks.filename, ks.name, signature, constexprs, target, num_warps, stages)
         except _C.CompileFailure as e:
             msg = ks.fix_columns(str(e))
             cls = OutOfResources if _OUT_OF_RESOURCES.search(msg) else CompilationError

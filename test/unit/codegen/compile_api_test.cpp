@@ -88,11 +88,12 @@ TEST(CompileApi, DotThatCannotBeTiledNamesKernelAndLine) {
 
 TEST(CompileApi, ThreadgroupMemoryOverflowNamesBytesAndLimit) {
   // The product stays in simdgroup_matrix registers and K is staged in chunks (down to 8): only a 1024-wide
-  // tile overflows (A and B chunks of 1024 x 8 x 4 bytes each). 32x32 f32 stages A and B (2 x 4 KiB).
+  // tile overflows (A and B chunks of 1024 x 8 x 4 bytes each). 32x32 f32 stages A and B with rows padded by 16
+  // bytes (2 x 32 x 36 x 4 bytes).
   std::string e = error_of([] { build("big_dot", "a_ptr=*fp32, c_ptr=*fp32", "B=1024"); });
   EXPECT_NE(e.find("kernel 'big_dot'"), std::string::npos) << e;
   EXPECT_NE(e.find("65536 bytes of threadgroup memory, more than the 32768 bytes"), std::string::npos) << e;
-  EXPECT_EQ(build("big_dot", "a_ptr=*fp32, c_ptr=*fp32", "B=32").threadgroup_memory_bytes, 8192);
+  EXPECT_EQ(build("big_dot", "a_ptr=*fp32, c_ptr=*fp32", "B=32").threadgroup_memory_bytes, 9216);
 }
 
 TEST(CompileApi, PointerTensorsOverTwoBuffersAreRefused) {

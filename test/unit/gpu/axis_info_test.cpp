@@ -76,6 +76,34 @@ TEST(AxisInfo, RemainderAndQuotientByPowersOfTwo) {
   expect_sound(quo, apply(arange(256), std::vector<int64_t>(256, 16), std::divides<>()));
 }
 
+// x % N with N a runtime value known to be a multiple of 16 (a splat of an i32:16 argument): runs of 16
+// aligned values stay contiguous (Triton's rule), checked against every N = 16 * j on an offset range.
+TEST(AxisInfo, RemainderBySplatOfAMultipleOf16) {
+  AxisInfo r = axis_add(AxisInfo::constant({64}, 128), AxisInfo::range(0, 64));
+  AxisInfo n = axis_splat(AxisInfo::uniform({}, 16), {64});
+  AxisInfo rem = axis_rem(r, n);
+  EXPECT_EQ(rem.contiguity[0], 16);
+  for (int64_t j = 1; j <= 20; ++j) {
+    std::vector<int64_t> x(64);
+    for (int64_t i = 0; i < 64; ++i) x[i] = 128 + i;
+    expect_sound(rem, apply(x, std::vector<int64_t>(64, 16 * j), std::modulus<>()));
+  }
+  // A modulus of unknown divisibility keeps nothing.
+  EXPECT_EQ(axis_rem(r, axis_splat(AxisInfo::uniform({}, 1), {64})).contiguity[0], 1);
+}
+
+// A loop-carried pointer offset: the join keeps what both the initial value and the yielded one satisfy.
+TEST(AxisInfo, JoinOfLoopCarriedValues) {
+  AxisInfo init = axis_add(AxisInfo::constant({64}, 64), AxisInfo::range(0, 64));   // 64 + i
+  AxisInfo next = axis_add(init, AxisInfo::constant({64}, 32));                      // 96 + i
+  AxisInfo j = axis_join(init, next);
+  EXPECT_EQ(j.contiguity[0], 64);
+  EXPECT_EQ(j.divisibility[0], 32);
+  AxisInfo k = axis_join(init, AxisInfo::unknown({64}));
+  EXPECT_EQ(k.contiguity[0], 1);
+  EXPECT_EQ(k.divisibility[0], 1);
+}
+
 TEST(AxisInfo, RandomSoundnessOfAddAndMul) {
   std::mt19937 rng(3);
   for (int trial = 0; trial < 100; ++trial) {

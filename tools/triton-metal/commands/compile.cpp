@@ -35,6 +35,7 @@ struct CompileArgs {
   bool no_locations = false;
   std::string target;
   int num_warps = 4;
+  int num_stages = 0;
   std::string out_dir;
 };
 
@@ -60,7 +61,7 @@ int run(const CompileArgs& a) {
     options.passes = names;
   }
   for (const auto& p : options.print_after)
-    if (p != "assign-layouts" && p != "assign-dot-layouts" && p != "insert-layout-conversions" && p != "remove-layout-conversions" && !tmetal::transforms::create_pass(p))
+    if (p != "pipeline-dot-loads" && p != "assign-layouts" && p != "assign-dot-layouts" && p != "insert-layout-conversions" && p != "remove-layout-conversions" && !tmetal::transforms::create_pass(p))
       throw tmetal::cli::UsageError(fmt::format("--print-after names unknown pass '{}' (known: {})", p, fmt::join(tmetal::transforms::pass_names(), ", ")));
   if (options.passes)
     for (const auto& p : *options.passes)
@@ -74,6 +75,7 @@ int run(const CompileArgs& a) {
     tmetal::KernelOptions ko;
     ko.target = a.target;
     ko.num_warps = a.num_warps;
+    ko.num_stages = a.num_stages;
     ko.tile = options;
     std::optional<tmetal::CompiledKernel> compiled = tmetal::cli::compile_or_report(source, a.input, a.kernel, spec, ko);
     if (!compiled) return 1;
@@ -114,6 +116,7 @@ tmetal::cli::CommandRegistration reg{
       cmd.add_option("--emit", a->emit, "output: tile-ir-raw (after the front end), tile-ir (after the tile passes), gpu-ir (with layouts), msl, metadata");
       cmd.add_option("--target,-t", a->target, "hardware-model target (m1, m3, m4-max, ...; default TRITON_METAL_TARGET or apple-m3)");
       tmetal::cli::add_number_option(cmd, "--num-warps", a->num_warps, INT32_MIN, INT32_MAX, "simdgroups per threadgroup (Triton's num_warps; default 4)");
+      tmetal::cli::add_number_option(cmd, "--num-stages", a->num_stages, 0, 8, "software-pipelining depth of dot K loops (Triton's num_stages; 1: none; default: the target's)");
       cmd.add_option("-o,--output-dir", a->out_dir, "write NAME.metal and NAME.json into this folder");
       cmd.add_option("--passes", a->passes, "comma-separated tile passes to run instead of the default pipeline");
       cmd.add_flag("--print-after-all", a->print_after_all, "print the IR after every pass");

@@ -31,6 +31,7 @@ struct RunArgs {
   std::string input, kernel, grid = "1", target, device = "emulator";
   std::vector<std::string> signature, constexprs, sizes;
   int num_warps = 4;
+  int num_stages = 0;
   bool check = false;
   uint64_t seed = 1;
 };
@@ -67,6 +68,7 @@ int run(const RunArgs& a) {
   tmetal::KernelOptions ko;
   ko.target = a.target;
   ko.num_warps = a.num_warps;
+  ko.num_stages = a.num_stages;
   std::optional<tmetal::CompiledKernel> compiled = tmetal::cli::compile_or_report(source, a.input, a.kernel, spec, ko);
   if (!compiled) return 1;
   const tmetal::CompiledKernel& k = *compiled;
@@ -174,6 +176,7 @@ tmetal::cli::CommandRegistration reg{
       cmd.add_option("--constexpr,-c", a->constexprs, "constexpr values, e.g. BLOCK=1024 (repeatable)");
       cmd.add_option("--grid,-g", a->grid, "Triton grid X[,Y,Z] (programs per axis)");
       tmetal::cli::add_number_option(cmd, "--num-warps", a->num_warps, INT32_MIN, INT32_MAX, "simdgroups per threadgroup (default 4)");
+      tmetal::cli::add_number_option(cmd, "--num-stages", a->num_stages, 0, 8, "software-pipelining depth of dot K loops (1: none; default: the target's)");
       cmd.add_option("--size", a->sizes, "NAME=N: element count of array NAME, or value of scalar NAME (repeatable, comma lists)");
       cmd.add_option("--target,-t", a->target, "hardware-model target (default TRITON_METAL_TARGET or apple-m3)");
       cmd.add_option("--device", a->device, "emulator (default), metal (macOS), cuda (the CUDA proxy, where built) or interpreter");
