@@ -167,10 +167,20 @@ void Emitter::emit_dot(ir::Operation& op) {
       for (auto& p : parts) joined += (joined.empty() ? "" : ", ") + p;
       value = fmt::format("*((threadgroup {0}{1}*)({2} + tm_r * {3} + tm_c)) = {0}{1}({4});", type, w, dst, cols, joined);
     }
-    if (chunks > 1)
-      line(fmt::format("if ({} < {}u) {}", k_is_col ? "tm_c" : "tm_r", kc, value));
-    else
-      line(value);
+    // A tile smaller than the layout's group tile is replicated: only one copy of each element is stored
+    // (replicas would write the same bytes again, unordered with the first writer).
+    std::vector<std::string> guards;
+    const gpu::Shape tile = l.group_tile();
+    const auto& shape = v->type().shape();
+    for (size_t d = 0; d < shape.size(); ++d)
+      if (tile[d] > shape[d]) {
+        guards.push_back(owner(v));
+        break;
+      }
+    if (chunks > 1) guards.push_back(fmt::format("{} < {}u", k_is_col ? "tm_c" : "tm_r", kc));
+    std::string guard;
+    for (const std::string& g : guards) guard += (guard.empty() ? "" : " && ") + g;
+    line(guard.empty() ? value : fmt::format("if ({}) {}", guard, value));
     close();
   };
   stage_operand(a, sa, ta, ea, true, trans_a);
