@@ -57,12 +57,13 @@ inline float tm_erf(float x) {
   return s * y;
 }
 )"},
-    {"tm_block_ptr", "", R"(// A block pointer (tl.make_block_ptr): base, tensor shape and strides in elements, offsets of the block.
-template <typename T, int R> struct tm_block_ptr {
+    {"tm_block_ptr", "", R"(// A block pointer (tl.make_block_ptr): base, tensor shape and strides in elements, offsets of the block;
+// I is uint (wrapping 32-bit index arithmetic, buffers under 2^32 elements) or long.
+template <typename T, int R, typename I> struct tm_block_ptr {
   device T* base;  // T is `const U` for a read-only argument
-  long shape[R];
-  long stride[R];
-  long off[R];
+  I shape[R];
+  I stride[R];
+  I off[R];
 };
 )"},
     {"tm_maximum", "", R"(template <typename T> inline T tm_maximum(T a, T b) { return (isnan(a) || isnan(b)) ? T(NAN) : max(a, b); }
@@ -150,7 +151,7 @@ std::string Emitter::reg_type(const ir::Type& t) const {
     return fmt::format("simdgroup_matrix<{}, 8, 8>", t.element().scalar_kind() == ir::ScalarKind::F16 ? "half" : "float");
   ir::Type e = t.element();
   if (e.is_pointer() && e.pointee().is_tensor())  // a block pointer (tl.make_block_ptr)
-    return fmt::format("tm_block_ptr<{}, {}>", storage_type(e.pointee().element()), e.pointee().shape().size());
+    return fmt::format("tm_block_ptr<{}, {}, {}>", storage_type(e.pointee().element()), e.pointee().shape().size(), offset_type());
   if (e.is_pointer() && t.is_tensor()) return offset_type();  // offsets from the tensor's base pointer
   if (e.is_pointer()) return fmt::format("device {}*", storage_type(e.pointee()));
   switch (e.scalar_kind()) {
@@ -519,6 +520,7 @@ void Emitter::emit_while(ir::Operation& op) {
 
 void Emitter::emit_op(ir::Operation& op) {
   using ir::OpCode;
+  if (emitted_early_.count(&op)) return;  // a prefetch op, already emitted inside its tl.dot
   ++point_;
   source_comment(op);
   switch (op.code()) {

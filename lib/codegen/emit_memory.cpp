@@ -121,15 +121,24 @@ void Emitter::emit_block_ptr(ir::Operation& op) {
   size_t rank = r->type().pointee().shape().size();
   std::string name = define(r);
   declare(r);
+  // With 32-bit offsets (uint fields) offsets and strides wrap modulo 2^32, which keeps every in-bounds index
+  // and address exact (pointer_roles.cpp); a 64-bit shape is clamped, as no dimension of a buffer under 2^32
+  // elements is longer.
+  const std::string it = offset_type();
+  auto shape_of = [&](const ir::Value* v) {
+    if (offsets32_ && v->type().is_int() && v->type().bits() == 64)
+      return fmt::format("uint({0} < 0 ? 0l : {0} > 0xFFFFFFFFl ? 0xFFFFFFFFl : {0})", name_of(v));
+    return fmt::format("{}({})", it, name_of(v));
+  };
   if (op.is(ir::OpCode::MakeTensorPtr)) {
     if (op.num_operands() != 1 + 3 * rank) fail(op, "tt.make_tensor_ptr expects a base, shape, strides and offsets");
     line(fmt::format("{}.base = {};", name, name_of(op.operand(0))));
     for (size_t d = 0; d < rank; ++d)
-      line(fmt::format("{0}.shape[{1}] = long({2}); {0}.stride[{1}] = long({3}); {0}.off[{1}] = long({4});", name, d,
-                       name_of(op.operand(1 + d)), name_of(op.operand(1 + rank + d)), name_of(op.operand(1 + 2 * rank + d))));
+      line(fmt::format("{0}.shape[{1}] = {2}; {0}.stride[{1}] = {3}({4}); {0}.off[{1}] = {3}({5});", name, d,
+                       shape_of(op.operand(1 + d)), it, name_of(op.operand(1 + rank + d)), name_of(op.operand(1 + 2 * rank + d))));
   } else {
     line(fmt::format("{} = {};", name, name_of(op.operand(0))));
-    for (size_t d = 0; d < rank; ++d) line(fmt::format("{}.off[{}] += long({});", name, d, name_of(op.operand(1 + d))));
+    for (size_t d = 0; d < rank; ++d) line(fmt::format("{}.off[{}] += {}({});", name, d, it, name_of(op.operand(1 + d))));
   }
 }
 
@@ -148,12 +157,13 @@ void Emitter::emit_block_access(ir::Operation& op) {
   open(fmt::format("for (int k = 0; k < {}; ++k)", regs(t)));
   std::vector<std::string> addr, conds;
   for (size_t d = 0; d < rank; ++d) {
-    line(fmt::format("long tm_i{} = {}.off[{}] + {};", d, b, d, coord(t, static_cast<int>(d), "k")));
+    line(fmt::format("{} tm_i{} = {}.off[{}] + {};", offset_type(), d, b, d, coord(t, static_cast<int>(d), "k")));
     addr.push_back(fmt::format("tm_i{} * {}.stride[{}]", d, b, d));
   }
   for (int64_t d : check) {
     if (d < 0 || d >= static_cast<int64_t>(rank)) fail(op, fmt::format("boundary_check dimension {} out of range", d));
-    conds.push_back(fmt::format("tm_i{0} >= 0 && tm_i{0} < {1}.shape[{0}]", d, b));
+    // uint indices: a negative index wraps past every shape, so one unsigned compare checks both bounds.
+    conds.push_back(offsets32_ ? fmt::format("tm_i{0} < {1}.shape[{0}]", d, b) : fmt::format("tm_i{0} >= 0 && tm_i{0} < {1}.shape[{0}]", d, b));
   }
   std::string p = fmt::format("({}.base + {})", b, fmt::join(addr, " + "));
   std::string cond = fmt::format("{}", fmt::join(conds, " && "));

@@ -150,6 +150,9 @@ class Emitter {
   void emit_scan(ir::Operation& op);
   void emit_chunked_scan(ir::Operation& op, const std::vector<std::string>& results);
   void emit_dot(ir::Operation& op);
+  // Emits, in order, the tm.prefetch ops (pipeline-dot-loads) that follow `dot` in its block and need no
+  // threadgroup memory; emit_op then skips them (emit_prefetch.cpp).
+  void emit_prefetch_after(ir::Operation& dot);
   void emit_dot_int(ir::Operation& op);  // int8 x int8 -> int32 (emit_dot_int.cpp)
   void emit_print(ir::Operation& op);    // tt.print through os_log (emit_print.cpp)
   void emit_mma_fill(ir::Operation& op);     // a constant / splat in the simdgroup-matrix layout
@@ -179,7 +182,8 @@ class Emitter {
   int64_t scratch_bytes_ = 0;  // the planned peak
   std::vector<gpu::ThreadgroupBuffer> tg_buffers_;
   int current_buffer_ = -1;
-  std::map<const ir::Operation*, std::vector<int>> loop_buffers_;  // buffers live until the end of that scf.for
+  std::map<const ir::Operation*, std::vector<int>> loop_buffers_;
+  std::set<const ir::Operation*> emitted_early_;  // emitted by emit_prefetch_after before their turn  // buffers live until the end of that scf.for
   int64_t point_ = 0;  // program point: ops emitted so far
   int tmp_ = 0;
   bool uses_bf16_ = false;

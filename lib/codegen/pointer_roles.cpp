@@ -119,11 +119,13 @@ void Emitter::analyse_pointer_roles() {
   // exact 64-bit (Triton) values modulo 2^32, so every offset that is dereferenced, an index in [0, 2^32)
   // because it is in bounds, is exact when the buffer has fewer than 2^32 elements. Launches check that
   // (BufferArg::max_elements, lib/driver). Masked-off elements may wrap: they are never dereferenced.
+  // Block pointers (tt.make_tensor_ptr) likewise: their base derives from one argument of the same element
+  // type, and their offsets, shape and strides are held as uint (tm_block_ptr<T, R, uint>).
   bool traced = true;
   func_.walk_pre([&](ir::Operation* op) {
-    if (!op->is(ir::OpCode::Splat) || op->num_results() != 1 || !op->result()->type().is_tensor() ||
-        !op->result()->type().element().is_pointer())
-      return;
+    bool splat = op->is(ir::OpCode::Splat) && op->num_results() == 1 && op->result()->type().is_tensor() &&
+                 op->result()->type().element().is_pointer();
+    if (!splat && !(op->is(ir::OpCode::MakeTensorPtr) && op->num_operands() > 0)) return;
     const ir::Value* root = memory_root(op->operand(0));
     if (!root || !(root->type().pointee() == op->operand(0)->type().pointee())) traced = false;
   });
@@ -151,7 +153,7 @@ std::string Emitter::value_type(const ir::Value* v) const {
   ir::Type e = v->type().element();
   if (!e.is_pointer() || !read_only(v)) return reg_type(v->type());
   if (e.pointee().is_tensor())
-    return fmt::format("tm_block_ptr<const {}, {}>", storage_type(e.pointee().element()), e.pointee().shape().size());
+    return fmt::format("tm_block_ptr<const {}, {}, {}>", storage_type(e.pointee().element()), e.pointee().shape().size(), offset_type());
   if (v->type().is_tensor()) return reg_type(v->type());  // element offsets (long)
   return fmt::format("const device {}*", storage_type(e.pointee()));
 }

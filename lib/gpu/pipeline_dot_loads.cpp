@@ -5,10 +5,14 @@
 // into
 //   %a0 = tt.load %p0, %m[%i := lb] & (lb < ub)                       (prologue: iteration 0's tile)
 //   for %i (%p = %p0, %a = %a0) {
-//     %p' = addptr %p                                                 (the next pointers, moved before the dot)
-//     %an = tt.load %p', %m[%i := %i + step] & (%i + step < ub)       (iteration i+1's tile, issued first)
-//     %d = tt.dot %a, ...;  yield %p', %an }
-// so the device loads of the next K tile are in flight while the current tile is staged and multiplied.
+//     %d = tt.dot %a, ...
+//     %p' = addptr %p                      {tm.prefetch}              (the next pointers, after the dot)
+//     %an = tt.load %p', %m[%i := %i + step] & (%i + step < ub) {tm.prefetch}   (iteration i+1's tile)
+//     yield %p', %an }
+// The codegen emits the tm.prefetch ops between the dot's operand staging and its multiplies, so the device
+// loads of the next K tile are in flight while the current tile is multiplied, and the current tile's
+// registers are free before the next tile's arrive (one tile in registers, as the probe). When another op
+// uses the next pointers, they and the loads go before the dot instead (unmarked).
 // Block-pointer loads are pipelined when their boundary_check covers every dimension (a tile past the end reads
 // as padding, so no guard is needed). num_stages (the loop's tt.num_stages from tl.range, else the option)
 // below 2 leaves the loop alone; deeper settings prefetch one tile (registers hold one tile in flight). With no
@@ -169,10 +173,24 @@ bool pipeline_loop(ir::Operation& loop, int default_stages, bool stages_given) {
       if (depends_on(op, ld, body, s2)) return false;
     }
   }
-  // Move the next-iteration ops before the dot (block order kept; their operands are before them).
-  for (ir::Operation* op : in_block_order(body, next_ops))
-    if (std::find_if(body.ops().begin(), dot->position(), [&](const auto& p) { return p.get() == op; }) == dot->position())
+  // Where the next iteration's ops and loads go: after the dot (right before the yield) when nothing but the
+  // yield and each other uses the moved ops, so the codegen can issue them between the dot's operand staging
+  // and its multiplies (the current tile's registers are free by then: one tile in registers, not two); else
+  // before the dot (block order kept; their operands are before them).
+  bool after_dot = true;
+  for (ir::Operation* op : next_ops)
+    for (const ir::Value* r : op->results())
+      for (const ir::Operation* u : r->users())
+        if (u != yield && !next_ops.count(const_cast<ir::Operation*>(u))) after_dot = false;
+  ir::Operation* at = after_dot ? yield : dot;
+  for (ir::Operation* op : in_block_order(body, next_ops)) {
+    if (after_dot) {
+      op->set_attr(kPrefetchAttr, true);
+      op->move_before(yield);
+    } else if (std::find_if(body.ops().begin(), dot->position(), [&](const auto& p) { return p.get() == op; }) == dot->position()) {
       op->move_before(dot);
+    }
+  }
 
   ir::Builder pre;
   pre.set_insertion_point(&loop);
@@ -183,10 +201,14 @@ bool pipeline_loop(ir::Operation& loop, int default_stages, bool stages_given) {
   slt["predicate"] = std::string("slt");
   ir::Value* runs = pre.value(ir::OpCode::CmpI, {lb, ub}, ir::Type::i1(), slt);
   ir::Builder in;
-  in.set_insertion_point(dot);
+  in.set_insertion_point(at);
   in.set_loc(loop.loc());
   ir::Value* next_iv = in.value(ir::OpCode::AddI, {iv, loop.operand(2)}, iv_type);
   ir::Value* more = in.value(ir::OpCode::CmpI, {next_iv, ub}, ir::Type::i1(), slt);
+  if (after_dot) {
+    next_iv->defining_op()->set_attr(kPrefetchAttr, true);
+    more->defining_op()->set_attr(kPrefetchAttr, true);
+  }
 
   for (ir::Operation* ld : loads) {
     std::set<ir::Operation*> slice;
@@ -204,7 +226,10 @@ bool pipeline_loop(ir::Operation& loop, int default_stages, bool stages_given) {
     next[iv] = next_iv;
     for (size_t i = 1; i < body.num_arguments(); ++i) next[body.argument(i)] = yield->operand(i - 1);
     in.set_loc(ld->loc());
+    ir::Operation* before = at->prev();
     ir::Value* vn = clone_load(ld, ordered, next, block_ptr ? nullptr : more, in);
+    if (after_dot)  // the clones of this load's slice and the load itself: prefetch ops
+      for (ir::Operation* o = before ? before->next() : body.front(); o && o != at; o = o->next()) o->set_attr(kPrefetchAttr, true);
     // Carry the tile: a new iteration argument initialised by the prologue and yielded by the body.
     loop.add_operand(v0);
     ir::Value* arg = body.add_argument(ld->result()->type());

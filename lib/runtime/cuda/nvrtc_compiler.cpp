@@ -53,8 +53,9 @@ std::string cuda_stdlib_include_dir() {
   return TM_CUDA_STDLIB_DIR;
 }
 
-// TRITON_METAL_CUDA_DUMP=DIR: the translated CUDA source of every compile goes to DIR/FILE.cu and NVRTC's log,
-// with ptxas' resource report (registers, spills, shared memory per entry), to DIR/FILE.log.
+// TRITON_METAL_CUDA_DUMP=DIR: the translated CUDA source of every compile goes to DIR/FILE.cu, NVRTC's log,
+// with ptxas' resource report (registers, spills, shared memory per entry), to DIR/FILE.log, and the binary to
+// DIR/FILE.cubin (or .ptx): `cuobjdump -sass FILE.cubin` shows the machine code without a GPU.
 static const char* dump_dir() {
   const char* e = std::getenv("TRITON_METAL_CUDA_DUMP");
   return e && *e ? e : nullptr;
@@ -119,6 +120,7 @@ CompiledCuda compile_cuda(const std::string& source, const std::string& file_nam
     check(nvrtcGetCUBIN(prog, binary.data()), "cubin");
   }
   nvrtcDestroyProgram(&prog);
+  if (dump) std::ofstream(fmt::format("{}/{}{}", dump, file_name, ptx_only ? ".ptx" : ".cubin"), std::ios::binary) << binary;
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   {
     std::lock_guard<std::mutex> lock(cache().mutex);
