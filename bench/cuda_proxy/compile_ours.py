@@ -1,7 +1,8 @@
 """Compiles every case of triton_cases.py with OUR compiler (triton-metal compile, MSL + metadata JSON) into
 OUTDIR/NAME/ and times it: median of 5 runs of the CLI, process start included. Run here (no GPU needed):
   /usr/bin/python3 bench/cuda_proxy/compile_ours.py TRITON_METAL_BINARY TARGET OUTDIR [NAMES]
-(NAMES: comma-separated case names, default all)
+(NAMES: comma-separated case names, default all; TM_COMPILE_FLAGS: extra CLI flags for every case, e.g.
+"--num-stages 2")
 Writes OUTDIR/compile_ours.json {name: {"ms": median, "target": ..., "num_warps": ...}}."""
 import json
 import os
@@ -43,6 +44,7 @@ def main(binary, target, outdir, names=""):
                "--num-warps", str(warps), "-o", d]
         for k, v in consts.items():
             cmd += ["-c", f"{k}={v}"]
+        cmd += os.environ.get("TM_COMPILE_FLAGS", "").split()
         times = []
         for _ in range(5):
             t0 = time.perf_counter()

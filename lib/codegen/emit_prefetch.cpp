@@ -2,8 +2,9 @@
 // pointers, masks and operand loads, placed after the tl.dot) are emitted by emit_dot right after the barrier
 // that ends its operand staging, before the multiplies: the current tile's registers are dead by then (one
 // tile in registers, not two, as in bench/probes/gemm_probe.metal) and the loads are in flight during the
-// multiplies. Only a contiguous run of marked ops that stay in registers is taken (no threadgroup memory, no
-// barrier, no simdgroup-matrix values); the first other op ends it, and it and the rest are emitted in order.
+// multiplies. Only marked ops that stay in registers are taken (no threadgroup memory, no barrier, no
+// simdgroup-matrix values) and whose operands are defined; the rest are emitted in order. In a loop with two
+// dots (flash attention) the first dot takes them: the next K and V tiles load during both dots.
 #include "codegen/msl_emitter.h"
 #include "gpu/convert_layout_op.h"
 #include "gpu/pipeline_dot_loads.h"
@@ -37,8 +38,17 @@ void Emitter::emit_prefetch_after(ir::Operation& dot) {
     return op.has_trait(ir::trait::P) && !op.is(OpCode::Dot) && !op.is(OpCode::Reduce) && !op.is(OpCode::Scan) &&
            !op.is(OpCode::Histogram) && !op.is(OpCode::Join) && !op.is(OpCode::Split) && !op.is(OpCode::Print);
   };
+  // Every marked op after the dot whose operands are all defined by now (outside the loop body, or by ops
+  // already emitted, this one's prefetch included); the others keep their turn, as does an op that needs one of
+  // them. The loop body has no stores (pipeline-dot-loads), so reordering the loads changes nothing they read.
+  auto ready = [&](const ir::Operation& op) {
+    for (const ir::Value* v : op.operands())
+      if (!names_.count(v)) return false;
+    return true;
+  };
   const size_t buffers = tg_buffers_.size();
-  for (ir::Operation* op = dot.next(); op && in_registers(*op); op = op->next()) {
+  for (ir::Operation* op = dot.next(); op; op = op->next()) {
+    if (emitted_early_.count(op) || !in_registers(*op) || !ready(*op)) continue;
     emit_op(*op);
     emitted_early_.insert(op);
   }

@@ -15,8 +15,9 @@
 // uses the next pointers, they and the loads go before the dot instead (unmarked).
 // Block-pointer loads are pipelined when their boundary_check covers every dimension (a tile past the end reads
 // as padding, so no guard is needed). num_stages (the loop's tt.num_stages from tl.range, else the option)
-// below 2 leaves the loop alone; deeper settings prefetch one tile (registers hold one tile in flight). With no
-// num_stages given (the target's default), loops with more than one dot (flash attention) are left alone.
+// below 2 leaves the loop alone; deeper settings prefetch one tile (registers hold one tile in flight). Loops
+// with two dots (flash attention: K for S = Q K^T, V for O += P V) prefetch both tiles after the first dot's
+// staging.
 #include "gpu/pipeline_dot_loads.h"
 
 #include "ir/builder.h"
@@ -103,8 +104,7 @@ ir::Value* clone_load(ir::Operation* load, const std::vector<ir::Operation*>& op
   return b.create(&load->info(), operands, {load->result()->type()}, load->attrs())->result();
 }
 
-bool pipeline_loop(ir::Operation& loop, int default_stages, bool stages_given) {
-  bool explicit_stages = stages_given || loop.has_attr("tt.num_stages");
+bool pipeline_loop(ir::Operation& loop, int default_stages) {
   int stages = static_cast<int>(loop.int_attr("tt.num_stages", default_stages));
   if (stages < 2 || loop.num_regions() != 1 || loop.num_operands() < 3) return false;
   int64_t step = 0;
@@ -119,12 +119,6 @@ bool pipeline_loop(ir::Operation& loop, int default_stages, bool stages_given) {
       break;
     }
   if (!dot) return false;
-  // By default only loops with one dot (GEMM, convolution): in flash attention (two dots, S and O live) the
-  // prefetched K and V tiles cost more registers than the overlap gains (measured on the CUDA proxy,
-  // bench/results/2026-12-02-H200-dot.md); num_stages given for the launch or the loop still applies.
-  int dots = 0;
-  for (const auto& op : body.ops()) dots += op->is(ir::OpCode::Dot) ? 1 : 0;
-  if (dots > 1 && !explicit_stages) return false;
   ir::Value* iv = body.argument(0);
   const ir::Type iv_type = iv->type();
   if (!iv_type.is_int()) return false;
@@ -258,13 +252,13 @@ bool pipeline_loop(ir::Operation& loop, int default_stages, bool stages_given) {
 
 }  // namespace
 
-int pipeline_dot_loads(ir::Operation& func, int num_stages, bool num_stages_given) {
+int pipeline_dot_loads(ir::Operation& func, int num_stages) {
   std::vector<ir::Operation*> loops;
   func.walk([&](ir::Operation* op) {
     if (op->is(ir::OpCode::For)) loops.push_back(op);
   });
   int n = 0;
-  for (ir::Operation* loop : loops) n += pipeline_loop(*loop, num_stages, num_stages_given) ? 1 : 0;
+  for (ir::Operation* loop : loops) n += pipeline_loop(*loop, num_stages) ? 1 : 0;
   return n;
 }
 
