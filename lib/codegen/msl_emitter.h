@@ -149,6 +149,7 @@ class Emitter {
   void emit_reduce(ir::Operation& op);
   void emit_scan(ir::Operation& op);
   void emit_chunked_scan(ir::Operation& op, const std::vector<std::string>& results);
+  bool emit_register_scan(ir::Operation& op, const std::vector<std::string>& results);  // false: not applicable
   void emit_dot(ir::Operation& op);
   void emit_dot_int(ir::Operation& op);  // int8 x int8 -> int32 (emit_dot_int.cpp)
   void emit_print(ir::Operation& op);    // tt.print through os_log (emit_print.cpp)
