@@ -6,12 +6,17 @@
 // the operands go to threadgroup memory and each thread combines, along the axis, the elements of each of its
 // result registers, running the combine region inline. Axis path (a tensor result, one associative op):
 // in-thread, then a simd_shuffle_xor butterfly along the axis, results re-laid out through threadgroup memory. Scan fast path (1-D sum,
-// distinct data in every thread): in-thread prefix, simd_prefix_exclusive_sum, simdgroup totals. Scan, general
+// distinct data in every thread): in-thread prefix, simd_prefix_exclusive_sum, simdgroup totals. Scan in
+// registers (any axis whose elements the layout does not repeat, one operand, any combine region, forward or reverse):
+// emit_register_scan below (gpu/scan_plan.h: in-thread, simd_shuffle_up, simdgroup totals). Scan, general
 // path: emit_chunked_scan below (work-efficient, through threadgroup memory).
 #include "codegen/msl_emitter.h"
+#include "gpu/scan_plan.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <map>
 
 namespace tmetal::codegen {
@@ -285,7 +290,145 @@ void Emitter::emit_scan(ir::Operation& op) {
     close();
     return;
   }
+  if (emit_register_scan(op, results)) return;
   emit_chunked_scan(op, results);
+}
+
+// The scan in registers, for a layout that gives each thread one contiguous run along the axis per line (no
+// repetition of the group tile along it: gpu::plan_scan), one operand of a shuffleable type, either direction
+// (a reverse scan mirrors each step: simd_shuffle_down, the simdgroups after it):
+//   1. each thread scans each of its runs in registers;
+//   2. the run totals get an inclusive prefix across the lanes along the axis (Hillis-Steele steps of
+//      simd_shuffle_up), and one more shuffle gives each lane the exclusive prefix of the lanes before it (a sum
+//      over all 32 lanes: simd_prefix_exclusive_sum);
+//   3. when several simdgroups lie along the axis, each one's last lane writes its inclusive totals to
+//      threadgroup memory (one barrier pair) and every thread combines the totals of the simdgroups before it;
+//   4. each run combines that prefix (simdgroups first, then lanes: operand order is kept) into its elements.
+// No element goes through threadgroup memory, against two full round trips for the chunked scan.
+bool Emitter::emit_register_scan(ir::Operation& op, const std::vector<std::string>& results) {
+  ir::Value* x = op.operand(0);
+  int64_t axis = op.int_attr("axis");
+  bool reverse = op.has_attr("reverse") && op.attr("reverse")->is<bool>() && op.attr("reverse")->get<bool>();
+  const auto& shape = x->type().shape();
+  const auto& l = layout(x);
+  if (op.num_operands() != 1 || axis < 0 || axis >= l.rank() || shape[axis] > l.group_tile()[axis]) return false;
+  const std::string et = reg_type(x->type());
+  int64_t esize = 0;
+  if (et == "float" || et == "int" || et == "uint") esize = 4;
+  if (et == "half" || et == "short" || et == "ushort") esize = 2;
+  if (esize == 0) return false;
+  const gpu::ScanPlan plan = gpu::plan_scan(l, shape, static_cast<int>(axis));
+  const int64_t width = options_.lowering.simd_width;
+  const int64_t threads = static_cast<int64_t>(options_.lowering.num_warps) * width;
+  const int64_t runs = static_cast<int64_t>(plan.register_runs.size());
+  const int64_t S = plan.lane_digit_stride, E = plan.lane_digit_extent, LA = l.lanes_per_simd[axis];
+  const int64_t CC = plan.cross_simd_count, CS = plan.cross_simd_stride, SA = l.simds_per_group[axis];
+  ir::Block& body = op.body();
+  const std::string xs = name_of(x), y = results[0];
+  auto el = [](const std::string& a, int64_t i) { return fmt::format("{}[{}]", a, i); };
+  const char* coll = simd_collective(op);
+  const bool prefix_sum = !reverse && coll && std::string(coll) == "sum" && E == width && S == 1 && et != "short" && et != "ushort";
+  // A reverse scan runs the same steps mirrored: runs from their last register, lanes and simdgroups from the
+  // highest position along the axis (simd_shuffle_down), each prefix being what comes after in coordinates.
+  const char* shuffle = reverse ? "simd_shuffle_down" : "simd_shuffle_up";
+  line(fmt::format("// scan along axis {}{} in registers: {} run(s) of {} per thread, {} across {} lanes{}", axis, reverse ? " (reverse)" : "", runs,
+                   plan.register_runs.empty() ? 0 : plan.register_runs[0].size(),
+                   prefix_sum ? "simd_prefix_exclusive_sum" : fmt::format("{} {} step(s)", plan.lane_up_steps.size(), shuffle), E,
+                   CC > 1 ? fmt::format(", totals of {} simdgroups through threadgroup memory", CC) : ""));
+  // The register of a run that comes last in scan order (it holds the run's total).
+  auto last_of = [&](const std::vector<int64_t>& run) { return reverse ? run.front() : run.back(); };
+  open("");  // own scope: several scans in one kernel reuse the tm_ names
+  // 1. In-thread inclusive scan of each run.
+  for (auto run : plan.register_runs) {
+    if (reverse) std::reverse(run.begin(), run.end());
+    line(fmt::format("{} = {};", el(y, run[0]), el(xs, run[0])));
+    for (size_t i = 1; i < run.size(); ++i) emit_combine(body, {el(y, run[i - 1])}, {el(xs, run[i])}, {el(y, run[i])});
+  }
+  // 2. Lane prefixes of the run totals.
+  if (E > 1) {
+    std::string digit = S == 1 ? "int(tm_lane)" : fmt::format("int(tm_lane) / {}", S);
+    if (LA > E || LA * S < width) digit = fmt::format("({}) % {}", digit, E);
+    line(fmt::format("int tm_ld = {};", digit));
+    line(fmt::format("{} tm_t[{}];", et, runs));
+    for (int64_t k = 0; k < runs; ++k) line(fmt::format("tm_t[{}] = {};", k, el(y, last_of(plan.register_runs[k]))));
+  }
+  if (prefix_sum) {
+    // A sum across a whole simdgroup: the hardware prefix (tm_t becomes the inclusive total for step 3).
+    line(fmt::format("{} tm_lp[{}];", et, runs));
+    line(fmt::format("for (int k = 0; k < {}; ++k) {{ tm_lp[k] = simd_prefix_exclusive_sum(tm_t[k]); tm_t[k] += tm_lp[k]; }}", runs));
+  } else if (E > 1) {
+    for (int64_t step : plan.lane_up_steps) {
+      open("");
+      line(fmt::format("{} tm_o[{}];", et, runs));
+      line(fmt::format("for (int k = 0; k < {}; ++k) tm_o[k] = {}(tm_t[k], ushort({}));", runs, shuffle, step * S));
+      open(reverse ? fmt::format("if (tm_ld < {})", E - step) : fmt::format("if (tm_ld >= {})", step));
+      for (int64_t k = 0; k < runs; ++k) emit_combine(body, {el("tm_o", k)}, {el("tm_t", k)}, {el("tm_t", k)});
+      close();
+      close();
+    }
+    line(fmt::format("{} tm_lp[{}];", et, runs));
+    line(fmt::format("for (int k = 0; k < {}; ++k) tm_lp[k] = {}(tm_t[k], ushort({}));", runs, shuffle, S));
+  }
+  // 3. Simdgroup totals: slot (simdgroup, lane, run), written by the lanes holding a simdgroup's inclusive total.
+  std::string tot;
+  if (CC > 1) {
+    need_scratch(op, threads * runs * esize);
+    tot = scratch(et, 0);
+    barrier();
+    std::string last = E > 1 ? fmt::format("if (tm_ld == {}) ", reverse ? 0 : E - 1) : "";
+    std::string src = E > 1 ? "tm_t[k]" : fmt::format("{}[tm_run_last[k]]", y);
+    if (E <= 1) {
+      std::vector<std::string> lasts;
+      for (const auto& run : plan.register_runs) lasts.push_back(std::to_string(last_of(run)));
+      line(fmt::format("const int tm_run_last[{}] = {{{}}};", runs, fmt::join(lasts, ", ")));
+    }
+    line(fmt::format("{}for (int k = 0; k < {}; ++k) {}[(int(tm_simd) * {} + int(tm_lane)) * {} + k] = {};", last, runs, tot, width, runs, src));
+    barrier();
+    std::string sd = fmt::format("int(tm_simd) / {}", CS);
+    if (SA > CC || SA * CS < options_.lowering.num_warps) sd = fmt::format("({}) % {}", sd, CC);
+    line(fmt::format("int tm_sd = {};", sd));
+    line(fmt::format("int tm_sb = int(tm_simd) - tm_sd * {};", CS));
+    if (E <= 1) line("int tm_last = int(tm_lane);");
+    else if (reverse) line(fmt::format("int tm_last = int(tm_lane) - tm_ld * {};", S));
+    else line(fmt::format("int tm_last = int(tm_lane) + ({} - tm_ld) * {};", E - 1, S));
+  }
+  // 4. Each run combines the prefix of the simdgroups and lanes before it.
+  if (CC > 1 || E > 1) {
+    for (int64_t k = 0; k < runs; ++k) {
+      open("");
+      line(fmt::format("{} tm_p = {}(0);", et, et));
+      line("bool tm_h = false;");
+      if (CC > 1) {
+        open(reverse ? fmt::format("for (int s = {}; s > tm_sd; --s)", CC - 1) : std::string("for (int s = 0; s < tm_sd; ++s)"));
+        line(fmt::format("{} tm_v = {}[((tm_sb + s * {}) * {} + tm_last) * {} + {}];", et, tot, CS, width, runs, k));
+        open("if (tm_h)");
+        emit_combine(body, {"tm_p"}, {"tm_v"}, {"tm_p"});
+        close("} else {");
+        ++indent_;
+        line("tm_p = tm_v;");
+        line("tm_h = true;");
+        close();
+        close();
+      }
+      if (E > 1) {
+        open(reverse ? fmt::format("if (tm_ld < {})", E - 1) : std::string("if (tm_ld > 0)"));
+        open("if (tm_h)");
+        emit_combine(body, {"tm_p"}, {el("tm_lp", k)}, {"tm_p"});
+        close("} else {");
+        ++indent_;
+        line(fmt::format("tm_p = tm_lp[{}];", k));
+        line("tm_h = true;");
+        close();
+        close();
+      }
+      open("if (tm_h)");
+      for (int64_t r : plan.register_runs[k]) emit_combine(body, {"tm_p"}, {el(y, r)}, {el(y, r)});
+      close();
+      close();
+    }
+  }
+  close();
+  return true;
 }
 
 // The general scan: work-efficient through threadgroup memory, for any axis, combine region (tuples too),

@@ -149,6 +149,7 @@ class Emitter {
   void emit_reduce(ir::Operation& op);
   void emit_scan(ir::Operation& op);
   void emit_chunked_scan(ir::Operation& op, const std::vector<std::string>& results);
+  bool emit_register_scan(ir::Operation& op, const std::vector<std::string>& results);  // false: not applicable
   void emit_dot(ir::Operation& op);
   // Emits, in order, the tm.prefetch ops (pipeline-dot-loads) that follow `dot` in its block and need no
   // threadgroup memory; emit_op then skips them (emit_prefetch.cpp).

@@ -12,6 +12,16 @@
 //        %e = gpu.convert_layout %n : tensor<64x1, #A+axis> -> tensor<64x1, #B>
 // A broadcast converts its (smaller) operand, the others their result, so no conversion moves more elements than
 // the op did before. tt.reshape keeps its own path through threadgroup memory in codegen.
+//
+// Atomics: Metal has no vector atomics, so a tt.atomic_rmw / tt.atomic_cas whose pointers are contiguous along
+// the fastest dimension (axis analysis) in a layout with several elements per thread there (the vector width of
+// the loads beside it) gets its tensor operands converted to the same distribution with one element per thread
+// there, lanes on consecutive addresses, and its result converted back when used:
+//   %r = tt.atomic_rmw %p, %v, %m : tensor<1024xf32, #spt4>
+//     => %p' = gpu.convert_layout %p : #spt1   (likewise %v, %m)
+//        %r  = tt.atomic_rmw %p', %v', %m' : tensor<1024xf32, #spt1>
+// One atomic instruction of a simdgroup then covers 32 consecutive elements instead of 4 strided runs.
+// Atomics on gathered addresses (a histogram's bins) keep their layout.
 #pragma once
 
 #include "ir/operation.h"

@@ -1,7 +1,9 @@
 // Scans (test/e2e/kernels/Inputs/scans.py) on the emulator against float64: tl.cumsum, a max combine and a
 // non-commutative tuple combine (a linear recurrence), along either axis of ragged 2-D tiles, forward and
-// reverse, in f32/f16/bf16, over tile shapes that reach each path of the chunked scan (codegen/emit_reduce.cpp):
-// whole lines per thread, chunk carries by simd_shuffle_up, chunk carries through threadgroup memory.
+// reverse, in f32/f16/bf16, over tile shapes that reach each path of codegen/emit_reduce.cpp: the scan in
+// registers (lanes along the axis, with and without simdgroup totals, simd_shuffle_up forward and
+// simd_shuffle_down in reverse) and the chunked scan (whole lines per thread, chunk carries by simd_shuffle_up,
+// chunk carries through threadgroup memory).
 #include "kernel_test_support.h"
 
 #include <functional>
@@ -18,12 +20,15 @@ struct Tile {
   const char* path;  // the comment the emitter writes for this shape
 };
 
-// 128 threads: lines = elements / extent along the axis; threads per line = min(128 / lines, extent).
+// 128 threads, one element per thread and register (M, N not divisible by 16). Scans whose layout does not
+// repeat along the axis stay in registers; the chunked scan takes the others: lines = elements / extent along
+// the axis; threads per line = min(128 / lines, extent).
 const Tile kTiles[] = {
-    {16, 64, 1, "carry by simd_shuffle_up"},           // 16 lines, 8 threads each
-    {64, 16, 0, "carry by simd_shuffle_up"},           // 16 columns, 8 threads each
-    {2, 512, 1, "carry through threadgroup memory"},   // 2 lines, 64 threads each (two simdgroups)
-    {256, 4, 1, "no carry"},                           // 256 lines: whole lines per thread
+    {16, 64, 1, "in registers"},                      // 32 lanes x 2 simdgroups along the axis: simdgroup totals
+    {64, 16, 0, "carry by simd_shuffle_up"},          // chunked: 16 columns, 8 threads each
+    {2, 512, 1, "carry through threadgroup memory"},  // chunked: 2 lines, 64 threads each (two simdgroups)
+    {256, 4, 1, "in registers"},                      // 4 lanes along the axis, no simdgroup totals
+    {4, 256, 0, "no carry"},                          // chunked: 256 columns of 4, whole lines per thread
 };
 
 // y[i][j] = fold of x along `axis` in scan order (forward or reverse): out = combine(previous, current).
@@ -101,6 +106,25 @@ TEST(Scans, MaxCombineAndNonCommutativeTupleCombine) {
         }
         EXPECT_TRUE(matches(y, want, 1e-5));
       }
+    }
+}
+
+// A one-operand combine that is associative but not commutative (the first non-zero value in scan order): the
+// scan in registers keeps operand order across runs, lanes and simdgroups, in both directions.
+TEST(Scans, NonCommutativeOneOperandCombine) {
+  for (const Tile& t : kTiles)
+    for (bool reverse : {false, true}) {
+      SCOPED_TRACE(fmt::format("{}x{} axis {} reverse {}", t.R, t.C, t.axis, reverse));
+      auto k = compile_scan("first_nonzero_2d", "x_ptr=*fp32, y_ptr=*fp32, M=i32, N=i32",
+                            fmt::format("R={}, C={}, AXIS={}, REVERSE={}", t.R, t.C, t.axis, reverse ? "True" : "False"));
+      EXPECT_NE(k.msl.find(t.path), std::string::npos);
+      const int M = std::max(1, t.R - 1), N = std::max(1, t.C - 1);
+      interp::HostArray x("f32", M * N), y("f32", M * N);
+      x.fill_random(800 + t.R + reverse, -1, 1);
+      launch(k, emulator(), {1, 1, 1}, {arg(x), arg(y), KernelArg::scalar(M), KernelArg::scalar(N)});
+      auto want = reference(M, N, t.axis, reverse, [&](int i, int j) { double v = x.get(i * N + j); return v > 0.75 ? v : 0.0; },
+                            [](double a, double b) { return a != 0 ? a : b; });
+      EXPECT_TRUE(matches(y, want, 0));
     }
 }
 

@@ -121,6 +121,42 @@ TEST(InsertLayoutConversions, TransBecomesLocalPlusConversion) {
   EXPECT_TRUE(ir::verify(*m).empty());
 }
 
+TEST(InsertLayoutConversions, AtomicsOnContiguousAddressesTakeALaneContiguousLayout) {
+  // V4 (4 elements per thread, the loads' vector width) on both atomics; VEC is its one-element-per-thread form.
+  const std::string v4 = "#gpu.blocked<spt=[4], lanes=[32], simds=[4], order=[0]>";
+  std::string ir = R"(module {
+  tt.func @k(%arg0: !tt.ptr<f32>, %arg1: !tt.ptr<i32>) {
+    %0 = tt.make_range {end = 512 : i32, start = 0 : i32} : tensor<512xi32, V4>
+    %1 = tt.splat %arg0 : tensor<512x!tt.ptr<f32>, V4>
+    %2 = tt.addptr %1, %0 : tensor<512x!tt.ptr<f32>, V4>
+    %3 = tt.load %2 : tensor<512xf32, V4>
+    %4 = tt.atomic_rmw %2, %3 {kind = "fadd", scope = "gpu", sem = "acq_rel"} : tensor<512xf32, V4>
+    %5 = arith.addf %4, %3 : tensor<512xf32, V4>
+    tt.store %2, %5
+    %6 = tt.splat %arg1 : tensor<512x!tt.ptr<i32>, V4>
+    %7 = tt.addptr %6, %0 : tensor<512x!tt.ptr<i32>, V4>
+    %8 = tt.load %7 : tensor<512xi32, V4>
+    %9 = tt.addptr %6, %8 : tensor<512x!tt.ptr<i32>, V4>
+    %10 = tt.atomic_rmw %9, %8 {kind = "add", scope = "gpu", sem = "acq_rel"} : tensor<512xi32, V4>
+    tt.return
+  }
+}
+)";
+  auto m = parse(std::regex_replace(ir, std::regex("V4"), v4));
+  ir::Operation* f = func_of(*m);
+  // The contiguous atomic: its pointers and values converted, its used result converted back (3); the gathered
+  // one (addresses from loaded values) keeps its layout.
+  EXPECT_EQ(insert_layout_conversions(*f, 4, 32), 3);
+  std::string text = ir::print_op(*m);
+  EXPECT_NE(text.find(std::string("gpu.convert_layout %2 : tensor<512x!tt.ptr<f32>, ") + kVec), std::string::npos) << text;
+  EXPECT_NE(text.find(std::string("gpu.convert_layout %3 : tensor<512xf32, ") + kVec), std::string::npos) << text;
+  EXPECT_NE(text.find(std::string("{kind = \"fadd\", scope = \"gpu\", sem = \"acq_rel\"} : tensor<512xf32, ") + kVec), std::string::npos) << text;
+  EXPECT_NE(text.find(std::string("%7 = gpu.convert_layout %6 : tensor<512xf32, ") + v4), std::string::npos) << text;
+  EXPECT_NE(text.find("arith.addf %7, %3"), std::string::npos) << text;
+  EXPECT_NE(text.find(std::string("{kind = \"add\", scope = \"gpu\", sem = \"acq_rel\"} : tensor<512xi32, ") + v4), std::string::npos) << text;
+  EXPECT_TRUE(ir::verify(*m).empty());
+}
+
 TEST(RemoveLayoutConversions, SameLayoutChainsAndRematerialisation) {
   auto m = parse(R"(module {
   tt.func @k(%arg0: f32, %arg1: !tt.ptr<f32>) {

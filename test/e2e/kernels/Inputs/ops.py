@@ -73,3 +73,17 @@ def countdown(x_ptr, y_ptr, n, step):
     for i in range(n, 0, step):
         acc = acc * 0.5 + tl.load(x_ptr + i * 64 + offs)
     tl.store(y_ptr + offs, acc)
+
+
+@triton.jit
+def atomics_with_results(x_ptr, acc_ptr, old_ptr, ids_ptr, cmp_ptr, prev_ptr, n, BLOCK: tl.constexpr):
+    # With n:16 the loads are 4-wide vectors and the atomics (contiguous addresses) run in a lane-contiguous
+    # layout: their operands are converted to it and the old values they return converted back.
+    offs = tl.arange(0, BLOCK)
+    m = offs < n
+    x = tl.load(x_ptr + offs, mask=m, other=0.0)
+    old = tl.atomic_add(acc_ptr + offs, x, mask=m)
+    tl.store(old_ptr + offs, old + x, mask=m)
+    cmp = tl.load(cmp_ptr + offs)
+    prev = tl.atomic_cas(ids_ptr + offs, cmp, cmp * 3 + 1)
+    tl.store(prev_ptr + offs, prev + cmp)

@@ -54,3 +54,21 @@ def several_scans(x_ptr, y_ptr, z_ptr, w_ptr, R: tl.constexpr, C: tl.constexpr):
     v = tl.load(x_ptr + tl.arange(0, R * C))
     tl.store(z_ptr + tl.arange(0, R * C), tl.cumsum(v, axis=0))
     tl.store(w_ptr + tl.arange(0, R * C), tl.cumsum(v * 2.0, axis=0))
+
+
+@triton.jit
+def first_nonzero_fn(a, b):
+    return tl.where(a != 0, a, b)
+
+
+@triton.jit
+def first_nonzero_2d(x_ptr, y_ptr, M, N, R: tl.constexpr, C: tl.constexpr, AXIS: tl.constexpr, REVERSE: tl.constexpr):
+    # An associative, non-commutative one-operand combine: each element becomes the first non-zero value met in
+    # scan order (about one input in eight is non-zero), so any operand swapped across runs, lanes or simdgroups
+    # shows up.
+    rows = tl.arange(0, R)[:, None]
+    cols = tl.arange(0, C)[None, :]
+    valid = (rows < M) & (cols < N)
+    x = tl.load(x_ptr + rows * N + cols, mask=valid, other=0.0)
+    x = tl.where(x > 0.75, x, 0.0)
+    tl.store(y_ptr + rows * N + cols, tl.associative_scan(x, AXIS, first_nonzero_fn, reverse=REVERSE), mask=valid)
