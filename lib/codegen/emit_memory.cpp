@@ -2,6 +2,7 @@
 // vectors when axis analysis proves the pointers contiguous and aligned and the mask uniform per vector)
 // and tt.atomic_rmw / tt.atomic_cas (performed once per element: replicated threads are masked off).
 #include "codegen/msl_emitter.h"
+#include "gpu/block_ptr_facts.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -154,7 +155,18 @@ void Emitter::emit_block_access(ir::Operation& op) {
   bool bf16 = is_bf16(t->type());
   std::string name = load ? define(t) : name_of(t);
   if (load) declare(t);
-  open(fmt::format("for (int k = 0; k < {}; ++k)", regs(t)));
+  // Vectors along the last dimension where the block pointer's facts allow them (block_ptr_facts.h) and the
+  // layout gives each thread that many adjacent elements there: registers k .. k+w-1, one bounds check each.
+  int64_t w = 1;
+  {
+    const gpu::BlockedLayout& l = layout(t);
+    const int last = static_cast<int>(rank) - 1;
+    int64_t bytes = std::max(1, t->type().element().bits() / 8);
+    int64_t want = std::clamp<int64_t>(std::min<int64_t>(options_.lowering.preferred_vector_bytes, 4 * bytes) / bytes, 1, 4);
+    w = gpu::block_access_vector_width(axes_, op, want);
+    while (w > 1 && (l.order[0] != last || l.size_per_thread[last] % w != 0 || regs(t) % w != 0)) w /= 2;
+  }
+  open(fmt::format("for (int k = 0; k < {}; k += {})", regs(t), w));
   std::vector<std::string> addr, conds;
   for (size_t d = 0; d < rank; ++d) {
     line(fmt::format("{} tm_i{} = {}.off[{}] + {};", offset_type(), d, b, d, coord(t, static_cast<int>(d), "k")));
@@ -167,11 +179,28 @@ void Emitter::emit_block_access(ir::Operation& op) {
   }
   std::string p = fmt::format("({}.base + {})", b, fmt::join(addr, " + "));
   std::string cond = fmt::format("{}", fmt::join(conds, " && "));
-  if (load) {
+  if (load && w > 1) {
+    std::string rt = reg_type(t->type());
+    std::string pad = op.str_attr("padding") == "nan" ? fmt::format("{}(NAN)", rt) : fmt::format("{}(0)", rt);
+    std::string vt = fmt::format("{}{}", st, w);
+    std::string read = fmt::format("{} tm_v = *reinterpret_cast<const device {}*>({});", vt, vt, p);
+    std::string fill, pads;
+    for (int64_t i = 0; i < w; ++i) {
+      fill += fmt::format(" {}[k + {}] = {}(tm_v[{}]);", name, i, rt, i);
+      pads += fmt::format(" {}[k + {}] = {};", name, i, pad);
+    }
+    line(cond.empty() ? fmt::format("{{ {}{} }}", read, fill) : fmt::format("if ({}) {{ {}{} }} else {{{} }}", cond, read, fill, pads));
+  } else if (load) {
     std::string rt = reg_type(t->type());
     std::string pad = op.str_attr("padding") == "nan" ? fmt::format("{}(NAN)", rt) : fmt::format("{}(0)", rt);
     std::string read = !bf16 ? fmt::format("*{}", p) : target_.supports_bfloat() ? fmt::format("float(*{})", p) : fmt::format("tm_bf16_from_bits(*{})", p);
     line(cond.empty() ? fmt::format("{}[k] = {};", name, read) : fmt::format("{}[k] = ({}) ? {} : {};", name, cond, read, pad));
+  } else if (w > 1) {
+    std::string vt = fmt::format("{}{}", st, w);
+    std::vector<std::string> parts;
+    for (int64_t i = 0; i < w; ++i) parts.push_back(fmt::format("{}({}[k + {}])", st, name, i));
+    std::string guard = cond.empty() ? owner(t) : fmt::format("{} && {}", owner(t), cond);
+    line(fmt::format("if ({}) *reinterpret_cast<device {}*>({}) = {}({});", guard, vt, p, vt, fmt::join(parts, ", ")));
   } else {
     std::string v = !bf16 ? fmt::format("{}({}[k])", st, name) : target_.supports_bfloat() ? fmt::format("bfloat({}[k])", name) : fmt::format("tm_bf16_bits({}[k])", name);
     // Replicated threads hold copies: only the owner of each element stores it.

@@ -2,10 +2,12 @@
 #include "gpu/assign_layouts.h"
 
 #include "gpu/axis_analysis.h"
+#include "gpu/block_ptr_facts.h"
 #include "gpu/layout_encoding.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <stdexcept>
 
@@ -53,6 +55,15 @@ int assign_layouts(ir::Operation& func, const LoweringOptions& options) {
   func.walk([&](ir::Operation* op) {
     if (!op->is(ir::OpCode::Load) && !op->is(ir::OpCode::Store)) return;
     const ir::Value* ptr = op->operand(0);
+    if (ptr->type().is_pointer() && ptr->type().pointee().is_tensor()) {
+      // Through a block pointer: vectors along the tile's last dimension when its facts allow them.
+      const ir::Type tile = ptr->type().pointee();
+      int64_t bytes = std::max(1, tile.element().bits() / 8);
+      int64_t w = block_access_vector_width(axes, *op, std::clamp<int64_t>(options.preferred_vector_bytes / bytes, 1, 4));
+      auto& slot = vec[tile.shape()];
+      slot = std::max(slot, w);
+      return;
+    }
     if (!ptr->type().is_tensor()) return;
     int64_t bytes = pointee_bytes(ptr);
     if (bytes == 0) return;
