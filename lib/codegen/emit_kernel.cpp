@@ -624,7 +624,11 @@ EmitResult Emitter::run() {
   collect_hints(func_, source_lines_, hints_);
   // Parameter names from the Python def (constexpr parameters are not runtime arguments).
   std::vector<std::string> params;
-  if (func_.loc().known() && func_.loc().line >= 1) {
+  if (std::string names = func_.str_attr("tt.arg_names"); !names.empty()) {
+    // Set by the front end when a parameter was specialized by value (it is then no runtime argument).
+    std::stringstream ss(names);
+    for (std::string p; std::getline(ss, p, ',');) params.push_back(p);
+  } else if (func_.loc().known() && func_.loc().line >= 1) {
     std::string text;
     for (size_t i = func_.loc().line - 1; i < source_lines_.size(); ++i) {
       text += source_lines_[i] + " ";

@@ -171,6 +171,11 @@ void CodeGen::compile_kernel(const std::string& name, const Specialization& spec
   Scope scope;
   std::vector<int64_t> divisibility;
   bool any_div = false;
+  // The runtime parameters' names, recorded on the function (tt.arg_names) when a parameter that is not
+  // annotated tl.constexpr was specialized by value (`--constexpr n=1000`, Triton's equal-to-1 integers), so
+  // the emitter names the remaining arguments right instead of guessing them from the def's text.
+  std::string arg_names;
+  bool value_specialized = false;
   for (auto& p : def.params) {
     S_.pos = p.pos;
     bool annotated_constexpr = false;
@@ -184,6 +189,7 @@ void CodeGen::compile_kernel(const std::string& name, const Specialization& spec
     auto c = spec.constexprs.find(p.name);
     auto a = spec.args.find(p.name);
     if (c != spec.constexprs.end()) {
+      value_specialized = value_specialized || !annotated_constexpr;
       const std::string* text = std::get_if<std::string>(&c->second);
       if (text && text->rfind("@py:", 0) == 0) {
         // None or a tuple, written as a Python literal by the package: parsed and evaluated as one.
@@ -205,6 +211,7 @@ void CodeGen::compile_kernel(const std::string& name, const Specialization& spec
       if (dt_is_fp8(t.dt) && !t.is_ptr())
         throw CompileError(p.pos, fmt::format("parameter '{}' has type {}: fp8 scalars cannot be passed (pass a float32 and convert in the kernel)", p.name, a->second.type));
       scope[p.name] = TValue::tensor(func->body().add_argument(t.ir_type()), t);
+      arg_names += (arg_names.empty() ? "" : ",") + p.name;
       divisibility.push_back(a->second.divisibility);
       any_div = any_div || a->second.divisibility != 1;
     } else if (p.default_value) {
@@ -220,6 +227,7 @@ void CodeGen::compile_kernel(const std::string& name, const Specialization& spec
     }
   }
   if (any_div) func->set_attr("tt.divisibility", ir::Attribute::array(divisibility));
+  if (value_specialized) func->set_attr("tt.arg_names", arg_names);
   b_.set_insertion_point_to_end(&func->body());
   scope_ = &scope;
   returned_ = false;
