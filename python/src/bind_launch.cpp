@@ -121,7 +121,15 @@ runtime::LaunchStats interpret(const CompiledKernel& k, std::array<std::uint32_t
       iargs[i].scalar = args[i].is_real ? args[i].real : static_cast<double>(args[i].integer);
     }
   }
-  interp::interpret(*func, grid, iargs);
+  // tl.device_print: handed to triton_metal._interpreter_print (NumPy formatting, Triton's interpreter's
+  // layout) with the GIL taken for the call; the launch itself runs without it.
+  interp::PrintSink sink = [](const interp::PrintEvent& e) {
+    py::gil_scoped_acquire gil;
+    py::list values;
+    for (const interp::PrintValue& v : e.values) values.append(py::make_tuple(v.dtype, v.shape, v.data));
+    py::module_::import("triton_metal._interpreter_print").attr("emit")(py::make_tuple(e.pid[0], e.pid[1], e.pid[2]), e.prefix, e.hex, values);
+  };
+  interp::interpret(*func, grid, iargs, sink);
   runtime::LaunchStats s;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const KernelParam& p = k.params[i];
