@@ -164,8 +164,11 @@ void bind_launch(py::module_& m) {
 
   m.def(
       "launch",
-      [](const CompiledKernel& k, PyDevice& dev, std::array<std::uint32_t, 3> grid, const py::sequence& args) {
+      [](const CompiledKernel& k, PyDevice& dev, std::array<std::uint32_t, 3> grid, const py::sequence& args,
+         const std::vector<std::pair<std::uintptr_t, std::size_t>>& addressable) {
         std::vector<KernelArg> kargs = read_args(k, args);
+        std::vector<KernelArg> reachable;
+        for (const auto& [address, bytes] : addressable) reachable.push_back(KernelArg::array(reinterpret_cast<void*>(address), bytes));
         runtime::LaunchStats s;
         try {
           std::optional<SigintDuringLaunch> sigint;
@@ -174,7 +177,7 @@ void bind_launch(py::module_& m) {
           if (!dev.device) {
             s = interpret(k, grid, kargs);
           } else {
-            s = launch(k, *dev.device, grid, kargs);
+            s = launch(k, *dev.device, grid, kargs, reachable);
           }
         } catch (const runtime::LaunchInterrupted&) {
           PyErr_SetNone(PyExc_KeyboardInterrupt);
@@ -183,7 +186,9 @@ void bind_launch(py::module_& m) {
         return stats_dict(s);
       },
       py::arg("kernel"), py::arg("device"), py::arg("grid"), py::arg("args"),
-      "Runs a compiled kernel over grid (x, y, z) with args in parameter order; arrays are written in place.");
+      py::arg("addressable") = std::vector<std::pair<std::uintptr_t, std::size_t>>{},
+      "Runs a compiled kernel over grid (x, y, z) with args in parameter order; arrays are written in place. "
+      "addressable: (address, nbytes) of host memory the kernel may reach through pointers made from integers.");
 }
 
 }  // namespace tmetal::python
