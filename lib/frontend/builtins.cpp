@@ -431,6 +431,7 @@ TValue CodeGen::builtin(const std::string& name, CallArgs& args) {
     std::string line;
     for (auto& v : args.pos) line += (line.empty() ? "" : " ") + (v.kind == TValue::Kind::Str ? v.s : v.describe());
     std::fprintf(stderr, "%s\n", line.c_str());
+    S_.static_prints.push_back(line);
     return none;
   }
   if (name == "device_print" || name == "py.print") {

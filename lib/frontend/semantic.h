@@ -22,6 +22,9 @@ class Semantic {
   Semantic(ir::Builder& builder, const SourceFile& file) : b_(builder), file_(file) {}
 
   Pos pos;  // where errors are reported and ops located
+  // tl.static_print lines of the kernel being compiled (also printed at compile time): kept on the function as
+  // tt.static_prints, which the interpreter device prints at every launch, as Triton's interpreter does.
+  std::vector<std::string> static_prints;
   ir::Builder& builder() { return b_; }
   void locate();  // stamps the builder with `pos`
   [[noreturn]] void fail(const std::string& message) const { throw CompileError(pos, message); }

@@ -129,6 +129,11 @@ runtime::LaunchStats interpret(const CompiledKernel& k, std::array<std::uint32_t
     for (const interp::PrintValue& v : e.values) values.append(py::make_tuple(v.dtype, v.shape, v.data));
     py::module_::import("triton_metal._interpreter_print").attr("emit")(py::make_tuple(e.pid[0], e.pid[1], e.pid[2]), e.prefix, e.hex, values);
   };
+  // tl.static_print: Triton's interpreter runs the kernel's Python, so its static prints appear at every launch.
+  if (std::string text = func->str_attr("tt.static_prints"); !text.empty()) {
+    py::gil_scoped_acquire gil;
+    py::module_::import("triton_metal._interpreter_print").attr("emit_static")(text);
+  }
   interp::interpret(*func, grid, iargs, sink);
   runtime::LaunchStats s;
   for (std::size_t i = 0; i < args.size(); ++i) {

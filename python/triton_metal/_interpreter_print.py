@@ -22,6 +22,12 @@ def _array(dtype, shape, data):
     return a.reshape(tuple(shape) if shape else (1,))
 
 
+def emit_static(text):
+    """tl.static_print lines of the kernel, printed at every launch as Triton's interpreter (which runs the
+    kernel's Python each time) prints them."""
+    print(text, end="")
+
+
 def emit(pid, prefix, hex, values):
     msg = f"({pid[0]}, {pid[1]}, {pid[2]})"
     if prefix:

@@ -81,5 +81,8 @@ def test_device_print_on_the_interpreter_device_as_tritons_interpreter(rng, capf
         head = f"({p}, 0, 0)"
         want += [f"{head}  x:  {x}", f"{head}  both:  {x * 2}", f"{head}  both:  {i}", f"{head}  hex:  {hexed}",
                  f"{head}  n:  {np.array([40 + p], dtype=np.int32)}"]
-    # (NumPy wraps a long array over several lines; the whole text must match, in program order.)
-    assert out == "".join(w + "\n" for w in want)
+    # tl.static_print first, at every launch (Triton's interpreter runs the kernel's Python each time); then the
+    # device prints in program order (NumPy wraps a long array over several lines: the whole text must match).
+    assert out == "static constexpr int 16\n" + "".join(w + "\n" for w in want)
+    print_kernel[(1,)](x, i, N=n, device="interpreter")
+    assert capfd.readouterr().out.startswith("static constexpr int 16\n(0, 0, 0)  x:  ")

@@ -113,6 +113,7 @@ int run(const RunArgs& a) {
     for (size_t i = 0; i < k.params.size(); ++i) args.push_back({k.params[i].pointer ? &data[i] : nullptr, scalars[i]});
     tmetal::interp::PrintSink sink;
     if (print) sink = [](const tmetal::interp::PrintEvent& e) { std::cout << tmetal::interp::format_print(e) << std::flush; };
+    if (print) std::cout << func->str_attr("tt.static_prints") << std::flush;  // tl.static_print, as Triton's interpreter
     tmetal::interp::interpret(*func, grid, args, sink);
   };
   if (a.device != "interpreter") {
