@@ -51,6 +51,9 @@ struct CompiledKernel {
   std::int64_t threadgroup_memory_bytes = 0;
   std::string bf16_mode;             // "native", "emulated-f32" or "" (no bf16 in the kernel)
   std::string specialization_key;
+  // >= 0: the kernel makes pointers from integers (x.to(tl.pointer_type(...))) and takes the launch's address
+  // map at this [[buffer(i)]] (after its parameters); launch() binds it from its `addressable` arrays.
+  int address_map_buffer = -1;
 };
 
 // Compiles `kernel` of `source` (`filename` is used in diagnostics). Throws CompileFailure for every user
@@ -78,7 +81,12 @@ struct KernelArg {
 // Launches `kernel` over a Triton grid (program ids along up to 3 axes; one threadgroup per program) with
 // `args` in parameter order. Throws std::invalid_argument for a wrong argument list and runtime::Error for
 // device failures (compile errors, out-of-bounds accesses).
+//
+// `addressable`: host arrays the kernel may reach by address (KernelArg::array; the integers it casts to pointers
+// are addresses inside them, e.g. torch data_ptr() values); with the array arguments themselves they are made
+// resident for the launch and form its address map. An address inside none of them is a LaunchError on the
+// emulator (never an access outside them). Ignored by kernels that make no pointer from an integer.
 runtime::LaunchStats launch(const CompiledKernel& kernel, runtime::Device& device, std::array<std::uint32_t, 3> grid,
-                            const std::vector<KernelArg>& args);
+                            const std::vector<KernelArg>& args, const std::vector<KernelArg>& addressable = {});
 
 }  // namespace tmetal

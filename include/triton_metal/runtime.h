@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
 #include <span>
@@ -60,6 +61,13 @@ class LaunchInterrupted : public LaunchError {
 // milliseconds, even inside an infinite loop; returns whether one was running. Async-signal-safe: meant to be
 // called from a SIGINT handler.
 bool interrupt_launches() noexcept;
+
+// Where the emulator writes the lines kernels log (os_log, tl.device_print): stdout when no sink is set. A
+// sink receives each line (without its newline) instead, one call at a time, from the launch's worker threads.
+// Process-wide; set it between launches. Returns the sink it replaces. (The Metal device's test fake uses it to
+// hand the lines back the way Metal's MTLLogState handler does.)
+using LogSink = std::function<void(const std::string& line)>;
+LogSink set_emulator_log_sink(LogSink sink);
 
 // Device memory. The emulator's buffers are host memory, so data() is directly usable.
 class Buffer {
@@ -137,7 +145,26 @@ struct LaunchConfig {
   // Time limit of the launch in seconds: past it the launch stops with a LaunchError. 0: the value of
   // TRITON_METAL_LAUNCH_TIMEOUT if set, else no limit. (The CLI's default is 600 s.)
   double timeout_seconds = 0;
+  // Memory the kernel reaches through addresses instead of its [[buffer(i)]] parameters (Triton's
+  // x.to(tl.pointer_type(...)) of an integer read from memory: tutorial 08's tables of data_ptr values). Each
+  // buffer is made resident for the launch (the metal device: useResource:usage:; the emulator checks every
+  // access against it as against a bound buffer); `name` appears in the emulator's diagnostics.
+  struct Resident {
+    std::shared_ptr<Buffer> buffer;
+    std::string name;
+  };
+  std::vector<Resident> resident;
+  // >= 0: the device binds the launch's address map at [[buffer(address_map_index)]]: ulong triples
+  // {host_lo, host_hi, device_base}, the first holding the number of entries in host_lo, then one per resident
+  // buffer: its host address range [data(), data() + size()) and the address the kernel uses for it (the emulator:
+  // the same; Metal: MTLBuffer.gpuAddress). The kernel translates a host address (a data_ptr) with it.
+  int address_map_index = -1;
 };
+
+// The address map of LaunchConfig::address_map_index as bytes: `device_base(i)` is the device address of
+// resident buffer i.
+std::vector<std::uint8_t> address_map_bytes(const std::vector<LaunchConfig::Resident>& resident,
+                                            const std::function<std::uint64_t(std::size_t)>& device_base);
 
 struct LaunchStats {
   std::uint64_t device_bytes_read = 0;     // through const device pointers

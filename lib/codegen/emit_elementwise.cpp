@@ -137,6 +137,9 @@ std::string Emitter::elementwise_expr(ir::Operation& op, const std::vector<std::
       if (dst.is_scalar() && dst.scalar_kind() == ScalarKind::BF16) return fmt::format("tm_bf16_from_bits(as_type<ushort>({}))", a[0]);
       return fmt::format("as_type<{}>({})", rt, a[0]);
     }
+    case OpCode::IntToPtr:
+      if (r->type().is_tensor()) fail(op, "casting a tensor of integers to pointers is not lowered: cast a scalar address");
+      return fmt::format("tm_int_to_ptr<{}>({}, tm_addr_map)", storage_type(r->type().pointee()), a[0]);
     case OpCode::AddPtr:
       if (r->type().is_tensor()) return fmt::format("{} + {}({})", a[0], offset_type(), a[1]);
       return bin("+");

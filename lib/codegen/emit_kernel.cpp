@@ -66,6 +66,18 @@ template <typename T, int R, typename I> struct tm_block_ptr {
   I off[R];
 };
 )"},
+    {"tm_int_to_ptr", "", R"(// x.to(tl.pointer_type(T)): a host address (a data_ptr) to a device pointer through the launch's address map
+// (ulong triples {host_lo, host_hi, device_base}; the first holds the count). Metal 3 buffers have 64-bit GPU
+// addresses (MTLBuffer.gpuAddress) that a shader may hold in an integer and cast back to a pointer. An address in no
+// range stays as it is: the emulator reports the access through it; on a GPU it is no valid device address.
+template <typename T> inline device T* tm_int_to_ptr(long x, const device ulong* map) {
+  ulong a = ulong(x);
+  ulong n = map[0];
+  for (ulong i = 1; i <= n; ++i)
+    if (a >= map[3 * i] && a < map[3 * i + 1]) return (device T*)(map[3 * i + 2] + (a - map[3 * i]));
+  return (device T*)(a);
+}
+)"},
     {"tm_maximum", "", R"(template <typename T> inline T tm_maximum(T a, T b) { return (isnan(a) || isnan(b)) ? T(NAN) : max(a, b); }
 )"},
     {"tm_minimum", "", R"(template <typename T> inline T tm_minimum(T a, T b) { return (isnan(a) || isnan(b)) ? T(NAN) : min(a, b); }
@@ -670,6 +682,14 @@ EmitResult Emitter::run() {
       sig.push_back(fmt::format("constant {}& {} [[buffer({})]]", t, name, i));
     }
   }
+  // Pointers made from integers translate host addresses through the address map, a hidden last argument.
+  bool int_to_ptr = false;
+  func_.walk_pre([&](ir::Operation* op) { int_to_ptr = int_to_ptr || op->is(ir::OpCode::IntToPtr); });
+  int address_map = -1;
+  if (int_to_ptr) {
+    address_map = static_cast<int>(body.num_arguments());
+    sig.push_back(fmt::format("const device ulong* tm_addr_map [[buffer({})]]", address_map));
+  }
   // Loop bodies first see their carried tensors in for-loops; scf.yield inside scf.for is handled there.
   for (auto& op : body.ops()) {
     if (op->is(ir::OpCode::Return) && op.get() == body.back()) break;
@@ -707,6 +727,7 @@ EmitResult Emitter::run() {
   res.args = args_;
   res.bf16_mode = uses_bf16_ ? (target_.has_native_bfloat() ? "native" : "emulated-f32") : "";
   res.matmul_tiles = tiles_;
+  res.address_map_buffer = address_map;
   return res;
 }
 

@@ -47,6 +47,9 @@ nlohmann::json launch_metadata(const CompiledKernel& k, const EmitResult& r) {
   j["specialization"] = k.specialization_key;
   if (!k.bf16_mode.empty()) j["bf16"] = k.bf16_mode;
   if (!r.matmul_tiles.empty()) j["matmul_tiles"] = r.matmul_tiles;
+  if (r.address_map_buffer >= 0)
+    j["address_map"] = {{"index", r.address_map_buffer},
+                        {"msl", "const device ulong* tm_addr_map: {count,0,0} then {host_lo, host_hi, device_base} per resident array"}};
   return j;
 }
 

@@ -49,6 +49,8 @@ struct EmitResult {
   int threads_per_threadgroup = 0;
   std::string bf16_mode;  // "native", "emulated-f32" or "" when the kernel has no bf16
   std::vector<std::string> matmul_tiles;  // per dot: "sg 2x2 of 8x8 fragments"
+  // [[buffer(i)]] of the address map when the kernel makes pointers from integers (tm_int_to_ptr), else -1.
+  int address_map_buffer = -1;
 };
 
 struct EmitOptions {

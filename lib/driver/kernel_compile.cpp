@@ -87,6 +87,7 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
   out.threads_per_threadgroup = r.threads_per_threadgroup;
   out.threadgroup_memory_bytes = r.threadgroup_bytes;
   out.bf16_mode = r.bf16_mode;
+  out.address_map_buffer = r.address_map_buffer;
   out.params = codegen::kernel_params(r);
   out.metadata_json = codegen::launch_metadata(out, r).dump(2) + "\n";
   return out;

@@ -52,7 +52,7 @@ runtime::Binding scalar_binding(const KernelParam& p, const KernelArg& a) {
 }  // namespace
 
 runtime::LaunchStats launch(const CompiledKernel& kernel, runtime::Device& device, std::array<std::uint32_t, 3> grid,
-                            const std::vector<KernelArg>& args) {
+                            const std::vector<KernelArg>& args, const std::vector<KernelArg>& addressable) {
   if (args.size() != kernel.params.size())
     throw std::invalid_argument(fmt::format("kernel '{}' takes {} arguments, {} given", kernel.name, kernel.params.size(), args.size()));
   for (auto g : grid)
@@ -72,10 +72,19 @@ runtime::LaunchStats launch(const CompiledKernel& kernel, runtime::Device& devic
       if (std::uint64_t width = element_bytes(p.dtype); p.max_elements > 0 && width > 0 && a.bytes / width >= static_cast<std::uint64_t>(p.max_elements))
         throw std::invalid_argument(fmt::format("kernel '{}': array '{}' has {} elements; the kernel addresses it with 32-bit element "
                                                 "offsets (fewer than {} elements): split the array", kernel.name, p.name, a.bytes / width, p.max_elements));
-      cfg.buffers[p.buffer_index] = runtime::Binding::of(device.wrap(a.data, a.bytes));
+      auto buffer = device.wrap(a.data, a.bytes);
+      cfg.buffers[p.buffer_index] = runtime::Binding::of(buffer);
+      if (kernel.address_map_buffer >= 0) cfg.resident.push_back({buffer, fmt::format("argument '{}'", p.name)});
     } else {
       cfg.buffers[p.buffer_index] = scalar_binding(p, a);
     }
+  }
+  if (kernel.address_map_buffer >= 0) {
+    for (const KernelArg& a : addressable) {
+      if (!a.is_array || !a.data || a.bytes == 0) throw std::invalid_argument(fmt::format("kernel '{}': an addressable array is empty", kernel.name));
+      cfg.resident.push_back({device.wrap(a.data, a.bytes), fmt::format("memory at {} ({} bytes)", a.data, a.bytes)});
+    }
+    cfg.address_map_index = kernel.address_map_buffer;
   }
   runtime::LaunchStats s = device.launch(*pipeline, cfg);
   device.synchronize();

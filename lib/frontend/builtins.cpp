@@ -389,9 +389,10 @@ TValue CodeGen::builtin(const std::string& name, CallArgs& args) {
   }
   if (name == "cast") {
     auto a = bind("tl.cast", args, {n("input"), n("dtype"), opt("fp_downcast_rounding"), opt("bitcast", TValue::boolean(false))});
-    if (a[1].kind == TValue::Kind::Dtype && a[1].s == "pointer")
-      S_.fail("casting to a pointer type (tl.pointer_type) is not supported on Metal: a kernel can only address the buffers "
-              "passed to it as arguments (an integer loaded from memory cannot become a pointer)");
+    if (a[1].kind == TValue::Kind::Dtype && a[1].s == "pointer") {
+      if (truthy(a[3])) S_.fail("bitcast to a pointer type: use x.to(tl.pointer_type(...)) without bitcast");
+      return S_.int_to_ptr(a[0], a[1].dtype);
+    }
     DT d = dtype_arg(a[1], "dtype");
     std::string rounding = str_arg(a[2], "fp_downcast_rounding");
     if (!rounding.empty()) {  // Triton: "rtne" (the default) or "rtz", only for narrowing float conversions
@@ -430,6 +431,7 @@ TValue CodeGen::builtin(const std::string& name, CallArgs& args) {
     std::string line;
     for (auto& v : args.pos) line += (line.empty() ? "" : " ") + (v.kind == TValue::Kind::Str ? v.s : v.describe());
     std::fprintf(stderr, "%s\n", line.c_str());
+    S_.static_prints.push_back(line);
     return none;
   }
   if (name == "device_print" || name == "py.print") {

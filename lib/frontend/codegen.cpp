@@ -168,6 +168,7 @@ void CodeGen::compile_kernel(const std::string& name, const Specialization& spec
   S_.pos = def.pos;
   S_.locate();
   ir::Operation* func = b_.create(ir::OpCode::Func, {}, {}, {{"sym_name", name}}, 1);
+  S_.static_prints.clear();
   Scope scope;
   std::vector<int64_t> divisibility;
   bool any_div = false;
@@ -239,6 +240,11 @@ void CodeGen::compile_kernel(const std::string& name, const Specialization& spec
   b_.set_insertion_point_to_end(&func->body());
   b_.create(ir::OpCode::Return, {}, {});
   scope_ = nullptr;
+  if (!S_.static_prints.empty()) {
+    std::string text;
+    for (const std::string& l : S_.static_prints) text += l + "\n";
+    func->set_attr("tt.static_prints", text);
+  }
 }
 
 }  // namespace tmetal::frontend

@@ -22,6 +22,9 @@ class Semantic {
   Semantic(ir::Builder& builder, const SourceFile& file) : b_(builder), file_(file) {}
 
   Pos pos;  // where errors are reported and ops located
+  // tl.static_print lines of the kernel being compiled (also printed at compile time): kept on the function as
+  // tt.static_prints, which the interpreter device prints at every launch, as Triton's interpreter does.
+  std::vector<std::string> static_prints;
   ir::Builder& builder() { return b_; }
   void locate();  // stamps the builder with `pos`
   [[noreturn]] void fail(const std::string& message) const { throw CompileError(pos, message); }
@@ -31,6 +34,9 @@ class Semantic {
   FType literal_type(const TValue& number);  // the type to_tensor gives a Python number
   TValue constant(const TValue& number, FType type);  // a number as a constant of `type` (scalar or splat)
   TValue cast(const TValue& x, DT to, bool bitcast = false);
+  // x.to(tl.pointer_type(pointee)): a pointer from a 64-bit integer address (Triton's int_to_ptr), or another
+  // pointer reinterpreted. Only scalars: an address per element of a tensor is refused.
+  TValue int_to_ptr(const TValue& x, DT pointee);
   // fp8 (semantic_fp8.cpp): bytes converted with integer ops; arithmetic through fp32.
   TValue fp8_to_f32(const TValue& x);
   TValue f32_to_fp8(const TValue& x, DT to, bool toward_zero = false);  // rtne, or rtz

@@ -127,6 +127,24 @@ TValue Semantic::to_bool(const TValue& x0) {
   return cast(x, DT::I1);
 }
 
+TValue Semantic::int_to_ptr(const TValue& x0, DT pointee) {
+  TValue x = to_tensor(x0);
+  FType src = x.type.element();
+  FType dst = FType::pointer(pointee);
+  if (pointee == DT::F64) fail("fp64 is not supported: Metal has no double type");
+  if (src.is_ptr()) {
+    if (src.dt == pointee) return x;
+    return make(OpCode::Bitcast, {&x}, dst.with_shape(x.type.shape));
+  }
+  if (src.is_block_ptr()) fail("cannot cast a block pointer to a pointer type");
+  if (!src.is_int() || dt_bits(src.dt) != 64)
+    fail(fmt::format("only 64-bit integers (int64, uint64) can be cast to a pointer: an address has 64 bits, and this is {}", x.describe()));
+  if (x.type.is_tensor())
+    fail(fmt::format("casting a tensor of integers ({}) to pointers is not supported yet: cast a scalar address, then "
+                     "add offsets to it", x.describe()));
+  return make(OpCode::IntToPtr, {&x}, dst);
+}
+
 TValue Semantic::cast(const TValue& x0, DT to, bool bitcast) {
   TValue x = to_tensor(x0);
   if (to == DT::F64) fail("fp64 is not supported: Metal has no double type");

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <numeric>
 #include <unordered_map>
@@ -53,8 +55,8 @@ uint64_t as_unsigned(double x, int bits) {
 
 class Interp {
  public:
-  Interp(const ir::Operation& func, const std::vector<InterpArg>& args, std::array<uint32_t, 3> grid)
-      : func_(func), args_(args), grid_(grid), kernel_(func.str_attr("sym_name")) {}
+  Interp(const ir::Operation& func, const std::vector<InterpArg>& args, std::array<uint32_t, 3> grid, const PrintSink& print)
+      : func_(func), args_(args), grid_(grid), kernel_(func.str_attr("sym_name")), print_(print) {}
 
   void run_program(std::array<uint32_t, 3> pid) {
     pid_ = pid;
@@ -415,7 +417,32 @@ class Interp {
         for (size_t i = 0; i < op.num_results(); ++i) env_[op.result(i)] = get(y->operand(i));
         return;
       }
-      case OpCode::Assert: case OpCode::Print: case OpCode::Barrier: return;
+      case OpCode::Print: {
+        if (!print_) return;
+        PrintEvent e;
+        e.pid = pid_;
+        e.prefix = op.str_attr("prefix");
+        e.hex = op.has_attr("hex");
+        std::vector<int64_t> is_signed = op.array_attr("is_signed");
+        for (size_t i = 0; i < op.num_operands(); ++i) {
+          const ir::Type t = op.operand(i)->type();
+          const TV& v = get(op.operand(i));
+          PrintValue pv;
+          pv.dtype = std::string(ir::scalar_name(t.element().scalar_kind()));
+          bool unsigned_int = i < is_signed.size() && !is_signed[i] && pv.dtype[0] == 'i' && pv.dtype != "i1";
+          if (unsigned_int) pv.dtype[0] = 'u';  // the IR's integers carry no sign; the print records it
+          pv.shape = v.shape;
+          pv.data = v.v;
+          e.values.push_back(std::move(pv));
+        }
+        print_(e);
+        return;
+      }
+      case OpCode::IntToPtr:
+        // The interpreter runs on copies of the launch's arrays, so no host address points into its memory.
+        fail(op, "a pointer made from an integer (x.to(tl.pointer_type(...))) cannot be followed by the interpreter, "
+                 "which runs on copies of the arrays; use the emulator (or the Metal device)");
+      case OpCode::Assert: case OpCode::Barrier: return;
       default: break;
     }
     elementwise(op);
@@ -554,15 +581,68 @@ class Interp {
   const std::vector<InterpArg>& args_;
   std::array<uint32_t, 3> grid_;
   std::string kernel_;
+  const PrintSink& print_;
   std::array<uint32_t, 3> pid_{};
   std::unordered_map<const ir::Value*, TV> env_;
 };
+
+std::string format_element(double x, const std::string& dtype, bool hex) {
+  bool is_float = dtype == "f32" || dtype == "f16" || dtype == "bf16";
+  if (dtype == "i1") return x != 0 ? "True" : "False";
+  if (hex) {
+    uint64_t bits = 0;
+    if (dtype == "f32") {
+      float f = static_cast<float>(x);
+      uint32_t b;
+      std::memcpy(&b, &f, 4);
+      bits = b;
+    } else if (!is_float) {
+      int width = dtype.size() > 1 ? std::atoi(dtype.c_str() + 1) : 64;
+      bits = as_unsigned(x, width);
+    } else {
+      return fmt::format("{}", x);  // f16/bf16 bits are not held by the interpreter (it computes in double)
+    }
+    return fmt::format("0x{:02x}", bits);
+  }
+  if (dtype[0] == 'u') return fmt::format("{}", as_unsigned(x, std::atoi(dtype.c_str() + 1)));
+  if (!is_float) return fmt::format("{}", static_cast<int64_t>(x));
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  std::string t = fmt::format("{:.8g}", x);
+  if (t.find_first_of(".en") == std::string::npos) t += ".";
+  return t;
+}
+
 }  // namespace
 
-void interpret(const ir::Operation& func, std::array<uint32_t, 3> grid, const std::vector<InterpArg>& args) {
+std::string format_print(const PrintEvent& e) {
+  std::string head = fmt::format("({}, {}, {})", e.pid[0], e.pid[1], e.pid[2]);
+  if (!e.prefix.empty()) head += " " + e.prefix;
+  std::string out;
+  for (const PrintValue& v : e.values) {
+    // Nested brackets per dimension, as NumPy prints an array (a scalar is a 1-element array).
+    std::vector<int64_t> shape = v.shape.empty() ? std::vector<int64_t>{1} : v.shape;
+    std::string body;
+    std::function<void(size_t, int64_t&)> dim = [&](size_t d, int64_t& at) {
+      body += "[";
+      for (int64_t i = 0; i < shape[d]; ++i) {
+        if (i) body += d + 1 == shape.size() ? " " : std::string("\n") + std::string(d + 1, ' ');
+        if (d + 1 == shape.size()) body += format_element(v.data[static_cast<size_t>(at++)], v.dtype, e.hex);
+        else dim(d + 1, at);
+      }
+      body += "]";
+    };
+    int64_t at = 0;
+    dim(0, at);
+    out += head + " " + body + "\n";
+  }
+  return out;
+}
+
+void interpret(const ir::Operation& func, std::array<uint32_t, 3> grid, const std::vector<InterpArg>& args, const PrintSink& print) {
   if (args.size() != func.body().num_arguments())
     throw InterpreterError(fmt::format("kernel '{}' takes {} arguments, {} given", func.str_attr("sym_name"), func.body().num_arguments(), args.size()));
-  Interp in(func, args, grid);
+  Interp in(func, args, grid, print);
   for (uint32_t z = 0; z < grid[2]; ++z)
     for (uint32_t y = 0; y < grid[1]; ++y)
       for (uint32_t x = 0; x < grid[0]; ++x) in.run_program({x, y, z});

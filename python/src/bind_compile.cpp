@@ -68,7 +68,8 @@ void bind_compile(py::module_& m) {
       .def_readwrite("threads_per_threadgroup", &CompiledKernel::threads_per_threadgroup)
       .def_readwrite("threadgroup_memory_bytes", &CompiledKernel::threadgroup_memory_bytes)
       .def_readwrite("bf16_mode", &CompiledKernel::bf16_mode)
-      .def_readwrite("specialization_key", &CompiledKernel::specialization_key);
+      .def_readwrite("specialization_key", &CompiledKernel::specialization_key)
+      .def_readwrite("address_map_buffer", &CompiledKernel::address_map_buffer);
 
   m.def(
       "specialization_key",

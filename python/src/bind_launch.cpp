@@ -121,7 +121,20 @@ runtime::LaunchStats interpret(const CompiledKernel& k, std::array<std::uint32_t
       iargs[i].scalar = args[i].is_real ? args[i].real : static_cast<double>(args[i].integer);
     }
   }
-  interp::interpret(*func, grid, iargs);
+  // tl.device_print: handed to triton_metal._interpreter_print (NumPy formatting, Triton's interpreter's
+  // layout) with the GIL taken for the call; the launch itself runs without it.
+  interp::PrintSink sink = [](const interp::PrintEvent& e) {
+    py::gil_scoped_acquire gil;
+    py::list values;
+    for (const interp::PrintValue& v : e.values) values.append(py::make_tuple(v.dtype, v.shape, v.data));
+    py::module_::import("triton_metal._interpreter_print").attr("emit")(py::make_tuple(e.pid[0], e.pid[1], e.pid[2]), e.prefix, e.hex, values);
+  };
+  // tl.static_print: Triton's interpreter runs the kernel's Python, so its static prints appear at every launch.
+  if (std::string text = func->str_attr("tt.static_prints"); !text.empty()) {
+    py::gil_scoped_acquire gil;
+    py::module_::import("triton_metal._interpreter_print").attr("emit_static")(text);
+  }
+  interp::interpret(*func, grid, iargs, sink);
   runtime::LaunchStats s;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const KernelParam& p = k.params[i];
@@ -156,8 +169,11 @@ void bind_launch(py::module_& m) {
 
   m.def(
       "launch",
-      [](const CompiledKernel& k, PyDevice& dev, std::array<std::uint32_t, 3> grid, const py::sequence& args) {
+      [](const CompiledKernel& k, PyDevice& dev, std::array<std::uint32_t, 3> grid, const py::sequence& args,
+         const std::vector<std::pair<std::uintptr_t, std::size_t>>& addressable) {
         std::vector<KernelArg> kargs = read_args(k, args);
+        std::vector<KernelArg> reachable;
+        for (const auto& [address, bytes] : addressable) reachable.push_back(KernelArg::array(reinterpret_cast<void*>(address), bytes));
         runtime::LaunchStats s;
         try {
           std::optional<SigintDuringLaunch> sigint;
@@ -166,7 +182,7 @@ void bind_launch(py::module_& m) {
           if (!dev.device) {
             s = interpret(k, grid, kargs);
           } else {
-            s = launch(k, *dev.device, grid, kargs);
+            s = launch(k, *dev.device, grid, kargs, reachable);
           }
         } catch (const runtime::LaunchInterrupted&) {
           PyErr_SetNone(PyExc_KeyboardInterrupt);
@@ -175,7 +191,9 @@ void bind_launch(py::module_& m) {
         return stats_dict(s);
       },
       py::arg("kernel"), py::arg("device"), py::arg("grid"), py::arg("args"),
-      "Runs a compiled kernel over grid (x, y, z) with args in parameter order; arrays are written in place.");
+      py::arg("addressable") = std::vector<std::pair<std::uintptr_t, std::size_t>>{},
+      "Runs a compiled kernel over grid (x, y, z) with args in parameter order; arrays are written in place. "
+      "addressable: (address, nbytes) of host memory the kernel may reach through pointers made from integers.");
 }
 
 }  // namespace tmetal::python

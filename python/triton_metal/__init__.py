@@ -9,6 +9,7 @@ the Metal emulator elsewhere (TRITON_METAL_DEVICE, TRITON_METAL_TARGET choose). 
 import os
 
 from . import _C, language, testing
+from ._addressable import addressable
 from ._args import TensorWrapper, reinterpret
 from ._cache import clear_memory as clear_memory_cache, compiler_version, stats as cache_stats
 from .autotuner import Autotuner, Config, Heuristics, autotune, heuristics
@@ -46,7 +47,7 @@ def targets():
 if os.environ.get("TRITON_METAL_AS_TRITON", "").strip().lower() in ("1", "true", "yes", "on"):
     install()
 
-__all__ = ["install", "runtime", "jit", "autotune", "heuristics", "Config", "cdiv", "next_power_of_2", "language", "testing", "compile",
+__all__ = ["install", "addressable", "runtime", "jit", "autotune", "heuristics", "Config", "cdiv", "next_power_of_2", "language", "testing", "compile",
            "CompilationError", "DeviceError", "OutOfResources", "reinterpret", "TensorWrapper", "get_device",
            "default_target", "default_device_name", "predict", "targets", "cache_stats", "compiler_version",
            "clear_memory_cache", "JITFunction", "Autotuner", "Heuristics", "CompiledKernel", "KernelInterface"]

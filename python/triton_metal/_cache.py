@@ -21,7 +21,7 @@ from . import _C
 stats = {"compilations": 0, "memory_hits": 0, "disk_hits": 0, "rejected": 0}
 _memory = {}
 _FIELDS = ["name", "target", "msl_version", "msl", "metadata_json", "tile_ir_raw", "tile_ir", "gpu_ir", "num_warps",
-           "threads_per_threadgroup", "threadgroup_memory_bytes", "bf16_mode", "specialization_key"]
+           "threads_per_threadgroup", "threadgroup_memory_bytes", "bf16_mode", "specialization_key", "address_map_buffer"]
 _PARAM_FIELDS = ["name", "buffer_index", "pointer", "dtype", "role"]
 _compiler_version = None
 

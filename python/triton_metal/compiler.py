@@ -108,8 +108,15 @@ class CompiledKernel:
         if any(g == 0 for g in grid):
             return None
         grid = grid + (1,) * (3 - len(grid))
+        addressable = []
+        if getattr(self._ck, "address_map_buffer", -1) >= 0:
+            # The kernel makes pointers from integers (data_ptr values): the memory they may point into.
+            from ._addressable import live_ranges
+            for lo, n, owners in live_ranges():
+                keep.append(owners)
+                addressable.append((lo, n))
         try:
-            return timing.record(_C.launch(self._ck, dev, grid, conv))
+            return timing.record(_C.launch(self._ck, dev, grid, conv, addressable))
         except _C.DeviceError as e:
             from .errors import DeviceError
             raise DeviceError(str(e)) from None

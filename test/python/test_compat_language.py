@@ -164,18 +164,26 @@ def atomic_cas64_kernel(x_ptr):
 
 
 @triton.jit
-def int_to_pointer_kernel(ptrs, out_ptr):
-    a_ptr = tl.load(ptrs).to(tl.pointer_type(tl.float16))  # ERROR int-to-ptr
+def int32_to_pointer_kernel(ptrs, out_ptr):
+    a_ptr = tl.load(ptrs).to(tl.pointer_type(tl.float16))  # ERROR int32-to-ptr
     tl.store(out_ptr, tl.load(a_ptr))
+
+
+@triton.jit
+def int_tensor_to_pointer_kernel(ptrs, out_ptr):
+    p = tl.load(ptrs + tl.arange(0, 2)).to(tl.pointer_type(tl.float16))  # ERROR tensor-to-ptr
+    tl.store(out_ptr + tl.arange(0, 2), tl.load(p))
 
 
 @pytest.mark.parametrize("kernel,marker,args,match", [
     (float_mask_kernel, "ERROR float-mask", lambda: (np.zeros(8, np.float32),), "mask of tl.load must be boolean"),
     (inline_asm_kernel, "ERROR asm", lambda: (np.zeros(8, np.float32),), "inline_asm_elementwise is not supported"),
     (atomic_cas64_kernel, "ERROR cas64", lambda: (np.zeros(2, np.int64),), "64-bit atomic_cas"),
-    # Triton's tutorial 08 (grouped GEMM) loads its matrices' addresses from an int64 tensor: Metal kernels
-    # address only their bound buffers, so this stays a clear error.
-    (int_to_pointer_kernel, "ERROR int-to-ptr", lambda: (np.zeros(2, np.int64), np.zeros(2, np.float16)), "casting to a pointer type"),
+    # Pointers from integers (tutorial 08, test_tutorial_08_grouped_gemm.py) need 64-bit scalar addresses.
+    (int32_to_pointer_kernel, "ERROR int32-to-ptr", lambda: (np.zeros(2, np.int32), np.zeros(2, np.float16)),
+     "only 64-bit integers .* can be cast to a pointer"),
+    (int_tensor_to_pointer_kernel, "ERROR tensor-to-ptr", lambda: (np.zeros(2, np.int64), np.zeros(2, np.float16)),
+     "casting a tensor of integers .* to pointers is not supported yet"),
 ])
 def test_unlowerable_constructs_are_errors_at_the_user_line(kernel, marker, args, match):
     kw = {"N": 8} if "N" in kernel.arg_names else {}

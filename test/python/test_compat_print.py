@@ -67,3 +67,25 @@ def test_device_print_2d_unsigned_and_empty_prefix(rng, capfd):
     # An empty prefix becomes ": " (semantic.py's rule: end in " ", then in ": "; no leading space when short).
     want = sorted(f"pid (0, 0, 0) idx ({r:1d}, {c:3d}): {x[r, c]}" for r in range(R) for c in range(C))
     assert got == want
+
+
+def test_device_print_on_the_interpreter_device_as_tritons_interpreter(rng, capfd):
+    # Triton's interpreter (TRITON_INTERPRET=1, interpreter.py create_print): one line per value,
+    # "(pid0, pid1, pid2) PREFIX VALUES", the whole tensor as NumPy prints it, scalars as 1-element arrays,
+    # hex=True through NumPy's formatter f"0x{x:02x}".
+    n = 16
+    x = rng.standard_normal(n).astype(np.float32)
+    i = rng.integers(-50, 50, n).astype(np.int32)
+    print_kernel[(2,)](x, i, N=n, device="interpreter")
+    out = capfd.readouterr().out
+    hexed = np.array2string(i, formatter={"all": lambda v: f"0x{v:02x}"})
+    want = []
+    for p in range(2):
+        head = f"({p}, 0, 0)"
+        want += [f"{head}  x:  {x}", f"{head}  both:  {x * 2}", f"{head}  both:  {i}", f"{head}  hex:  {hexed}",
+                 f"{head}  n:  {np.array([40 + p], dtype=np.int32)}"]
+    # tl.static_print first, at every launch (Triton's interpreter runs the kernel's Python each time); then the
+    # device prints in program order (NumPy wraps a long array over several lines: the whole text must match).
+    assert out == "static constexpr int 16\n" + "".join(w + "\n" for w in want)
+    print_kernel[(1,)](x, i, N=n, device="interpreter")
+    assert capfd.readouterr().out.startswith("static constexpr int 16\n(0, 0, 0)  x:  ")

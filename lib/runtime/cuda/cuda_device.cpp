@@ -188,6 +188,9 @@ class CudaDeviceImpl : public CudaDevice {
     const auto* p = dynamic_cast<const CudaPipeline*>(&pipeline);
     if (!p) throw LaunchError("the pipeline was not compiled by the cuda device");
     const std::string& k = p->entry_name;
+    if (!config.resident.empty() || config.address_map_index >= 0)
+      throw LaunchError(fmt::format("kernel '{}': the cuda proxy does not run kernels that reach memory by address (pointers made "
+                                    "from integers): use the emulator", k));
     const Size3& t = config.threads_per_threadgroup;
     if (t.volume() == 0 || config.grid.volume() == 0)
       throw LaunchError(fmt::format("kernel '{}': the grid and the threadgroup size must be non-zero", k));

@@ -146,9 +146,21 @@ class EmulatorDevice : public Device {
     return p;
   }
 
-  LaunchStats launch(const Pipeline& pipeline, const LaunchConfig& cfg) override {
+  LaunchStats launch(const Pipeline& pipeline, const LaunchConfig& config) override {
     const auto* p = dynamic_cast<const EmulatorPipeline*>(&pipeline);
     if (!p) throw LaunchError("this pipeline was not compiled by the emulator device");
+    // The address map: host addresses are the emulator's device addresses (its buffers are host memory).
+    LaunchConfig with_map;
+    const LaunchConfig* use = &config;
+    if (config.address_map_index >= 0) {
+      if (config.address_map_index >= metal_rt::kMaxBuffers)
+        throw LaunchError(fmt::format("kernel '{}': the address map's [[buffer({})]] is outside 0..30", p->entry_name, config.address_map_index));
+      with_map = config;
+      with_map.buffers[static_cast<std::uint32_t>(config.address_map_index)] = Binding::raw(address_map_bytes(
+          config.resident, [&](std::size_t i) { return reinterpret_cast<std::uintptr_t>(config.resident[i].buffer->data()); }));
+      use = &with_map;
+    }
+    const LaunchConfig& cfg = *use;
     const Size3& tg = cfg.threads_per_threadgroup;
     if (tg.x == 0 || tg.y == 0 || tg.z == 0 || cfg.grid.x == 0 || cfg.grid.y == 0 || cfg.grid.z == 0)
       throw LaunchError(fmt::format("kernel '{}': grid and threadgroup sizes must be positive in every dimension", p->entry_name));
@@ -226,6 +238,20 @@ class EmulatorDevice : public Device {
         plan.threadgroup_names[q.index] = q.name;
         dynamic += it->second;
       }
+    }
+    // Resident memory (reached by address): regions after the 31 bindings, found by address like them.
+    std::vector<std::string> resident_names;
+    resident_names.reserve(cfg.resident.size());
+    for (const auto& res : cfg.resident) {
+      if (!res.buffer) throw LaunchError(fmt::format("kernel '{}': a resident buffer of the launch is null", p->entry_name));
+      resident_names.push_back(res.name.empty() ? std::string("memory") : res.name);
+      metal_rt::Region r{};
+      r.base = static_cast<char*>(res.buffer->data());
+      r.bytes = res.buffer->size();
+      r.name = resident_names.back().c_str();
+      r.index = -1;
+      r.kind = metal_rt::kDeviceBuffer;
+      plan.buffers.push_back(r);
     }
     if (dynamic > limits_.max_threadgroup_memory_bytes)
       throw LaunchError(fmt::format("kernel '{}': threadgroup memory lengths total {} bytes, over the device limit of {} bytes",

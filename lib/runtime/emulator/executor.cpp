@@ -177,8 +177,10 @@ std::string describe_address(const Executor::Worker& w, const char* a) {
     if (in(r)) return fmt::format("threadgroup array '{}' (byte offset {} of {})", r.name, a - r.base, r.bytes);
   for (const Region& r : w.tg_params)
     if (in(r)) return fmt::format("threadgroup buffer '{}' [[threadgroup({})]] (byte offset {} of {})", r.name, r.index, a - r.base, r.bytes);
-  for (const Region& r : w.buffers)
+  for (const Region& r : w.buffers) {
+    if (in(r) && r.index < 0) return fmt::format("{} (reached by address; byte offset {} of {})", r.name, a - r.base, r.bytes);
     if (in(r)) return fmt::format("device buffer '{}' [[buffer({})]] (byte offset {} of {})", r.name, r.index, a - r.base, r.bytes);
+  }
   return fmt::format("address {}", static_cast<const void*>(a));
 }
 
@@ -276,9 +278,14 @@ void hook_tg_register(ThreadCtx* c, void* address, unsigned long long bytes, con
 }
 
 // os_log from a kernel (tl.device_print): one line to stdout, whole lines even when workers print at once.
+std::mutex g_log_mutex;
+LogSink g_log_sink;
 void hook_log(const char* line) {
-  static std::mutex mu;
-  std::lock_guard<std::mutex> lock(mu);
+  std::lock_guard<std::mutex> lock(g_log_mutex);
+  if (g_log_sink) {
+    g_log_sink(line);
+    return;
+  }
   std::fputs(line, stdout);
   std::fputc('\n', stdout);
   std::fflush(stdout);
@@ -652,3 +659,13 @@ LaunchStats Executor::run(const LaunchPlan& p) {
 }
 
 }  // namespace tmetal::runtime::emulator
+
+namespace tmetal::runtime {
+
+LogSink set_emulator_log_sink(LogSink sink) {
+  std::lock_guard<std::mutex> lock(emulator::g_log_mutex);
+  std::swap(sink, emulator::g_log_sink);
+  return sink;
+}
+
+}  // namespace tmetal::runtime

@@ -21,6 +21,7 @@ class ApiBuffer {
   virtual ~ApiBuffer() = default;
   virtual void* contents() = 0;             // MTLBuffer.contents
   virtual std::size_t length() const = 0;   // MTLBuffer.length
+  virtual std::uint64_t gpu_address() const = 0;  // MTLBuffer.gpuAddress (macOS 13+): what a shader pointer holds
 };
 
 // An MTLComputePipelineState.
@@ -49,6 +50,7 @@ struct LibraryRequest {
   std::string entry;                    // newFunctionWithName / constantValues
   std::uint32_t language_version = 0;   // MTLLanguageVersion raw value: (major << 16) | minor
   bool fast_math = false;               // mathMode fast (macOS 15+) / fastMathEnabled, else safe / NO
+  bool enable_logging = false;          // MTLCompileOptions.enableLogging (macOS 15+): the kernel uses os_log
   std::vector<ConstantValue> constants;
 };
 
@@ -79,14 +81,21 @@ struct DispatchCommand {
   std::vector<BufferArg> buffers;          // setBuffer:offset:atIndex:
   std::vector<BytesArg> bytes;             // setBytes:length:atIndex:
   std::vector<ThreadgroupArg> threadgroup; // setThreadgroupMemoryLength:atIndex:
+  std::vector<ApiBuffer*> resident;        // useResource:usage: (read and write): reached through addresses
   Size3 grid;                              // threadgroups (Dispatch::Threadgroups) or threads (Dispatch::Threads)
   Size3 threads_per_threadgroup;
   Dispatch dispatch = Dispatch::Threadgroups;
+  // The kernel logs (os_log, tl.device_print): the command buffer gets an MTLLogState
+  // (MTLCommandBufferDescriptor.logState, macOS 15+) whose handler collects the messages into
+  // DispatchResult::log_messages. Without one, Metal sends shader logs to the system log, not to the program.
+  bool log = false;
+  std::size_t log_buffer_bytes = 0;  // MTLLogStateDescriptor.bufferSize (1 KiB..1 GiB; 0: Metal's default, 1 MiB)
 };
 
 struct DispatchResult {
   double gpu_start = 0, gpu_end = 0;  // MTLCommandBuffer GPUStartTime / GPUEndTime (seconds, host time base)
   std::string error;                  // non-empty when the command buffer's status is MTLCommandBufferStatusError
+  std::vector<std::string> log_messages;  // with DispatchCommand::log: the shader's messages, in Metal's order
 };
 
 struct OsVersion {

@@ -10,6 +10,9 @@
 #include <fmt/core.h>
 
 #include <cstdio>
+#include <memory>
+#include <mutex>
+#include <vector>
 #include <unistd.h>
 
 namespace tmetal::runtime::metal {
@@ -18,11 +21,18 @@ namespace {
 
 std::string utf8(NSString* s) { return s ? std::string([s UTF8String]) : std::string(); }
 
+// Where one dispatch's MTLLogState handler puts the shader's messages (the handler may run on another thread).
+struct LogSink {
+  std::mutex mutex;
+  std::vector<std::string> messages;
+};
+
 class AppleBuffer : public ApiBuffer {
  public:
   explicit AppleBuffer(id<MTLBuffer> b) : buffer(b) {}
   void* contents() override { return [buffer contents]; }                      // MTLBuffer.contents
   std::size_t length() const override { return static_cast<std::size_t>([buffer length]); }  // MTLBuffer.length
+  std::uint64_t gpu_address() const override { return static_cast<std::uint64_t>([buffer gpuAddress]); }  // MTLBuffer.gpuAddress (macOS 13+)
   id<MTLBuffer> buffer;
 };
 
@@ -107,6 +117,11 @@ class AppleMetalApi : public MetalApi {
           math_mode_set = true;
         }
 #endif
+#if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 150000
+        if (req.enable_logging) {
+          if (@available(macOS 15.0, *)) options.enableLogging = YES;  // MTLCompileOptions.enableLogging (macOS 15+)
+        }
+#endif
         if (!math_mode_set) {
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wdeprecated-declarations"
@@ -155,13 +170,46 @@ class AppleMetalApi : public MetalApi {
     DispatchResult r;
     @autoreleasepool {
       const auto* pipeline = static_cast<const ApplePipeline*>(cmd.pipeline);
-      id<MTLCommandBuffer> cb = [queue_ commandBuffer];                      // MTLCommandQueue commandBuffer
+      id<MTLCommandBuffer> cb = nil;
+      std::shared_ptr<LogSink> sink;
+#if defined(__MAC_OS_X_VERSION_MAX_ALLOWED) && __MAC_OS_X_VERSION_MAX_ALLOWED >= 150000
+      if (cmd.log) {
+        if (@available(macOS 15.0, *)) {
+          // A log state per dispatch, so its messages are this launch's: MTLLogStateDescriptor (level, bufferSize),
+          // MTLDevice newLogStateWithDescriptor:error:, MTLLogState addLogHandler:, MTLCommandBufferDescriptor.logState,
+          // MTLCommandQueue commandBufferWithDescriptor:.
+          MTLLogStateDescriptor* ld = [[MTLLogStateDescriptor alloc] init];
+          ld.level = MTLLogLevelDebug;
+          if (cmd.log_buffer_bytes) ld.bufferSize = static_cast<NSInteger>(cmd.log_buffer_bytes);
+          NSError* error = nil;
+          id<MTLLogState> state = [device_ newLogStateWithDescriptor:ld error:&error];
+          if (!state) {
+            r.error = "could not create a Metal log state for the kernel's prints: " +
+                      (error ? utf8([error localizedDescription]) : std::string("no error from Metal"));
+            return r;
+          }
+          sink = std::make_shared<LogSink>();
+          std::shared_ptr<LogSink> s = sink;
+          [state addLogHandler:^(NSString* subsystem, NSString* category, MTLLogLevel level, NSString* message) {
+            (void)subsystem; (void)category; (void)level;
+            std::lock_guard<std::mutex> lock(s->mutex);
+            s->messages.push_back(message ? utf8(message) : std::string());
+          }];
+          MTLCommandBufferDescriptor* cd = [[MTLCommandBufferDescriptor alloc] init];
+          cd.logState = state;
+          cb = [queue_ commandBufferWithDescriptor:cd];
+        }
+      }
+#endif
+      if (!cb) cb = [queue_ commandBuffer];                                  // MTLCommandQueue commandBuffer
       id<MTLComputeCommandEncoder> encoder = [cb computeCommandEncoder];     // MTLCommandBuffer computeCommandEncoder
       [encoder setComputePipelineState:pipeline->state];                     // MTLComputeCommandEncoder setComputePipelineState:
       for (const BufferArg& b : cmd.buffers)                                 // setBuffer:offset:atIndex:
         [encoder setBuffer:static_cast<AppleBuffer*>(b.buffer)->buffer offset:b.offset atIndex:b.index];
       for (const BytesArg& b : cmd.bytes)                                    // setBytes:length:atIndex: (at most 4 KiB)
         [encoder setBytes:b.bytes.data() length:b.bytes.size() atIndex:b.index];
+      for (ApiBuffer* b : cmd.resident)                                      // useResource:usage: (memory reached by address)
+        [encoder useResource:static_cast<AppleBuffer*>(b)->buffer usage:(MTLResourceUsageRead | MTLResourceUsageWrite)];
       for (const ThreadgroupArg& t : cmd.threadgroup)                        // setThreadgroupMemoryLength:atIndex: (multiple of 16)
         [encoder setThreadgroupMemoryLength:t.length atIndex:t.index];
       MTLSize grid = MTLSizeMake(cmd.grid.x, cmd.grid.y, cmd.grid.z);       // MTLSizeMake
@@ -177,6 +225,12 @@ class AppleMetalApi : public MetalApi {
         r.error = [cb error] ? utf8([[cb error] localizedDescription]) : std::string("command buffer failed");
       r.gpu_start = [cb GPUStartTime];                                       // MTLCommandBuffer.GPUStartTime (seconds)
       r.gpu_end = [cb GPUEndTime];                                           // MTLCommandBuffer.GPUEndTime (seconds)
+      if (sink) {
+        // Messages handed to the handler by the time the command buffer completed (not verified on a Mac: see
+        // docs/macos.md).
+        std::lock_guard<std::mutex> lock(sink->mutex);
+        r.log_messages = std::move(sink->messages);
+      }
     }
     return r;
   }

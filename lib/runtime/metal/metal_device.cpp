@@ -9,6 +9,7 @@
 #include "runtime/metal/metallib_precompile.h"
 #include "runtime/metal/msl_language_version.h"
 #include "runtime/metal/pipeline_cache.h"
+#include "runtime/metal/shader_logging.h"
 
 #include <fmt/core.h>
 
@@ -50,6 +51,7 @@ struct CompiledState {
   unsigned declared_max_threads = 0;
   std::shared_ptr<ApiPipeline> pipeline;
   double seconds = 0;
+  bool logs = false;  // the kernel uses os_log: compiled with enableLogging, dispatched with a log state
 };
 
 class MetalPipeline : public Pipeline {
@@ -104,6 +106,8 @@ class MetalDevice : public Device {
     const msl::EntryPoint* ep = prepared.module.find_entry(entry);
     LanguageVersion version = choose_language_version(options.msl_version, source, api_->os_version(), file);
     std::vector<ConstantValue> constants = encode_function_constants(prepared.module.function_constants, options.function_constants, file);
+    bool logs = source_uses_shader_logging(source, file);
+    if (logs) check_shader_logging(api_->os_version(), version, file, entry);
     PipelineKey key{source_hash(source), entry, canonical_constants(constants), version.raw(), options.fast_math};
     if (auto hit = cache_.find(key)) {
       std::lock_guard<std::mutex> lock(counter_mutex_);
@@ -115,7 +119,9 @@ class MetalDevice : public Device {
     request.language_version = version.raw();
     request.fast_math = options.fast_math;
     request.constants = constants;
-    request.metallib_path = precompiled_library(source, key.source, version, options.fast_math);
+    request.enable_logging = logs;
+    // A logging kernel compiles from source: the precompile's metallib would need -fmetal-enable-logging too.
+    if (!logs) request.metallib_path = precompiled_library(source, key.source, version, options.fast_math);
     if (request.metallib_path.empty()) request.source = source;
     auto start = std::chrono::steady_clock::now();
     LibraryResult result = api_->make_pipeline(request);
@@ -137,14 +143,37 @@ class MetalDevice : public Device {
     for (const auto& q : state->msl_params) state->infos.push_back({q.name, q.type_text, q.attribute, q.index});
     state->pipeline = std::move(result.pipeline);
     state->seconds = seconds;
+    state->logs = logs;
     cache_.insert(key, state);
     return std::make_shared<MetalPipeline>(state, false);
   }
 
-  LaunchStats launch(const Pipeline& pipeline, const LaunchConfig& cfg) override {
+  LaunchStats launch(const Pipeline& pipeline, const LaunchConfig& config) override {
     const auto* p = dynamic_cast<const MetalPipeline*>(&pipeline);
     if (!p) throw LaunchError("this pipeline was not compiled by the metal device");
     const CompiledState& s = *p->state;
+    // The address map (host ranges -> MTLBuffer.gpuAddress of the resident buffers), bound like any argument:
+    // setBytes up to 4 KiB, else a buffer of its own.
+    LaunchConfig with_map;
+    const LaunchConfig* use = &config;
+    if (config.address_map_index >= 0) {
+      with_map = config;
+      std::vector<std::uint8_t> map = address_map_bytes(config.resident, [&](std::size_t i) {
+        auto* mb = dynamic_cast<MetalBuffer*>(config.resident[i].buffer.get());
+        if (!mb) throw LaunchError(fmt::format("kernel '{}': resident memory '{}' is a buffer of another device", s.entry, config.resident[i].name));
+        return mb->api()->gpu_address();
+      });
+      auto index = static_cast<std::uint32_t>(config.address_map_index);
+      if (map.size() <= 4096) {
+        with_map.buffers[index] = Binding::raw(std::move(map));
+      } else {
+        auto b = allocate(map.size());
+        std::memcpy(b->data(), map.data(), map.size());
+        with_map.buffers[index] = Binding::of(b);
+      }
+      use = &with_map;
+    }
+    const LaunchConfig& cfg = *use;
     PipelineLimits pl{s.pipeline->max_total_threads_per_threadgroup(), s.declared_max_threads, s.pipeline->static_threadgroup_memory_length()};
     BindingPlan plan = plan_bindings(s.entry, s.msl_params, cfg, limits_, pl);
     DispatchCommand cmd;
@@ -154,6 +183,7 @@ class MetalDevice : public Device {
     cmd.grid = cfg.grid;
     cmd.threads_per_threadgroup = cfg.threads_per_threadgroup;
     cmd.dispatch = cfg.dispatch;
+    cmd.log = s.logs;
     std::set<MetalBuffer*> copies, written_copies;
     for (const BoundBuffer& b : plan.buffers) {
       auto* mb = dynamic_cast<MetalBuffer*>(b.buffer);
@@ -164,12 +194,24 @@ class MetalDevice : public Device {
         if (b.written) written_copies.insert(mb);
       }
     }
+    // Memory reached by address: made resident, copies in and out like written bindings (the kernel may write
+    // any of it), and the address map from host ranges to GPU addresses (MTLBuffer.gpuAddress).
+    for (const LaunchConfig::Resident& res : cfg.resident) {
+      auto* mb = dynamic_cast<MetalBuffer*>(res.buffer.get());
+      if (!mb) throw LaunchError(fmt::format("kernel '{}': resident memory '{}' is a buffer of another device", s.entry, res.name));
+      cmd.resident.push_back(mb->api());
+      if (mb->is_copy()) {
+        copies.insert(mb);
+        written_copies.insert(mb);
+      }
+    }
     std::lock_guard<std::mutex> lock(launch_mutex_);
     for (MetalBuffer* mb : copies) mb->copy_in();
     auto start = std::chrono::steady_clock::now();
     DispatchResult r = api_->dispatch(cmd);
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     for (MetalBuffer* mb : written_copies) mb->copy_out();  // partial writes of a failed launch come back too
+    write_log_messages(r.log_messages, stdout);  // tl.device_print lines, also those of a failed launch
     {
       std::lock_guard<std::mutex> counter_lock(counter_mutex_);
       ++counters_.dispatches;

@@ -22,6 +22,8 @@ class FakeBuffer : public ApiBuffer {
   FakeBuffer(void* external, std::size_t n) : data_(static_cast<std::uint8_t*>(external)), size_(n), no_copy_(true) {}
   void* contents() override { return data_; }
   std::size_t length() const override { return size_; }
+  // The fake's GPU is the emulator, whose device addresses are host addresses.
+  std::uint64_t gpu_address() const override { return reinterpret_cast<std::uintptr_t>(data_); }
   bool no_copy() const { return no_copy_; }
 
  private:
@@ -113,8 +115,18 @@ class FakeMetalApi : public MetalApi {
     for (const auto& b : cmd.buffers) cfg.buffers[b.index] = Binding::of(gpu_->wrap(b.buffer->contents(), b.buffer->length()), b.offset);
     for (const auto& b : cmd.bytes) cfg.buffers[b.index] = Binding::raw(b.bytes);
     for (const auto& t : cmd.threadgroup) cfg.threadgroup_memory[t.index] = t.length;
+    // Made resident (useResource): the emulated GPU checks accesses against them as Metal makes them reachable.
+    for (ApiBuffer* b : cmd.resident) cfg.resident.push_back({gpu_->wrap(b->contents(), b->length()), "resident buffer"});
+    // The emulated kernel's os_log lines: handed back as Metal's MTLLogState handler would when the command
+    // has a log state; without one Metal writes them to the system log, which the program never sees.
+    std::vector<std::string> logged;
+    struct Restore {
+      LogSink previous;
+      ~Restore() { set_emulator_log_sink(std::move(previous)); }
+    } restore{set_emulator_log_sink([&logged](const std::string& line) { logged.push_back(line); })};
     gpu_->launch(*static_cast<const FakePipeline*>(cmd.pipeline)->emulated, cfg);
     DispatchResult r;
+    if (cmd.log) r.log_messages = logged;
     r.gpu_start = gpu_start;
     r.gpu_end = gpu_end;
     r.error = gpu_error;

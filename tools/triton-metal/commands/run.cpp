@@ -101,7 +101,9 @@ int run(const RunArgs& a) {
   }
   if (!sizes.empty()) throw tmetal::cli::UsageError(fmt::format("--size names '{}', which is not a parameter of kernel '{}'", sizes.begin()->first, k.name));
   std::vector<tmetal::interp::HostArray> reference = arrays;
-  auto run_interpreter = [&](std::vector<tmetal::interp::HostArray>& data) {
+  // The device run prints the kernel's tl.device_print lines (Triton's interpreter format); the reference
+  // run of --check does not.
+  auto run_interpreter = [&](std::vector<tmetal::interp::HostArray>& data, bool print) {
     std::unique_ptr<tmetal::ir::Operation> module = tmetal::ir::parse_ir(k.tile_ir, a.input);
     const tmetal::ir::Operation* func = nullptr;
     module->walk([&](tmetal::ir::Operation* op) {
@@ -109,7 +111,10 @@ int run(const RunArgs& a) {
     });
     std::vector<tmetal::interp::InterpArg> args;
     for (size_t i = 0; i < k.params.size(); ++i) args.push_back({k.params[i].pointer ? &data[i] : nullptr, scalars[i]});
-    tmetal::interp::interpret(*func, grid, args);
+    tmetal::interp::PrintSink sink;
+    if (print) sink = [](const tmetal::interp::PrintEvent& e) { std::cout << tmetal::interp::format_print(e) << std::flush; };
+    if (print) std::cout << func->str_attr("tt.static_prints") << std::flush;  // tl.static_print, as Triton's interpreter
+    tmetal::interp::interpret(*func, grid, args, sink);
   };
   if (a.device != "interpreter") {
     // The device enforces the limits of the chip the kernel was compiled for.
@@ -127,7 +132,7 @@ int run(const RunArgs& a) {
                              stats.threadgroup_bytes_written, stats.barriers, stats.simdgroup_multiply_accumulates,
                              stats.gpu_seconds > 0 ? fmt::format(", GPU time {:.3f} ms", stats.gpu_seconds * 1e3) : "");
   } else {
-    run_interpreter(arrays);
+    run_interpreter(arrays, true);
     std::cout << fmt::format("ran {} on the float64 interpreter: grid {}x{}x{}\n", k.name, grid[0], grid[1], grid[2]);
   }
   if (!a.check) {
@@ -140,7 +145,7 @@ int run(const RunArgs& a) {
     }
     return 0;
   }
-  run_interpreter(reference);
+  run_interpreter(reference, false);
   bool ok = true;
   for (size_t i = 0; i < k.params.size(); ++i) {
     const auto& p = k.params[i];

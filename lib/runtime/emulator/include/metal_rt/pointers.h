@@ -36,7 +36,8 @@ inline const char* current_kernel() {
   char thread[256], msg[1024];
   describe_thread(thread, sizeof thread);
   if (!r) {
-    snprintf(msg, sizeof msg, "kernel '%s': access through a pointer that points into no buffer or threadgroup memory (address %p) by %s",
+    snprintf(msg, sizeof msg, "kernel '%s': access through a pointer that points into no buffer or threadgroup memory (address %p) by %s "
+             "(a pointer made from an integer must point into an array bound to the launch or reachable by address)",
              current_kernel(), p, thread);
     fail(msg);
   }
@@ -52,6 +53,9 @@ inline const char* current_kernel() {
   if (r->kind == kThreadgroupArray) {
     snprintf(msg, sizeof msg, "kernel '%s': out-of-bounds access to threadgroup array '%s' at byte offset %lld (%lu-byte element %lld; the array has %llu bytes) by %s",
              current_kernel(), r->name, byte, elem_size, elem_index, r->bytes, thread);
+  } else if (r->index < 0) {
+    snprintf(msg, sizeof msg, "kernel '%s': out-of-bounds access to %s (reached by address) at element %lld (%lu-byte elements, byte offset %lld; it has %llu bytes) by %s",
+             current_kernel(), r->name, elem_index, elem_size, byte, r->bytes, thread);
   } else {
     snprintf(msg, sizeof msg, "kernel '%s': out-of-bounds access to %s '%s' [[%s(%d)]] at element %lld (%lu-byte elements, byte offset %lld; the buffer has %llu bytes) by %s",
              current_kernel(), what, r->name, attr, r->index, elem_index, elem_size, byte, r->bytes, thread);
@@ -171,6 +175,12 @@ template <class P, class U> P reinterpret_ptr_cast(const ptr<U>& o) { return P(o
 template <class P, class U> P reinterpret_ptr_cast(U* o) {
   if constexpr (is_thread_pointer<P>::value) return P(o);
   else return P(ptr<U>(o));
+}
+// (device T*)(ulong address): a pointer made from an integer finds the region it points into (a bound buffer or
+// memory made resident for the launch); none: every access through it is reported, never performed.
+template <class P, class I, std::enable_if_t<std::is_integral_v<I>, int> = 0> P reinterpret_ptr_cast(I address) {
+  static_assert(!is_thread_pointer<P>::value, "an integer cannot become a thread pointer");
+  return P(reinterpret_cast<decltype(P().p)>(static_cast<unsigned long>(address)));
 }
 
 // Checked multi-dimensional threadgroup array: tg_array<float, 16, 32> is `float a[16][32]`.
