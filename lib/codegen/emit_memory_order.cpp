@@ -10,6 +10,8 @@
 // barriers sit where the access op sits, in uniform control flow (conditions and trip counts are scalars).
 #include "codegen/msl_emitter.h"
 
+#include <set>
+
 namespace tmetal::codegen {
 
 namespace {
@@ -40,6 +42,51 @@ const ir::Value* Emitter::memory_root(const ir::Value* p) const {
   return v;
 }
 
+namespace {
+
+struct Root {
+  const ir::Value* arg = nullptr;  // the kernel argument, null when unknown
+  bool cycle = false;              // reached the iteration argument being resolved (derives from itself)
+};
+
+// The kernel argument `p` derives from through ops whose operand 0 is a pointer (addptr, splat, broadcast,
+// advance, ...) and scf.for iteration arguments: an iteration argument whose initial value derives from
+// argument A and whose yielded value derives from A or from the iteration argument itself derives from A
+// (`a_tile += BLOCK_K * stride_ak` in a K loop stays in a_ptr's buffer).
+Root root_of(const ir::Operation& func, const ir::Value* p, std::set<const ir::Value*>& visiting) {
+  const ir::Value* v = p;
+  for (int depth = 0; depth < 10000; ++depth) {
+    const ir::Operation* d = v->defining_op();
+    if (!d) break;
+    if (d->num_operands() == 0 || !d->operand(0)->type().element().is_pointer()) return {};
+    v = d->operand(0);
+  }
+  const ir::Block* b = v->parent_block();
+  if (v->defining_op() || !b) return {};
+  const ir::Operation* loop = b->parent_op();
+  if (loop == &func) return {v, false};
+  if (!loop || !loop->is(ir::OpCode::For)) return {};
+  size_t idx = 0;
+  while (idx < b->num_arguments() && b->argument(idx) != v) ++idx;
+  const ir::Operation* y = b->terminator();
+  if (idx == 0 || idx == b->num_arguments() || loop->num_operands() <= idx + 2 || !y || y->num_operands() < idx) return {};
+  if (visiting.count(v)) return {nullptr, true};
+  visiting.insert(v);
+  Root init = root_of(func, loop->operand(idx + 2), visiting);
+  Root next = root_of(func, y->operand(idx - 1), visiting);
+  visiting.erase(v);
+  if (!init.arg) return {};
+  if (next.cycle || next.arg == init.arg) return {init.arg, false};
+  return {};
+}
+
+}  // namespace
+
+const ir::Value* Emitter::access_root(const ir::Value* p) const {
+  std::set<const ir::Value*> visiting;
+  return root_of(func_, p, visiting).arg;
+}
+
 void Emitter::device_barrier() {
   line("threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);");
   accesses_since_barrier_.clear();
@@ -48,7 +95,7 @@ void Emitter::device_barrier() {
 
 void Emitter::order_device_access(ir::Operation& op) {
   const ir::Value* ptr_v = op.operand(0);
-  const ir::Value* root = memory_root(ptr_v);
+  const ir::Value* root = access_root(ptr_v);
   bool writes = writes_memory(op);
   // Two accesses through one tensor of pointers touch each element from the thread that owns it: no race.
   // (A scalar pointer is read by every thread but written by thread 0 only, so it gets no such pass.)
@@ -57,7 +104,7 @@ void Emitter::order_device_access(ir::Operation& op) {
     if (other_ptr == ptr_v && ptr_v->type().is_tensor()) return false;
     // Writes through scalar pointers (stores, atomics) are all done by thread 0: ordered among themselves.
     if (writes && other_writes && !ptr_v->type().is_tensor() && !other_ptr->type().is_tensor()) return false;
-    return may_alias(memory_root(other_ptr), root);
+    return may_alias(access_root(other_ptr), root);
   };
   bool need = false;
   for (const ir::Value* prev : accesses_since_barrier_)

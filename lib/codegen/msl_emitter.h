@@ -132,6 +132,8 @@ class Emitter {
   std::string elementwise_expr(ir::Operation& op, const std::vector<std::string>& a);
   // Device-memory ordering of one program's global accesses (emit_memory_order.cpp).
   const ir::Value* memory_root(const ir::Value* p) const;  // the kernel argument a pointer derives from, or null
+  // memory_root, also through scf.for iteration arguments (emit_memory_order.cpp): for telling buffers apart.
+  const ir::Value* access_root(const ir::Value* p) const;
   void order_device_access(ir::Operation& op);            // a device barrier first when `op` may race an access
   void device_barrier();
   std::vector<const ir::Value*> accesses_since_barrier_;   // pointers accessed since the last device barrier

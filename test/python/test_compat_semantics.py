@@ -106,6 +106,34 @@ def test_dot_output_read_back_after_store(rng):
 
 
 @triton.jit
+def carried_store_load_kernel(x_ptr, out_ptr, N: tl.constexpr, STEPS: tl.constexpr):
+    # Loop-carried pointers into one buffer: each iteration stores a block, then reads it back reversed (each
+    # element stored by another thread) through the same carried pointer; the buffers are told apart through
+    # the iteration arguments, so the barrier between the store and the load must stay.
+    offs = tl.arange(0, N)
+    p = x_ptr
+    q = out_ptr
+    for i in range(STEPS):
+        v = tl.load(p + offs)
+        tl.store(q + offs, v + 1.0)
+        w = tl.load(q + (N - 1 - offs))
+        tl.store(q + N + offs, w * 2.0)
+        p += N
+        q += 2 * N
+
+
+def test_loop_carried_store_read_back(rng):
+    N, STEPS = 256, 3
+    x = rng.standard_normal(N * STEPS).astype(np.float32)
+    out = np.zeros(2 * N * STEPS, np.float32)
+    carried_store_load_kernel[(1,)](x, out, N=N, STEPS=STEPS)
+    for s in range(STEPS):
+        blk = x[s * N:(s + 1) * N].astype(np.float64) + 1.0
+        np.testing.assert_allclose(out[2 * s * N:(2 * s + 1) * N], blk, rtol=1e-6)
+        np.testing.assert_allclose(out[(2 * s + 1) * N:(2 * s + 2) * N], 2.0 * blk[::-1], rtol=1e-6)
+
+
+@triton.jit
 def divmod_kernel(a_ptr, b_ptr, mod_ptr, div_ptr, n, BLOCK: tl.constexpr, INT: tl.constexpr):
     offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
     m = offs < n
