@@ -157,13 +157,10 @@ void Emitter::emit_block_access(ir::Operation& op) {
   if (load) declare(t);
   // Vectors along the last dimension where the block pointer's facts allow them (block_ptr_facts.h) and the
   // layout gives each thread that many adjacent elements there: registers k .. k+w-1, one bounds check each.
-  int64_t w = 1;
+  int64_t w = gpu::block_access_vector_width(axes_, op, options_.lowering.preferred_vector_bytes);
   {
     const gpu::BlockedLayout& l = layout(t);
     const int last = static_cast<int>(rank) - 1;
-    int64_t bytes = std::max(1, t->type().element().bits() / 8);
-    int64_t want = std::clamp<int64_t>(std::min<int64_t>(options_.lowering.preferred_vector_bytes, 4 * bytes) / bytes, 1, 4);
-    w = gpu::block_access_vector_width(axes_, op, want);
     while (w > 1 && (l.order[0] != last || l.size_per_thread[last] % w != 0 || regs(t) % w != 0)) w /= 2;
   }
   open(fmt::format("for (int k = 0; k < {}; k += {})", regs(t), w));
@@ -179,9 +176,9 @@ void Emitter::emit_block_access(ir::Operation& op) {
   }
   std::string p = fmt::format("({}.base + {})", b, fmt::join(addr, " + "));
   std::string cond = fmt::format("{}", fmt::join(conds, " && "));
+  const std::string rt = reg_type(t->type());
+  const std::string pad = op.str_attr("padding") == "nan" ? fmt::format("{}(NAN)", rt) : fmt::format("{}(0)", rt);
   if (load && w > 1) {
-    std::string rt = reg_type(t->type());
-    std::string pad = op.str_attr("padding") == "nan" ? fmt::format("{}(NAN)", rt) : fmt::format("{}(0)", rt);
     std::string vt = fmt::format("{}{}", st, w);
     std::string read = fmt::format("{} tm_v = *reinterpret_cast<const device {}*>({});", vt, vt, p);
     std::string fill, pads;
@@ -191,8 +188,6 @@ void Emitter::emit_block_access(ir::Operation& op) {
     }
     line(cond.empty() ? fmt::format("{{ {}{} }}", read, fill) : fmt::format("if ({}) {{ {}{} }} else {{{} }}", cond, read, fill, pads));
   } else if (load) {
-    std::string rt = reg_type(t->type());
-    std::string pad = op.str_attr("padding") == "nan" ? fmt::format("{}(NAN)", rt) : fmt::format("{}(0)", rt);
     std::string read = !bf16 ? fmt::format("*{}", p) : target_.supports_bfloat() ? fmt::format("float(*{})", p) : fmt::format("tm_bf16_from_bits(*{})", p);
     line(cond.empty() ? fmt::format("{}[k] = {};", name, read) : fmt::format("{}[k] = ({}) ? {} : {};", name, cond, read, pad));
   } else if (w > 1) {

@@ -24,21 +24,26 @@ bool writes_memory(const ir::Operation& o) { return !o.is(ir::OpCode::Load); }
 
 bool may_alias(const ir::Value* a, const ir::Value* b) { return !a || !b || a == b; }
 
-}  // namespace
-
-const ir::Value* Emitter::memory_root(const ir::Value* p) const {
+// The value `p` derives from through ops whose operand 0 is a pointer (addptr, splat, broadcast, advance, ...):
+// a block argument (a kernel argument or an iteration argument), or null for a pointer chosen or computed
+// otherwise (unknown origin).
+const ir::Value* pointer_origin(const ir::Value* p) {
   const ir::Value* v = p;
   for (int depth = 0; depth < 10000; ++depth) {
     const ir::Operation* d = v->defining_op();
-    if (!d) break;
-    if (d->num_operands() == 0) return nullptr;
-    const ir::Value* src = d->operand(0);
-    ir::Type t = src->type().element();
-    if (!t.is_pointer()) return nullptr;  // a pointer chosen or computed otherwise: unknown origin
-    v = src;
+    if (!d) return v;
+    if (d->num_operands() == 0 || !d->operand(0)->type().element().is_pointer()) return nullptr;
+    v = d->operand(0);
   }
-  const ir::Block* b = v->parent_block();
-  if (v->defining_op() || !b || b->parent_op() != &func_) return nullptr;  // loop-carried or nested: unknown
+  return nullptr;
+}
+
+}  // namespace
+
+const ir::Value* Emitter::memory_root(const ir::Value* p) const {
+  const ir::Value* v = pointer_origin(p);
+  const ir::Block* b = v ? v->parent_block() : nullptr;
+  if (!b || b->parent_op() != &func_) return nullptr;  // loop-carried or nested: unknown
   return v;
 }
 
@@ -49,20 +54,14 @@ struct Root {
   bool cycle = false;              // reached the iteration argument being resolved (derives from itself)
 };
 
-// The kernel argument `p` derives from through ops whose operand 0 is a pointer (addptr, splat, broadcast,
-// advance, ...) and scf.for iteration arguments: an iteration argument whose initial value derives from
-// argument A and whose yielded value derives from A or from the iteration argument itself derives from A
-// (`a_tile += BLOCK_K * stride_ak` in a K loop stays in a_ptr's buffer).
+// The kernel argument `p` derives from (pointer_origin), through scf.for iteration arguments too: an
+// iteration argument whose initial value derives from argument A and whose yielded value derives from A or from
+// the iteration argument itself derives from A (`a_tile += BLOCK_K * stride_ak` in a K loop stays in a_ptr's
+// buffer).
 Root root_of(const ir::Operation& func, const ir::Value* p, std::set<const ir::Value*>& visiting) {
-  const ir::Value* v = p;
-  for (int depth = 0; depth < 10000; ++depth) {
-    const ir::Operation* d = v->defining_op();
-    if (!d) break;
-    if (d->num_operands() == 0 || !d->operand(0)->type().element().is_pointer()) return {};
-    v = d->operand(0);
-  }
-  const ir::Block* b = v->parent_block();
-  if (v->defining_op() || !b) return {};
+  const ir::Value* v = pointer_origin(p);
+  const ir::Block* b = v ? v->parent_block() : nullptr;
+  if (!b) return {};
   const ir::Operation* loop = b->parent_op();
   if (loop == &func) return {v, false};
   if (!loop || !loop->is(ir::OpCode::For)) return {};

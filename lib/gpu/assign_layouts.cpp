@@ -57,10 +57,8 @@ int assign_layouts(ir::Operation& func, const LoweringOptions& options) {
     const ir::Value* ptr = op->operand(0);
     if (ptr->type().is_pointer() && ptr->type().pointee().is_tensor()) {
       // Through a block pointer: vectors along the tile's last dimension when its facts allow them.
-      const ir::Type tile = ptr->type().pointee();
-      int64_t bytes = std::max(1, tile.element().bits() / 8);
-      int64_t w = block_access_vector_width(axes, *op, std::clamp<int64_t>(options.preferred_vector_bytes / bytes, 1, 4));
-      auto& slot = vec[tile.shape()];
+      int64_t w = block_access_vector_width(axes, *op, options.preferred_vector_bytes);
+      auto& slot = vec[ptr->type().pointee().shape()];
       slot = std::max(slot, w);
       return;
     }

@@ -91,7 +91,7 @@ std::optional<BlockPtrFacts> block_ptr_facts(const AxisAnalysis& axes, const ir:
   return facts(axes, bp, visiting);
 }
 
-int64_t block_access_vector_width(const AxisAnalysis& axes, const ir::Operation& access, int64_t want) {
+int64_t block_access_vector_width(const AxisAnalysis& axes, const ir::Operation& access, int64_t preferred_vector_bytes) {
   const ir::Value* bp = access.operand(0);
   if (!bp->type().is_pointer() || !bp->type().pointee().is_tensor()) return 1;
   ir::Type tile = bp->type().pointee();
@@ -104,7 +104,7 @@ int64_t block_access_vector_width(const AxisAnalysis& axes, const ir::Operation&
   if (!f->unit_stride[last]) return 1;
   std::vector<int64_t> checked = access.array_attr("boundary_check");
   bool last_checked = std::find(checked.begin(), checked.end(), static_cast<int64_t>(last)) != checked.end();
-  int64_t w = std::min<int64_t>(want, tile.shape().back());
+  int64_t w = std::min<int64_t>(std::clamp<int64_t>(preferred_vector_bytes / bytes, 1, 4), tile.shape().back());
   for (; w > 1; w /= 2) {
     bool ok = f->offset_div[last] % w == 0 && f->base_div % (w * bytes) == 0;
     for (size_t d = 0; d < last; ++d) ok = ok && f->stride_div[d] % w == 0;

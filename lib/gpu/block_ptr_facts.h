@@ -25,10 +25,11 @@ struct BlockPtrFacts {
 // nullopt when `bp` comes from something the facts do not follow.
 std::optional<BlockPtrFacts> block_ptr_facts(const AxisAnalysis& axes, const ir::Value* bp);
 
-// Elements per vector (1, 2 or 4, at most `want`) that a load or store through a block pointer can move along
+// Elements per vector (1, 2 or 4: at most 4 and the target's preferred vector bytes) that a load or store
+// through a block pointer can move along
 // the pointee's last dimension: a unit stride there, every other stride, the offset and the base aligned to
 // the vector, and a bounds-checked last dimension whose shape is a multiple of it (a vector is then wholly in
 // bounds or wholly out). 1 for bf16 and i1 elements.
-int64_t block_access_vector_width(const AxisAnalysis& axes, const ir::Operation& access, int64_t want);
+int64_t block_access_vector_width(const AxisAnalysis& axes, const ir::Operation& access, int64_t preferred_vector_bytes);
 
 }  // namespace tmetal::gpu
