@@ -13,6 +13,7 @@
 // native bfloat and float fragments (exact products of bf16 values, f32 sums) where it does not.
 #include "codegen/msl_emitter.h"
 #include "gpu/convert_layout_op.h"
+#include "gpu/layout_encoding.h"
 
 #include <fmt/format.h>
 
@@ -53,6 +54,13 @@ void Emitter::emit_dot(ir::Operation& op) {
   if (ak == ir::ScalarKind::BF16 || bk == ir::ScalarKind::BF16) uses_bf16_ = true;
   std::string tc = ck == ir::ScalarKind::F16 ? "half" : "float";
   int64_t ea = ta == "float" ? 4 : 2, eb = tb == "float" ? 4 : 2;
+  // A already in fragments (propagate-fragment-layout: flash attention's P): each simdgroup holds exactly the
+  // A fragments of its rows, so A is not staged and the multiplies read the registers.
+  const gpu::SimdgroupMatrixLayout* al = mma(a);
+  const bool a_frags = al != nullptr;
+  if (a_frags && (trans_a || al->simds_n != 1 || mma(r)->simds_n != 1 || al->simds_m != mma(r)->simds_m || !fragment_storage(a->type()) ||
+                  ta != (ak == ir::ScalarKind::F16 ? "half" : "float")))
+    fail(op, "internal error: a tl.dot operand A in fragments must be the dot's own row split (propagate-fragment-layout)");
 
   ir::Operation* loop = op.parent_op();
   bool in_loop = loop && loop->is(ir::OpCode::For);
@@ -61,13 +69,14 @@ void Emitter::emit_dot(ir::Operation& op) {
   if (in_loop)
     loop->walk([&](ir::Operation* o) {
       if (o == &op || o->num_results() == 0) return;
-      if (gpu::is_convert_layout(*o) && (mma(o->operand(0)) || mma(o->result()))) {
+      if (gpu::is_convert_layout(*o) && (fragment_storage(o->operand(0)->type()) || fragment_storage(o->result()->type()))) {
         others += mma_convert_bytes(mma(o->operand(0)) ? o->operand(0) : o->result());
         return;
       }
       bool user = gpu::is_convert_layout(*o) || o->is(ir::OpCode::Reshape) || o->is(ir::OpCode::Join) || o->is(ir::OpCode::Split) ||
                   o->is(ir::OpCode::Histogram) || o->is(ir::OpCode::Reduce) || o->is(ir::OpCode::Scan) || o->is(ir::OpCode::Dot);
       if (!user) return;
+      if (o->is(ir::OpCode::Reduce) && gpu::fragment_family(o->operand(0)->type())) return;  // shuffles only
       for (const ir::Value* v : o->operands())
         if (v->type().is_tensor() && !mma(v)) others += v->type().num_elements() * 8;
     });
@@ -77,7 +86,7 @@ void Emitter::emit_dot(ir::Operation& op) {
   // every row to the same banks) and keep rows 16-byte aligned for vector reads.
   int64_t limit = target_.threadgroup_memory_bytes();
   auto stage_of = [&](int64_t kc, bool pad) {
-    return align16(M * (kc + (pad ? 16 / ea : 0)) * ea) + align16(kc * (N + (pad ? 16 / eb : 0)) * eb);
+    return (a_frags ? 0 : align16(M * (kc + (pad ? 16 / ea : 0)) * ea)) + align16(kc * (N + (pad ? 16 / eb : 0)) * eb);
   };
   int64_t best_kc = 0, best_cost = 0;
   int stages = 1;
@@ -111,7 +120,7 @@ void Emitter::emit_dot(ir::Operation& op) {
   }
   const int64_t kc = best_kc, chunks = K / kc;
   const int64_t lda = kc + (padded ? 16 / ea : 0), ldb = N + (padded ? 16 / eb : 0);
-  const int64_t stage = stage_of(kc, padded), off_b = align16(M * lda * ea);
+  const int64_t stage = stage_of(kc, padded), off_b = a_frags ? 0 : align16(M * lda * ea);
   bool double_buffer = stages == 2;
   need_scratch(op, stages * stage);
   if (double_buffer) {
@@ -128,8 +137,8 @@ void Emitter::emit_dot(ir::Operation& op) {
   std::string name = define(r);
   declare(r);
   line(fmt::format("// tl.dot {}x{}x{}: accumulator in {}x{} simdgroup_matrix<{}, 8, 8> fragments per simdgroup (registers); "
-                   "A and B staged in threadgroup memory, {} of K per chunk{}{}{}",
-                   M, N, K, fm, fn, tc, kc, padded ? " (rows padded by 16 bytes)" : "", double_buffer ? "; double-buffered (2 stages, 1 barrier per chunk)" : "",
+                   "{} staged in threadgroup memory, {} of K per chunk{}{}{}",
+                   M, N, K, fm, fn, tc, a_frags ? "A in registers (its fragments), B" : "A and B", kc, padded ? " (rows padded by 16 bytes)" : "", double_buffer ? "; double-buffered (2 stages, 1 barrier per chunk)" : "",
                    trans_a || trans_b ? fmt::format("; {} staged from the transposed tile", trans_a && trans_b ? "A and B" : trans_a ? "A" : "B") : ""));
   line(fmt::format("for (int f = 0; f < {}; ++f) {}[f] = {}[f];", regs(r), name, name_of(c)));
   const std::string sa0 = scratch(ta, 0), sb0 = scratch(tb, off_b);
@@ -187,20 +196,22 @@ void Emitter::emit_dot(ir::Operation& op) {
       line(guard.empty() ? value : fmt::format("if ({}) {}", guard, value));
       close();
     };
-    stage_operand(a, csa, ta, ea, true, trans_a);
+    if (!a_frags) stage_operand(a, csa, ta, ea, true, trans_a);
     stage_operand(b, csb, tb, eb, false, trans_b);
     barrier();
     // The next K tile's loads (pipeline-dot-loads' tm.prefetch ops after this dot) go here: after the last
     // chunk's staging the current tile's registers are free, and the loads are in flight during the multiplies.
     if (last) emit_prefetch_after(op);
     open(fmt::format("for (uint tm_k = 0; tm_k < {}; tm_k += 8)", kc));
-    line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
+    std::string a_frag = "tm_a[i]";
+    if (a_frags) a_frag = fmt::format("{}[i * {} + ({}tm_k) / 8]", name_of(a), K / 8, kcv.empty() ? "" : kcv + " + ");
+    if (!a_frags) line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
     line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_b[{}];", tb, fn));
-    line(fmt::format("for (int i = 0; i < {}; ++i) simdgroup_load(tm_a[i], {}, {}, ulong2(tm_k, {} + i * 8));", fm, csa, lda, fb.row));
+    if (!a_frags) line(fmt::format("for (int i = 0; i < {}; ++i) simdgroup_load(tm_a[i], {}, {}, ulong2(tm_k, {} + i * 8));", fm, csa, lda, fb.row));
     line(fmt::format("for (int j = 0; j < {}; ++j) simdgroup_load(tm_b[j], {}, {}, ulong2({} + j * 8, tm_k));", fn, csb, ldb, fb.col));
     line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) "
-                     "simdgroup_multiply_accumulate({}[i * {} + j], tm_a[i], tm_b[j], {}[i * {} + j]);",
-                     fm, fn, name, fn, name, fn));
+                     "simdgroup_multiply_accumulate({}[i * {} + j], {}, tm_b[j], {}[i * {} + j]);",
+                     fm, fn, name, fn, a_frag, name, fn));
     close();
     if (double_buffer) line(fmt::format("{0} ^= 1u;", stage_var));
   };

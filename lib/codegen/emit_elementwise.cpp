@@ -43,8 +43,8 @@ std::string float_literal(double v, const std::string& type) {
 
 std::string Emitter::elementwise_expr(ir::Operation& op, const std::vector<std::string>& a) {
   const ir::Value* r = op.num_results() ? op.result() : nullptr;
-  std::string rt = r ? reg_type(r->type()) : "";
-  std::string t0 = op.num_operands() ? reg_type(op.operand(0)->type()) : "";
+  std::string rt = r ? element_reg_type(r->type()) : "";
+  std::string t0 = op.num_operands() ? element_reg_type(op.operand(0)->type()) : "";
   std::string u0 = unsigned_of(t0);
   auto bin = [&](const char* o) { return fmt::format("{} {} {}", a[0], o, a[1]); };
   switch (op.code()) {
@@ -157,7 +157,7 @@ std::string Emitter::elementwise_expr(ir::Operation& op, const std::vector<std::
 bool Emitter::emit_elementwise(ir::Operation& op) {
   if (op.num_results() != 1) return false;
   ir::Value* r = op.result();
-  std::string rt = reg_type(r->type());
+  std::string rt = element_reg_type(r->type());
   bool tensor = r->type().is_tensor();
   bool bf16 = r->type().element().is_scalar() && r->type().element().scalar_kind() == ScalarKind::BF16;
   if (bf16) uses_bf16_ = true;
@@ -188,16 +188,16 @@ bool Emitter::emit_elementwise(ir::Operation& op) {
       break;
     }
     case OpCode::MakeRange: {
-      std::string name = define(r);
+      define(r);
       declare(r);
-      line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {} + {};", regs(r), name, op.int_attr("start"), coord(r, 0, "k")));
+      line(fmt::format("for (int k = 0; k < {}; ++k) {} = {} + {};", elements(r), elem(r, "k"), op.int_attr("start"), coord(r, 0, "k")));
       return true;
     }
     default: {
       std::vector<std::string> a;
       for (ir::Value* v : op.operands()) {
         if (tensor && v->type().is_tensor() && v->type().shape() != r->type().shape()) return false;
-        if (tensor && v->type().is_tensor() && !(layout(v) == layout(r))) return false;
+        if (tensor && v->type().is_tensor() && !same_encoding(v->type(), r->type())) return false;
         a.push_back(elem(v, k));
       }
       if (tensor && r->type().element().is_pointer()) {
@@ -219,7 +219,7 @@ bool Emitter::emit_elementwise(ir::Operation& op) {
   std::string name = define(r);
   if (tensor) {
     declare(r);
-    line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {};", regs(r), name, expr));
+    line(fmt::format("for (int k = 0; k < {}; ++k) {} = {};", elements(r), elem(r, "k"), expr));
   } else {
     line(fmt::format("{} {} = {};", value_type(r), name, expr));
   }

@@ -158,8 +158,12 @@ std::string Emitter::define(const ir::Value* v, const std::string& hint) {
   return name;
 }
 
+std::string Emitter::element_reg_type(const ir::Type& t) const {
+  return fragment_storage(t) ? reg_type(t.element()) : reg_type(t);
+}
+
 std::string Emitter::reg_type(const ir::Type& t) const {
-  if (gpu::simdgroup_matrix_layout_of(t))
+  if (fragment_storage(t))
     return fmt::format("simdgroup_matrix<{}, 8, 8>", t.element().scalar_kind() == ir::ScalarKind::F16 ? "half" : "float");
   ir::Type e = t.element();
   if (e.is_pointer() && e.pointee().is_tensor())  // a block pointer (tl.make_block_ptr)
@@ -188,8 +192,33 @@ std::string Emitter::storage_type(const ir::Type& t) const {
 
 int64_t Emitter::regs(const ir::Value* v) const {
   if (!v->type().is_tensor()) return 1;
-  if (const gpu::SimdgroupMatrixLayout* m = mma(v)) return m->frags_m(v->type().shape()[0]) * m->frags_n(v->type().shape()[1]);
+  if (const gpu::SimdgroupMatrixLayout* m = mma(v)) {
+    int64_t frags = m->frags_m(v->type().shape()[0]) * m->frags_n(v->type().shape()[1]);
+    return fragment_storage(v->type()) ? frags : 2 * frags;
+  }
+  if (const gpu::SimdgroupMatrixSliceLayout* s = gpu::simdgroup_matrix_slice_layout_of(v->type())) return s->registers_per_thread(kept_extent(v));
   return layout(v).registers_per_thread(v->type().shape());
+}
+
+int64_t Emitter::elements(const ir::Value* v) const {
+  return v->type().is_tensor() && fragment_storage(v->type()) ? 2 * regs(v) : regs(v);
+}
+
+bool Emitter::fragment_storage(const ir::Type& t) const {
+  if (!gpu::simdgroup_matrix_layout_of(t)) return false;
+  ir::ScalarKind k = t.element().scalar_kind();
+  return k == ir::ScalarKind::F16 || k == ir::ScalarKind::F32;
+}
+
+int64_t Emitter::kept_extent(const ir::Value* v) const {
+  const gpu::SimdgroupMatrixSliceLayout* s = gpu::simdgroup_matrix_slice_layout_of(v->type());
+  const auto& shape = v->type().shape();
+  return shape.size() == 1 ? shape[0] : shape[1 - s->dim];
+}
+
+bool Emitter::same_encoding(const ir::Type& a, const ir::Type& b) const {
+  if (!a.encoding() || !b.encoding()) return !a.encoding() && !b.encoding();
+  return a.encoding()->equals(*b.encoding());
 }
 
 const gpu::BlockedLayout& Emitter::layout(const ir::Value* v) const {
@@ -215,11 +244,15 @@ void Emitter::set_base(const ir::Operation& op, const ir::Value* v, const ir::Va
 }
 
 std::string Emitter::elem(const ir::Value* v, const std::string& k) const {
-  return v->type().is_tensor() ? fmt::format("{}[{}]", name_of(v), k) : name_of(v);
+  if (!v->type().is_tensor()) return name_of(v);
+  // Fragments: element k is element k % 2 of fragment k / 2 (thread_elements(), Apple's lane map).
+  if (fragment_storage(v->type())) return fmt::format("{}[({}) / 2].thread_elements()[({}) % 2]", name_of(v), k, k);
+  return fmt::format("{}[{}]", name_of(v), k);
 }
 
 // Per-layout thread coordinates are emitted once into the prologue: L<id>_<d> = base coordinate (wrapped).
 std::string Emitter::coord(const ir::Value* v, int dim, const std::string& k) {
+  if (gpu::fragment_family(v->type())) return fragment_coord(v, dim, k);
   const gpu::BlockedLayout& l = layout(v);
   const auto& shape = v->type().shape();
   std::string key = l.str() + fmt::format("{}", fmt::join(shape, "x"));
@@ -276,6 +309,7 @@ std::string Emitter::coord(const ir::Value* v, int dim, const std::string& k) {
 }
 
 std::string Emitter::owner(const ir::Value* v) {
+  if (gpu::fragment_family(v->type())) return fragment_owner(v);
   coord(v, 0, "0");
   const gpu::BlockedLayout& l = layout(v);
   return fmt::format("L{}_own", layout_ids_[l.str() + fmt::format("{}", fmt::join(v->type().shape(), "x"))]);
@@ -388,7 +422,7 @@ void Emitter::emit_for(ir::Operation& op) {
     }
     declare(carried);
     if (carried->type().is_tensor())
-      line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {};", regs(carried), name, elem(op.operand(3 + i), "k")));
+      line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[k];", regs(carried), name, name_of(op.operand(3 + i))));
     else
       line(fmt::format("{} = {};", name, name_of(op.operand(3 + i))));
     names_[op.result(i)] = name;
@@ -423,7 +457,7 @@ void Emitter::emit_for(ir::Operation& op) {
           std::string t = fmt::format("tm_y{}", tmp_++);
           if (y->type().is_tensor()) {
             line(fmt::format("{} {}[{}];", reg_type(y->type()), t, regs(y)));
-            line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {};", regs(y), t, elem(y, "k")));
+            line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[k];", regs(y), t, name_of(y)));
           } else {
             line(fmt::format("{} {} = {};", value_type(y), t, name_of(y)));
           }
@@ -463,7 +497,7 @@ void Emitter::emit_if(ir::Operation& op) {
           ir::Value* r = op.result(i);
           if (r->type().is_tensor() && r->type().element().is_pointer()) set_base(*inner, r, ptr_base_.count(inner->operand(i)) ? ptr_base_[inner->operand(i)] : nullptr);
           if (r->type().is_tensor())
-            line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {};", regs(r), name_of(r), elem(inner->operand(i), "k")));
+            line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {}[k];", regs(r), name_of(r), name_of(inner->operand(i))));
           else
             line(fmt::format("{} = {};", name_of(r), name_of(inner->operand(i))));
         }
@@ -548,7 +582,9 @@ void Emitter::emit_op(ir::Operation& op) {
     case OpCode::ExpandDims:
     case OpCode::Reshape:
     case OpCode::Trans: emit_relayout(op); return;
-    case OpCode::Reduce: emit_reduce(op); return;
+    case OpCode::Reduce:
+      gpu::fragment_family(op.operand(0)->type()) ? emit_fragment_reduce(op) : emit_reduce(op);
+      return;
     case OpCode::Join:
     case OpCode::Split: emit_join_split(op); return;
     case OpCode::Histogram: emit_histogram(op); return;
@@ -570,18 +606,16 @@ void Emitter::emit_op(ir::Operation& op) {
   for (const ir::Value* v : op.operands()) fragments = fragments || mma(v);
   for (const ir::Value* v : op.results()) fragments = fragments || mma(v);
   if (gpu::is_convert_layout(op)) {
-    if (fragments)
+    // f16 / f32 fragments move through simdgroup_store / simdgroup_load; everything else element-wise.
+    if (fragment_storage(op.operand(0)->type()) || fragment_storage(op.result()->type()))
       emit_mma_convert(op);
     else
       emit_relayout(op);
     return;
   }
-  if (fragments) {
-    if ((op.is(ir::OpCode::Constant) || op.is(ir::OpCode::Splat)) && op.num_results() == 1 && mma(op.result())) {
-      emit_mma_fill(op);
-      return;
-    }
-    fail(op, fmt::format("internal error: '{}' on a tensor in the simdgroup-matrix layout is not lowered", op.name()));
+  if (fragments && (op.is(ir::OpCode::Constant) || op.is(ir::OpCode::Splat)) && op.num_results() == 1 && fragment_storage(op.result()->type())) {
+    emit_mma_fill(op);
+    return;
   }
   if (emit_elementwise(op)) return;
   fail(op, fmt::format("operation '{}' is not lowered to Metal yet", op.name()));

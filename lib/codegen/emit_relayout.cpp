@@ -5,6 +5,7 @@
 // index tensors skip it by being recomputed in the result layout (rematerialize.cpp).
 #include "codegen/msl_emitter.h"
 #include "gpu/convert_layout_op.h"
+#include "gpu/layout_encoding.h"
 #include "gpu/register_relayout.h"
 
 #include <fmt/format.h>
@@ -17,6 +18,7 @@ void Emitter::emit_relayout(ir::Operation& op) {
   ir::Value* src = op.operand(0);
   ir::Value* r = op.result();
   if (!src->type().is_tensor()) fail(op, "shape op on a scalar");
+  if (emit_fragment_relayout(op)) return;
   const auto& sshape = src->type().shape();
   const auto& rshape = r->type().shape();
   int64_t threads = static_cast<int64_t>(options_.lowering.num_warps) * options_.lowering.simd_width;
@@ -88,7 +90,10 @@ void Emitter::emit_relayout(ir::Operation& op) {
   line(fmt::format("// layout conversion through threadgroup memory ({} elements{})", N,
                    padded ? fmt::format(", rows of {} padded to {}", W, W + 1) : ""));
   barrier();
-  line(fmt::format("for (int k = 0; k < {}; ++k) {{ int tm_i = {}; {} = {}[k]; }}", sr, linear(src, "k"), at("tm_i"), name_of(src)));
+  if (gpu::fragment_family(src->type()))  // replicas (lanes of one row of a slice) would write the same bytes again
+    line(fmt::format("if ({}) for (int k = 0; k < {}; ++k) {{ int tm_i = {}; {} = {}[k]; }}", owner(src), sr, linear(src, "k"), at("tm_i"), name_of(src)));
+  else
+    line(fmt::format("for (int k = 0; k < {}; ++k) {{ int tm_i = {}; {} = {}[k]; }}", sr, linear(src, "k"), at("tm_i"), name_of(src)));
   barrier();
   // Result element k reads the source element its coordinates map to.
   std::vector<std::string> rc;

@@ -76,7 +76,8 @@ class Emitter {
   std::string define(const ir::Value* v, const std::string& hint = "");
   std::string reg_type(const ir::Type& elem) const;      // register type of an element type
   std::string storage_type(const ir::Type& elem) const;  // memory type of an element type
-  std::string elem(const ir::Value* v, const std::string& k) const;  // name[k] or name
+  std::string elem(const ir::Value* v, const std::string& k) const;  // element k: name[k], a fragment's element, or name
+  std::string element_reg_type(const ir::Type& t) const;  // register type of one element (reg_type but for fragments)
   // Pointer roles (pointer_roles.cpp): the kernel arguments each pointer value derives from, read/written per
   // argument (into args_), and the arguments only read (emitted `const device`).
   void analyse_pointer_roles();
@@ -97,7 +98,19 @@ class Emitter {
   std::string ptr(const ir::Value* v, const std::string& k) const;
   void set_base(const ir::Operation& op, const ir::Value* v, const ir::Value* base);
   std::unordered_map<const ir::Value*, const ir::Value*> ptr_base_;
-  int64_t regs(const ir::Value* v) const;  // registers per thread (1 for scalars)
+  int64_t regs(const ir::Value* v) const;  // length of the value's register array (1 for scalars; fragments for f16/f32 #mma)
+  int64_t elements(const ir::Value* v) const;  // elements per thread (2 per fragment)
+  // Tensors of the fragment family (gpu::fragment_family): f16 / f32 values in the simdgroup-matrix layout
+  // are arrays of simdgroup_matrix fragments (element k: fragment k / 2, thread_elements()[k % 2]); other
+  // element types in that layout, and its slices, are plain arrays in the same element order (emit_fragments.cpp).
+  bool fragment_storage(const ir::Type& t) const;
+  int64_t kept_extent(const ir::Value* v) const;  // a slice's extent along its kept dimension
+  bool same_encoding(const ir::Type& a, const ir::Type& b) const;
+  std::string fragment_coord(const ir::Value* v, int dim, const std::string& k);
+  std::string fragment_owner(const ir::Value* v);
+  void emit_fragment_reduce(ir::Operation& op);          // tt.reduce of a fragment-family tensor (emit_fragment_reduce.cpp)
+  bool emit_fragment_relayout(ir::Operation& op);        // expand_dims / broadcast within the fragment family
+  bool fragment_prologue_ = false;
   const gpu::BlockedLayout& layout(const ir::Value* v) const;
   std::string coord(const ir::Value* v, int dim, const std::string& k);  // element coordinate expression
   std::string linear(const ir::Value* v, const std::string& k);         // row-major element index

@@ -3,6 +3,7 @@
 #include "codegen/launch_metadata.h"
 #include "codegen/msl_emitter.h"
 #include "gpu/assign_dot_layouts.h"
+#include "gpu/propagate_fragment_layout.h"
 #include "gpu/assign_layouts.h"
 #include "gpu/insert_layout_conversions.h"
 #include "gpu/layout_encoding.h"
@@ -30,7 +31,7 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
   tile_opts.run_passes = true;
   // The GPU passes are this stage's: the tile pipeline must not see their names.
   std::set<std::string> print_gpu;
-  for (const char* pass : {"pipeline-dot-loads", "assign-layouts", "assign-dot-layouts", "insert-layout-conversions", "remove-layout-conversions"})
+  for (const char* pass : {"pipeline-dot-loads", "assign-layouts", "assign-dot-layouts", "insert-layout-conversions", "propagate-fragment-layout", "remove-layout-conversions"})
     if (tile_opts.print_after_all || tile_opts.print_after.erase(pass) > 0) print_gpu.insert(pass);
   TileIrResult tir = compile_tile_ir(source, filename, kernel, spec, tile_opts);
   CompiledKernel out;
@@ -71,6 +72,8 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
   after("assign-dot-layouts");
   gpu::insert_layout_conversions(*func, lo.num_warps, lo.simd_width);
   after("insert-layout-conversions");
+  gpu::propagate_fragment_layout(*func);
+  after("propagate-fragment-layout");
   gpu::remove_layout_conversions(*func);
   after("remove-layout-conversions");
   out.gpu_ir = ir::print_op(*tir.module, po);

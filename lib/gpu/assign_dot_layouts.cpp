@@ -81,6 +81,21 @@ void absorb_transposes(ir::Operation& dot) {
   }
 }
 
+// The tl.dot whose operand A (not transposed) `v` reaches through elementwise ops of its shape, or null: the
+// dot after flash attention's softmax (S = QK^T -> P = exp2(S - m) -> PV).
+const ir::Operation* dot_fed_as_a(const ir::Value* v, int depth) {
+  if (depth > 24) return nullptr;
+  for (const ir::Operation* u : v->users()) {
+    if (u->is(ir::OpCode::Dot) && u->operand(0) == v && u->int_attr("gpu.trans_a") == 0) return u;
+    bool through = is_convert_layout(*u) || (u->num_results() == 1 && u->num_regions() == 0 && u->has_trait(ir::trait::P) &&
+                                             u->result()->type().is_tensor() && u->result()->type().shape() == v->type().shape() &&
+                                             !u->is(ir::OpCode::Dot) && u->code() != ir::OpCode::Custom);
+    if (!through) continue;
+    if (const ir::Operation* d = dot_fed_as_a(u->result(), depth + 1)) return d;
+  }
+  return nullptr;
+}
+
 // Users of `v` (collected before) now read `with` instead.
 void redirect(const std::vector<ir::Operation*>& users, ir::Value* v, ir::Value* with) {
   for (ir::Operation* u : users)
@@ -135,11 +150,23 @@ int assign_dot_layouts(ir::Operation& func, int num_warps) {
   func.walk([&](ir::Operation* op) {
     if (op->is(ir::OpCode::Dot) && lowerable(*op)) dots.push_back(op);
   });
-  for (ir::Operation* dot : dots) {
-    absorb_transposes(*dot);
+  for (ir::Operation* dot : dots) absorb_transposes(*dot);
+  // A dot whose result becomes the next dot's A operand, and that next dot, split their rows over the
+  // simdgroups (simds=[num_warps, 1]): each simdgroup then holds whole rows of the first result (row max and
+  // sum need no threadgroup step) and exactly the A fragments the second dot needs (no staging).
+  std::vector<bool> row_split(dots.size(), false);
+  for (size_t i = 0; i < dots.size(); ++i)
+    if (const ir::Operation* next = dot_fed_as_a(dots[i]->result(), 0))
+      for (size_t j = 0; j < dots.size(); ++j)
+        if (j == i || dots[j] == next) row_split[j] = true;
+  for (size_t di = 0; di < dots.size(); ++di) {
+    ir::Operation* dot = dots[di];
     ir::Value* r = dot->result();
     const ir::Type blocked = r->type();
-    SimdgroupMatrixLayout l = choose_simdgroup_matrix_layout(blocked.shape()[0], blocked.shape()[1], num_warps);
+    const int64_t rows = blocked.shape()[0];
+    SimdgroupMatrixLayout l = row_split[di] && (rows / 8) % num_warps == 0
+                                  ? SimdgroupMatrixLayout{num_warps, 1}
+                                  : choose_simdgroup_matrix_layout(blocked.shape()[0], blocked.shape()[1], num_warps);
     ir::Type mma = blocked.with_encoding(std::make_shared<SimdgroupMatrixEncoding>(l));
     dot->set_operand(2, create_convert_layout(dot->operand(2), mma, dot));
     std::vector<ir::Operation*> users = r->users();

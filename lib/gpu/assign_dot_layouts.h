@@ -13,6 +13,10 @@
 //   4. An operand `tl.trans(x)` (2-D, behind at most its conversion) is replaced by x and the dot marked
 //      `gpu.trans_a = 1` / `gpu.trans_b = 1`: codegen stages x with swapped coordinates, so a transposed
 //      operand costs no extra trip through threadgroup memory.
+//   5. Chain dots (a result that reaches the next dot's A operand through elementwise ops: flash attention's
+//      S -> P -> PV) split rows over the simdgroups, simds=[num_warps, 1], when the rows allow: each simdgroup
+//      holds whole rows of S (propagate-fragment-layout's row max / sum need no threadgroup step) and exactly the
+//      A fragments its rows of PV need.
 // remove-layout-conversions then rematerialises constant accumulators (zeros become filled fragments) and
 // folds conversion chains (a dot result used as the next dot's accumulator stays in fragments).
 #pragma once

@@ -15,9 +15,16 @@ std::string verify_convert(const ir::Operation& op) {
   if (!a.is_tensor() || !b.is_tensor()) return "gpu.convert_layout converts tensors only";
   if (a.shape() != b.shape() || !(a.element() == b.element()))
     return "gpu.convert_layout must keep the shape and element type (" + a.str() + " -> " + b.str() + ")";
-  auto known = [](const ir::Type& t) { return blocked_layout_of(t) || simdgroup_matrix_layout_of(t); };
-  if (!known(a) || !known(b)) return "gpu.convert_layout needs #gpu.blocked or #gpu.simdgroup_matrix layouts on both sides";
-  if (simdgroup_matrix_layout_of(a) && a.shape().size() != 2) return "a #gpu.simdgroup_matrix tensor has rank 2";
+  auto known = [](const ir::Type& t) { return blocked_layout_of(t) || fragment_family(t); };
+  if (!known(a) || !known(b))
+    return "gpu.convert_layout needs #gpu.blocked, #gpu.simdgroup_matrix or #gpu.simdgroup_matrix_slice layouts on both sides";
+  for (const ir::Type* t : {&a, &b}) {
+    if (simdgroup_matrix_layout_of(*t) && t->shape().size() != 2) return "a #gpu.simdgroup_matrix tensor has rank 2";
+    if (const SimdgroupMatrixSliceLayout* s = simdgroup_matrix_slice_layout_of(*t)) {
+      bool ok = t->shape().size() == 1 || (t->shape().size() == 2 && t->shape()[s->dim] == 1);
+      if (!ok) return "a #gpu.simdgroup_matrix_slice tensor has rank 1, or rank 2 with extent 1 along its dim";
+    }
+  }
   return "";
 }
 

@@ -30,6 +30,15 @@ bool SimdgroupMatrixEncoding::equals(const ir::Encoding& other) const {
   return o && o->layout_ == layout_;
 }
 
+std::string SimdgroupMatrixSliceEncoding::body() const {
+  return fmt::format("dim={}, simds=[{},{}]", layout_.dim, layout_.parent.simds_m, layout_.parent.simds_n);
+}
+
+bool SimdgroupMatrixSliceEncoding::equals(const ir::Encoding& other) const {
+  auto* o = dynamic_cast<const SimdgroupMatrixSliceEncoding*>(&other);
+  return o && o->layout_ == layout_;
+}
+
 namespace {
 std::vector<int64_t> parse_list(const std::string& body, const std::string& key) {
   std::regex re(key + R"(\s*=\s*\[([0-9,\s]*)\])");
@@ -73,6 +82,17 @@ void register_layout_encodings() {
         throw std::runtime_error("#gpu.simdgroup_matrix needs 'simds=[M,N]' with two positive counts");
       return std::make_shared<SimdgroupMatrixEncoding>(SimdgroupMatrixLayout{simds[0], simds[1]});
     });
+    ir::register_encoding_parser("gpu.simdgroup_matrix_slice", [](std::string_view body) -> ir::EncodingPtr {
+      std::string text(body);
+      std::vector<int64_t> simds = parse_list(text, "simds");
+      std::smatch m;
+      std::regex dim_re(R"(dim\s*=\s*([01])\b)");
+      if (!std::regex_search(text, m, dim_re)) throw std::runtime_error("#gpu.simdgroup_matrix_slice needs 'dim=0' or 'dim=1'");
+      if (simds.size() != 2 || simds[0] < 1 || simds[1] < 1)
+        throw std::runtime_error("#gpu.simdgroup_matrix_slice needs 'simds=[M,N]' with two positive counts");
+      return std::make_shared<SimdgroupMatrixSliceEncoding>(
+          SimdgroupMatrixSliceLayout{std::stoi(m[1].str()), SimdgroupMatrixLayout{simds[0], simds[1]}});
+    });
     return true;
   }();
   (void)done;
@@ -94,5 +114,17 @@ const SimdgroupMatrixLayout* simdgroup_matrix_layout_of(const ir::Type& type) {
   auto* e = dynamic_cast<const SimdgroupMatrixEncoding*>(type.encoding().get());
   return e ? &e->layout() : nullptr;
 }
+
+}  // namespace tmetal::gpu
+
+namespace tmetal::gpu {
+
+const SimdgroupMatrixSliceLayout* simdgroup_matrix_slice_layout_of(const ir::Type& type) {
+  if (!type.is_tensor() || !type.encoding()) return nullptr;
+  auto* e = dynamic_cast<const SimdgroupMatrixSliceEncoding*>(type.encoding().get());
+  return e ? &e->layout() : nullptr;
+}
+
+bool fragment_family(const ir::Type& type) { return simdgroup_matrix_layout_of(type) || simdgroup_matrix_slice_layout_of(type); }
 
 }  // namespace tmetal::gpu

@@ -43,6 +43,20 @@ class SimdgroupMatrixEncoding : public ir::Encoding {
   SimdgroupMatrixLayout layout_;
 };
 
+// `#gpu.simdgroup_matrix_slice<dim=1, simds=[4,1]>`: a simdgroup-matrix layout with one dimension reduced
+// away (rank 1) or kept with extent 1 (rank 2), see SimdgroupMatrixSliceLayout.
+class SimdgroupMatrixSliceEncoding : public ir::Encoding {
+ public:
+  explicit SimdgroupMatrixSliceEncoding(SimdgroupMatrixSliceLayout layout) : layout_(layout) {}
+  std::string name() const override { return "gpu.simdgroup_matrix_slice"; }
+  std::string body() const override;
+  bool equals(const ir::Encoding& other) const override;
+  const SimdgroupMatrixSliceLayout& layout() const { return layout_; }
+
+ private:
+  SimdgroupMatrixSliceLayout layout_;
+};
+
 // Parses `spt=[1,4], lanes=[4,8], simds=[4,1], order=[1,0]`; throws std::runtime_error naming the problem.
 BlockedLayout parse_blocked_body(std::string_view body);
 
@@ -53,5 +67,9 @@ void register_layout_encodings();
 const BlockedLayout* blocked_layout_of(const ir::Type& type);
 // The simdgroup-matrix layout of a tensor type, or null when it has none.
 const SimdgroupMatrixLayout* simdgroup_matrix_layout_of(const ir::Type& type);
+// The simdgroup-matrix slice layout of a tensor type, or null when it has none.
+const SimdgroupMatrixSliceLayout* simdgroup_matrix_slice_layout_of(const ir::Type& type);
+// Whether the tensor type is in the simdgroup-matrix layout or one of its slices (the fragment family).
+bool fragment_family(const ir::Type& type);
 
 }  // namespace tmetal::gpu

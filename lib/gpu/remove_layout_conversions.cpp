@@ -4,6 +4,7 @@
 
 #include "gpu/convert_layout_op.h"
 #include "gpu/layout_encoding.h"
+#include "gpu/op_queries.h"
 
 #include <vector>
 
@@ -14,32 +15,6 @@ ir::Operation* def_of(const ir::Value* v) { return v->defining_op(); }
 
 bool is_convert(const ir::Value* v) { return def_of(v) && is_convert_layout(*def_of(v)); }
 
-// Values recomputed for free in any layout: no tensor operands, no side effects.
-bool rematerialisable(const ir::Value* v) {
-  const ir::Operation* d = def_of(v);
-  if (!d || d->num_results() != 1 || !v->type().is_tensor()) return false;
-  if (d->is(ir::OpCode::Constant) || d->is(ir::OpCode::MakeRange)) return true;
-  return d->is(ir::OpCode::Splat) && !d->operand(0)->type().is_tensor();
-}
-
-bool elementwise(const ir::Operation& op) {
-  using ir::OpCode;
-  if (!op.has_trait(ir::trait::P) || op.num_regions() != 0 || op.num_results() != 1 || op.code() == OpCode::Custom) return false;
-  switch (op.code()) {
-    case OpCode::Constant: case OpCode::MakeRange: case OpCode::Splat: case OpCode::Broadcast: case OpCode::ExpandDims:
-    case OpCode::Reshape: case OpCode::Trans: case OpCode::Join: case OpCode::Split: case OpCode::Histogram: case OpCode::Dot:
-    case OpCode::Reduce: case OpCode::Scan: case OpCode::MakeTensorPtr: case OpCode::Advance: case OpCode::ProgramId:
-    case OpCode::NumPrograms:
-      return false;
-    default: break;
-  }
-  const ir::Type& r = op.result()->type();
-  if (!r.is_tensor()) return false;
-  for (const ir::Value* v : op.operands())
-    if (v->type().is_tensor() && v->type().shape() != r.shape()) return false;
-  return true;
-}
-
 bool same_layout(const ir::Type& a, const ir::Type& b) {
   const BlockedLayout* la = blocked_layout_of(a);
   const BlockedLayout* lb = blocked_layout_of(b);
@@ -48,20 +23,6 @@ bool same_layout(const ir::Type& a, const ir::Type& b) {
 
 void drop_if_unused(ir::Operation* op) {
   if (op && op->result()->use_empty()) op->erase();
-}
-
-// The innermost scf.for around `op`, or null.
-ir::Operation* enclosing_loop(const ir::Operation* op) {
-  for (ir::Operation* p = op->parent_op(); p; p = p->parent_op())
-    if (p->is(ir::OpCode::For)) return p;
-  return nullptr;
-}
-
-// `v` is defined outside `loop` (so it is the same in every iteration).
-bool defined_outside(const ir::Value* v, const ir::Operation* loop) {
-  const ir::Block* b = v->parent_block();
-  const ir::Operation* p = b ? b->parent_op() : nullptr;
-  return !(p == loop || (p && loop->is_ancestor_of(p)));
 }
 
 // The op before which a conversion of `v` goes to run right after v is defined (null when there is none).
@@ -133,7 +94,10 @@ bool simplify(ir::Operation* c) {
   // Elementwise ops are emitted on blocked layouts only: a conversion to a simdgroup-matrix layout stays.
   if (!blocked_layout_of(want)) return false;
   ir::Operation* e = def_of(x);
-  if (!e || !elementwise(*e) || x->users().size() != 1) return false;
+  if (!e || !is_elementwise(*e) || x->users().size() != 1) return false;
+  // An op that propagate-fragment-layout moved into fragments stays there (its conversion back is a sink's).
+  for (const ir::Value* o : e->operands())
+    if (fragment_family(o->type())) return false;
   // An operand defined outside the loop around the conversion gets a conversion that hoist_invariant moves out
   // of the loop: a mask such as `ks[:, None] < k_left` is compared in the wanted layout every iteration and
   // its loop-invariant operand converted once.

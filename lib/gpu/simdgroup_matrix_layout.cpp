@@ -29,6 +29,27 @@ std::string SimdgroupMatrixLayout::str() const {
   return fmt::format("#simdgroup_matrix<{{simds=[{},{}]}}>", simds_m, simds_n);
 }
 
+int64_t SimdgroupMatrixSliceLayout::registers_per_thread(int64_t extent) const {
+  return dim == 1 ? parent.frags_m(extent) : 2 * parent.frags_n(extent);
+}
+
+int64_t SimdgroupMatrixSliceLayout::coordinate(int64_t extent, int64_t lane, int64_t simd, int64_t reg) const {
+  const int64_t distinct = simd % parent.num_simds();
+  auto [row, col] = simdgroup_matrix_lane_position(static_cast<int>(lane));
+  if (dim == 1) return (distinct / parent.simds_n) * parent.frags_m(extent) * 8 + reg * 8 + row;
+  return (distinct % parent.simds_n) * parent.frags_n(extent) * 8 + (reg / 2) * 8 + col + reg % 2;
+}
+
+bool SimdgroupMatrixSliceLayout::owner(int64_t lane, int64_t simd) const {
+  if (simd >= parent.num_simds()) return false;
+  auto [row, col] = simdgroup_matrix_lane_position(static_cast<int>(lane));
+  return dim == 1 ? col == 0 && simd % parent.simds_n == 0 : row == 0 && simd / parent.simds_n == 0;
+}
+
+std::string SimdgroupMatrixSliceLayout::str() const {
+  return fmt::format("#simdgroup_matrix_slice<{{dim={}, simds=[{},{}]}}>", dim, parent.simds_m, parent.simds_n);
+}
+
 SimdgroupMatrixLayout choose_simdgroup_matrix_layout(int64_t m, int64_t n, int64_t num_simds) {
   if (m % 8 != 0 || n % 8 != 0) {
     throw std::invalid_argument(fmt::format("a {}x{} dot result is not made of 8x8 simdgroup matrices", m, n));

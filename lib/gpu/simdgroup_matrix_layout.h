@@ -40,6 +40,27 @@ struct SimdgroupMatrixLayout {
   bool operator==(const SimdgroupMatrixLayout&) const = default;
 };
 
+// A simdgroup-matrix layout with dimension `dim` of its [M, N] parent reduced away: where a row max or row sum
+// of a dot result lives (dim = 1: one value per row; dim = 0: one per column), and the same values after
+// tt.expand_dims put the unit dimension back ([M, 1] / [1, N]), ready to broadcast over the parent's fragments
+// without moving data. A thread holds the kept coordinates of the parent elements it holds, once each:
+//   dim = 1: register i is row  simd_row * frags_m * 8 + i * 8 + frag_row(lane)   (i < frags_m)
+//   dim = 0: register i is col  simd_col * frags_n * 8 + (i / 2) * 8 + frag_col(lane) + i % 2   (i < 2 frags_n)
+// The lanes (and simdgroups) of the parent that differ only along `dim` are replicas.
+struct SimdgroupMatrixSliceLayout {
+  int dim = 1;
+  SimdgroupMatrixLayout parent;
+
+  // Registers per thread when the kept dimension has `extent` elements.
+  int64_t registers_per_thread(int64_t extent) const;
+  // The kept coordinate of register `reg` of lane `lane` in simdgroup `simd`.
+  int64_t coordinate(int64_t extent, int64_t lane, int64_t simd, int64_t reg) const;
+  // Whether (lane, simd) is the first of its replicas (the one that owns the values).
+  bool owner(int64_t lane, int64_t simd) const;
+  std::string str() const;
+  bool operator==(const SimdgroupMatrixSliceLayout&) const = default;
+};
+
 // Splits `num_simds` simdgroups over an [m, n] result so that each simdgroup's block of fragments is as square
 // as possible (fewer threadgroup loads per multiply), keeping at least one fragment per simdgroup; a tile with
 // fewer fragments than simdgroups uses the largest power of two of them that it can (the others replicate).

@@ -1,0 +1,240 @@
+// Pass `propagate-fragment-layout`: dot-result consumers move into the simdgroup-matrix layout and its slices
+// (see propagate_fragment_layout.h).
+#include "gpu/propagate_fragment_layout.h"
+
+#include "gpu/convert_layout_op.h"
+#include "gpu/layout_encoding.h"
+#include "gpu/op_queries.h"
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace tmetal::gpu {
+
+namespace {
+using ir::OpCode;
+
+ir::Operation* convert_of(const ir::Value* v) {
+  ir::Operation* d = v->defining_op();
+  return d && is_convert_layout(*d) ? d : nullptr;
+}
+
+void redirect(const std::vector<ir::Operation*>& users, ir::Value* v, ir::Value* with) {
+  for (ir::Operation* u : users)
+    for (size_t i = 0; i < u->num_operands(); ++i)
+      if (u->operand(i) == v) u->set_operand(i, with);
+}
+
+// `v` takes type `to`; its existing users read it through one conversion back to the old type, placed at
+// `before` (the next round may move those users forward too).
+void retype(ir::Value* v, const ir::Type& to, ir::Operation* before) {
+  const ir::Type old = v->type();
+  std::vector<ir::Operation*> users = v->users();
+  v->set_type(to);
+  if (!users.empty()) redirect(users, v, create_convert_layout(v, old, before));
+}
+
+// Iteration argument `i` of scf.for `loop` (with its init, yield and result) becomes `to`.
+void retype_carried(ir::Operation& loop, size_t i, const ir::Type& to) {
+  ir::Block& body = loop.body();
+  ir::Operation* yield = body.back();
+  loop.set_operand(3 + i, create_convert_layout(loop.operand(3 + i), to, &loop));
+  retype(body.argument(1 + i), to, body.front());
+  ir::Value* y = yield->operand(i);
+  if (ir::Operation* c = convert_of(y); c && c->operand(0)->type() == to)
+    yield->set_operand(i, c->operand(0));
+  else
+    yield->set_operand(i, create_convert_layout(y, to, yield));
+  retype(loop.result(i), to, loop.next());
+}
+
+// The scf.for whose iteration argument `v` is, with its index, or null.
+ir::Operation* carried_by(const ir::Value* v, size_t& index) {
+  if (v->defining_op()) return nullptr;
+  ir::Block* b = v->parent_block();
+  ir::Operation* loop = b ? b->parent_op() : nullptr;
+  if (!loop || !loop->is(OpCode::For) || &loop->body() != b) return nullptr;
+  for (size_t i = 1; i < b->num_arguments(); ++i)
+    if (b->argument(i) == v) {
+      index = i - 1;
+      return loop;
+    }
+  return nullptr;
+}
+
+enum class Cheap { No, Already, FromConvert, Convert, Carried };
+
+// How operand `o` of `u` gets type `to` without a threadgroup round trip in every iteration.
+Cheap cheap_in(const ir::Value* o, const ir::Type& to, const ir::Operation& u) {
+  if (o->type() == to) return Cheap::Already;
+  if (ir::Operation* c = convert_of(o); c && c->operand(0)->type() == to) return Cheap::FromConvert;
+  if (!blocked_layout_of(o->type())) return Cheap::No;
+  if (rematerialisable(o)) return Cheap::Convert;
+  int budget = 48;
+  if (index_expression(o, budget)) return Cheap::Convert;
+  if (ir::Operation* loop = enclosing_loop(&u); loop && defined_outside(o, loop)) return Cheap::Convert;
+  size_t i = 0;
+  if (carried_by(o, i)) return Cheap::Carried;
+  return Cheap::No;
+}
+
+// The type u's result takes when u reads its operand `y` in fragment type `f` (u already known not to be a
+// yield or a dot), or nullopt when u cannot run in fragments.
+std::optional<ir::Type> adopted_type(const ir::Operation& u, const ir::Type& f) {
+  if (u.num_results() != 1) return std::nullopt;
+  const ir::Type& r = u.result()->type();
+  if (!r.is_tensor() || !blocked_layout_of(r)) return std::nullopt;
+  if (u.is(OpCode::Reduce)) {
+    const SimdgroupMatrixLayout* m = simdgroup_matrix_layout_of(f);
+    if (!m || u.num_operands() != 1) return std::nullopt;
+    ir::ScalarKind k = f.element().scalar_kind();  // simd_shuffle_xor's types
+    if (k != ir::ScalarKind::F32 && k != ir::ScalarKind::F16 && k != ir::ScalarKind::BF16 && k != ir::ScalarKind::I32) return std::nullopt;
+    int axis = static_cast<int>(u.int_attr("axis"));
+    if (axis < 0 || axis > 1 || (axis == 1 ? m->simds_n : m->simds_m) != 1) return std::nullopt;  // no cross-simdgroup step
+    return r.with_encoding(std::make_shared<SimdgroupMatrixSliceEncoding>(SimdgroupMatrixSliceLayout{axis, *m}));
+  }
+  if (u.is(OpCode::ExpandDims)) {
+    const SimdgroupMatrixSliceLayout* s = simdgroup_matrix_slice_layout_of(f);
+    if (!s || f.shape().size() != 1 || u.int_attr("axis") != s->dim) return std::nullopt;
+    return r.with_encoding(f.encoding());
+  }
+  if (u.is(OpCode::Broadcast)) {
+    const SimdgroupMatrixSliceLayout* s = simdgroup_matrix_slice_layout_of(f);
+    if (!s || f.shape().size() != 2 || r.shape().size() != 2) return std::nullopt;
+    const int keep = 1 - s->dim;
+    if (r.shape()[keep] != f.shape()[keep]) return std::nullopt;
+    int64_t along = r.shape()[s->dim];
+    int64_t split = s->dim == 1 ? s->parent.simds_n : s->parent.simds_m;
+    if (along % 8 || (along / 8) % split) return std::nullopt;
+    return r.with_encoding(std::make_shared<SimdgroupMatrixEncoding>(s->parent));
+  }
+  if (!is_elementwise(u) || r.element().is_pointer()) return std::nullopt;
+  return r.with_encoding(f.encoding());
+}
+
+// tt.dot operand A read straight from fragments: f16 / f32 fragments of the dot's own row split.
+bool fragment_operand(const ir::Operation& dot, size_t idx, const ir::Type& f) {
+  if (idx != 0 || dot.int_attr("gpu.trans_a") != 0) return false;
+  const SimdgroupMatrixLayout* a = simdgroup_matrix_layout_of(f);
+  const SimdgroupMatrixLayout* r = simdgroup_matrix_layout_of(dot.result()->type());
+  ir::ScalarKind k = f.element().scalar_kind();
+  if (!a || !r || (k != ir::ScalarKind::F16 && k != ir::ScalarKind::F32)) return false;
+  ir::ScalarKind bk = dot.operand(1)->type().element().scalar_kind();
+  if (bk != k) return false;  // mixed inputs are multiplied as float fragments: staged
+  return a->simds_n == 1 && r->simds_n == 1 && a->simds_m == r->simds_m && f.shape()[0] == dot.result()->type().shape()[0];
+}
+
+// Moves user `u` of conversion `c` (fragments -> blocked) into fragments; false when it cannot.
+bool adopt(ir::Operation& c, ir::Operation& u) {
+  ir::Value* y = c.result();
+  ir::Value* x = c.operand(0);
+  const ir::Type f = x->type();
+  if (u.is(OpCode::Yield)) {
+    ir::Operation* loop = u.parent_op();
+    if (!loop || !loop->is(OpCode::For)) return false;
+    for (size_t i = 0; i < u.num_operands(); ++i)
+      if (u.operand(i) == y && loop->body().argument(1 + i)->type() == y->type()) {
+        retype_carried(*loop, i, f);
+        return true;
+      }
+    return false;
+  }
+  if (u.is(OpCode::Dot)) {
+    for (size_t i = 0; i < 2; ++i)
+      if (u.operand(i) == y && fragment_operand(u, i, f)) {
+        u.set_operand(i, x);
+        return true;
+      }
+    return false;
+  }
+  std::optional<ir::Type> t = adopted_type(u, f);
+  if (!t) return false;
+  // Every other tensor operand must be cheap in the layout it will be read in.
+  std::vector<Cheap> how(u.num_operands(), Cheap::Already);
+  for (size_t i = 0; i < u.num_operands(); ++i) {
+    const ir::Value* o = u.operand(i);
+    if (o == y || !o->type().is_tensor()) continue;
+    if (o->type().shape() != t->shape()) return false;
+    how[i] = cheap_in(o, o->type().with_encoding(t->encoding()), u);
+    if (how[i] == Cheap::No) return false;
+  }
+  for (size_t i = 0; i < u.num_operands(); ++i) {
+    ir::Value* o = u.operand(i);
+    if (o == y) {
+      u.set_operand(i, x);
+      continue;
+    }
+    if (!o->type().is_tensor()) continue;
+    ir::Type to = o->type().with_encoding(t->encoding());
+    switch (how[i]) {
+      case Cheap::Already: break;
+      case Cheap::FromConvert: u.set_operand(i, convert_of(o)->operand(0)); break;
+      case Cheap::Convert: u.set_operand(i, create_convert_layout(o, to, &u)); break;
+      case Cheap::Carried: {
+        size_t index = 0;
+        ir::Operation* loop = carried_by(o, index);
+        retype_carried(*loop, index, to);  // o itself is now `to`; its old users (u too) read a conversion back
+        u.set_operand(i, o);
+        break;
+      }
+      case Cheap::No: break;
+    }
+  }
+  retype(u.result(), *t, u.next());
+  return true;
+}
+
+void erase_unused_converts(ir::Operation& func) {
+  for (bool again = true; again;) {
+    again = false;
+    std::vector<ir::Operation*> dead;
+    func.walk([&](ir::Operation* op) {
+      if (is_convert_layout(*op) && op->result()->use_empty()) dead.push_back(op);
+    });
+    for (ir::Operation* op : dead) op->erase();
+    again = !dead.empty();
+  }
+}
+
+// convert(convert(x)) -> convert(x); convert(x : T -> T) -> x.
+void fold_chains(ir::Operation& func) {
+  std::vector<ir::Operation*> converts;
+  func.walk([&](ir::Operation* op) {
+    if (is_convert_layout(*op)) converts.push_back(op);
+  });
+  for (ir::Operation* c : converts)
+    while (ir::Operation* inner = convert_of(c->operand(0))) c->set_operand(0, inner->operand(0));
+  for (ir::Operation* c : converts)
+    if (c->operand(0)->type() == c->result()->type()) c->result()->replace_all_uses_with(c->operand(0));
+  erase_unused_converts(func);
+}
+}  // namespace
+
+int propagate_fragment_layout(ir::Operation& func) {
+  register_gpu_ops();
+  int moved = 0;
+  for (bool changed = true; changed;) {
+    changed = false;
+    fold_chains(func);
+    std::vector<ir::Operation*> converts;
+    func.walk([&](ir::Operation* op) {
+      if (is_convert_layout(*op) && fragment_family(op->operand(0)->type()) && blocked_layout_of(op->result()->type()))
+        converts.push_back(op);
+    });
+    for (ir::Operation* c : converts) {
+      std::vector<ir::Operation*> users = c->result()->users();
+      for (ir::Operation* u : users)
+        if (adopt(*c, *u)) {
+          changed = true;
+          ++moved;
+          break;
+        }
+      if (changed) break;  // the IR changed under the list
+    }
+  }
+  erase_unused_converts(func);
+  return moved;
+}
+
+}  // namespace tmetal::gpu
