@@ -14,6 +14,7 @@
 #include "codegen/msl_emitter.h"
 #include "gpu/convert_layout_op.h"
 #include "gpu/layout_encoding.h"
+#include "gpu/op_queries.h"
 
 #include <fmt/format.h>
 
@@ -54,6 +55,8 @@ void Emitter::emit_dot(ir::Operation& op) {
   if (ak == ir::ScalarKind::BF16 || bk == ir::ScalarKind::BF16) uses_bf16_ = true;
   std::string tc = ck == ir::ScalarKind::F16 ? "half" : "float";
   int64_t ea = ta == "float" ? 4 : 2, eb = tb == "float" ? 4 : 2;
+  ir::Operation* loop = op.parent_op();
+  bool in_loop = loop && loop->is(ir::OpCode::For);
   // A already in fragments (propagate-fragment-layout: flash attention's P): each simdgroup holds exactly the
   // A fragments of its rows, so A is not staged and the multiplies read the registers.
   const gpu::SimdgroupMatrixLayout* al = mma(a);
@@ -61,9 +64,12 @@ void Emitter::emit_dot(ir::Operation& op) {
   if (a_frags && (trans_a || al->simds_n != 1 || mma(r)->simds_n != 1 || al->simds_m != mma(r)->simds_m || !fragment_storage(a->type()) ||
                   ta != (ak == ir::ScalarKind::F16 ? "half" : "float")))
     fail(op, "internal error: a tl.dot operand A in fragments must be the dot's own row split (propagate-fragment-layout)");
+  // A loop-invariant A (defined outside the scf.for around the dot: flash attention's Q) is staged once, whole
+  // and padded, in the loop's first iteration, into a buffer that lives for the whole loop; every iteration then
+  // stages only B. Tried when double buffering is (a plan that does not fit retries without both).
+  const int64_t lda_once = K + 16 / ea, a_once_bytes = align16(M * lda_once * ea);
+  bool a_once = !a_frags && in_loop && options_.double_buffer && gpu::defined_outside(a, loop);
 
-  ir::Operation* loop = op.parent_op();
-  bool in_loop = loop && loop->is(ir::OpCode::For);
   // Threadgroup memory the loop's other users may need at the same time as live double-buffered stages.
   int64_t others = 0;
   if (in_loop)
@@ -86,18 +92,21 @@ void Emitter::emit_dot(ir::Operation& op) {
   // every row to the same banks) and keep rows 16-byte aligned for vector reads.
   int64_t limit = target_.threadgroup_memory_bytes();
   auto stage_of = [&](int64_t kc, bool pad) {
-    return (a_frags ? 0 : align16(M * (kc + (pad ? 16 / ea : 0)) * ea)) + align16(kc * (N + (pad ? 16 / eb : 0)) * eb);
+    return (a_frags || a_once ? 0 : align16(M * (kc + (pad ? 16 / ea : 0)) * ea)) + align16(kc * (N + (pad ? 16 / eb : 0)) * eb);
   };
   int64_t best_kc = 0, best_cost = 0;
   int stages = 1;
   bool padded = false;
+  for (int attempt = 0; attempt < 2 && best_kc == 0; ++attempt) {
+  if (attempt == 1) a_once = false;
+  const int64_t kept = a_once ? a_once_bytes : 0;
   for (bool pad : {true, false})
     for (int64_t kc = K; kc >= 8; kc -= 8) {
       if (K % kc) continue;
       int64_t st = stage_of(kc, pad);
       for (int s : {2, 1}) {
-        bool fits = s == 2 ? options_.double_buffer && in_loop && target_.pipeline_stages(st) == 2 && 2 * st + others <= limit
-                           : st <= limit;
+        bool fits = s == 2 ? options_.double_buffer && in_loop && target_.pipeline_stages(st) == 2 && 2 * st + others + kept <= limit
+                           : st + kept <= limit;
         if (!fits) continue;
         // Unpadded rows count as twice the barriers (an 8-way bank conflict on every A fragment read, measured
         // on the CUDA proxy, costs more than a barrier per chunk): the probe's padded BK = 16 double buffer
@@ -114,14 +123,22 @@ void Emitter::emit_dot(ir::Operation& op) {
         }
       }
     }
+  }
   if (best_kc == 0) {
     need_scratch(op, stage_of(8, false));  // fails naming the bytes and the limit
     fail(op, "internal error: no staging plan for tl.dot");
   }
   const int64_t kc = best_kc, chunks = K / kc;
   const int64_t lda = kc + (padded ? 16 / ea : 0), ldb = N + (padded ? 16 / eb : 0);
-  const int64_t stage = stage_of(kc, padded), off_b = a_frags ? 0 : align16(M * lda * ea);
+  const int64_t stage = stage_of(kc, padded), off_b = a_frags || a_once ? 0 : align16(M * lda * ea);
   bool double_buffer = stages == 2;
+  std::string sa_once;
+  if (a_once) {
+    need_scratch(op, a_once_bytes);
+    tg_buffers_.back().live_begin = 0;
+    loop_buffers_[loop].push_back(current_buffer_);
+    sa_once = scratch(ta, 0);
+  }
   need_scratch(op, stages * stage);
   if (double_buffer) {
     tg_buffers_.back().live_begin = 0;
@@ -138,7 +155,7 @@ void Emitter::emit_dot(ir::Operation& op) {
   declare(r);
   line(fmt::format("// tl.dot {}x{}x{}: accumulator in {}x{} simdgroup_matrix<{}, 8, 8> fragments per simdgroup (registers); "
                    "{} staged in threadgroup memory, {} of K per chunk{}{}{}",
-                   M, N, K, fm, fn, tc, a_frags ? "A in registers (its fragments), B" : "A and B", kc, padded ? " (rows padded by 16 bytes)" : "", double_buffer ? "; double-buffered (2 stages, 1 barrier per chunk)" : "",
+                   M, N, K, fm, fn, tc, a_frags ? "A in registers (its fragments), B" : a_once ? "A (loop-invariant) staged once, B" : "A and B", kc, padded ? " (rows padded by 16 bytes)" : "", double_buffer ? "; double-buffered (2 stages, 1 barrier per chunk)" : "",
                    trans_a || trans_b ? fmt::format("; {} staged from the transposed tile", trans_a && trans_b ? "A and B" : trans_a ? "A" : "B") : ""));
   line(fmt::format("for (int f = 0; f < {}; ++f) {}[f] = {}[f];", regs(r), name, name_of(c)));
   const std::string sa0 = scratch(ta, 0), sb0 = scratch(tb, off_b);
@@ -147,57 +164,59 @@ void Emitter::emit_dot(ir::Operation& op) {
     stage_var = fmt::format("tm_stage{}", tmp_++);
     prologue_ << fmt::format("  uint {} = 0;  // which of the two A/B stages the next chunk of that tl.dot writes\n", stage_var);
   }
+  // Staging: registers k .. k+w-1 of a row-major blocked layout are adjacent along the last dimension.
+  auto stage_operand = [&](ir::Value* v, const std::string& dst, const std::string& type, int64_t esize, bool k_is_col, bool transposed,
+                           const std::string& kcv, int64_t cols) {
+    const gpu::BlockedLayout& l = layout(v);
+    int64_t w = 1;
+    if (!transposed && l.order[0] == 1 && type != "bfloat")
+      w = std::min<int64_t>({l.size_per_thread[1], 4, std::max<int64_t>(1, target_.preferred_vector_bytes() / esize)});
+    open(fmt::format("for (int k = 0; k < {}; k += {})", regs(v), w));
+    std::string row = fmt::format("uint({})", coord(v, transposed ? 1 : 0, "k")), col = fmt::format("uint({})", coord(v, transposed ? 0 : 1, "k"));
+    if (!kcv.empty()) (k_is_col ? col : row) += " - " + kcv;
+    line(fmt::format("const uint tm_r = {}, tm_c = {};", row, col));
+    std::string value;
+    if (w == 1) {
+      value = fmt::format("{}[tm_r * {} + tm_c] = {}({}[k]);", dst, cols, type, name_of(v));
+    } else {
+      std::vector<std::string> parts;
+      for (int64_t i = 0; i < w; ++i) parts.push_back(fmt::format("{}({}[k + {}])", type, name_of(v), i));
+      std::string joined;
+      for (auto& p : parts) joined += (joined.empty() ? "" : ", ") + p;
+      value = fmt::format("*((threadgroup {0}{1}*)({2} + tm_r * {3} + tm_c)) = {0}{1}({4});", type, w, dst, cols, joined);
+    }
+    // A tile smaller than the layout's group tile is replicated: only one copy of each element is stored
+    // (replicas would write the same bytes again, unordered with the first writer).
+    std::vector<std::string> guards;
+    const gpu::Shape tile = l.group_tile();
+    const auto& shape = v->type().shape();
+    for (size_t d = 0; d < shape.size(); ++d)
+      if (tile[d] > shape[d]) {
+        guards.push_back(owner(v));
+        break;
+      }
+    if (!kcv.empty()) guards.push_back(fmt::format("{} < {}u", k_is_col ? "tm_c" : "tm_r", kc));
+    std::string guard;
+    for (const std::string& g : guards) guard += (guard.empty() ? "" : " && ") + g;
+    line(guard.empty() ? value : fmt::format("if ({}) {}", guard, value));
+    close();
+  };
   // One chunk of K: stage A and B (the chunk starting at `kcv`, "" for the whole of K), barrier, multiply.
   auto emit_chunk = [&](const std::string& kcv, bool last) {
-    std::string csa = sa0, csb = sb0;
+    std::string csa = a_once ? sa_once : sa0, csb = sb0;
     if (double_buffer) {
       std::string pa = fmt::format("tm_sa{}", tmp_), pb = fmt::format("tm_sb{}", tmp_++);
-      line(fmt::format("threadgroup {}* {} = {} ? {} : {};", ta, pa, stage_var, scratch(ta, stage), csa));
+      if (!a_frags && !a_once) {
+        line(fmt::format("threadgroup {}* {} = {} ? {} : {};", ta, pa, stage_var, scratch(ta, stage), csa));
+        csa = pa;
+      }
       line(fmt::format("threadgroup {}* {} = {} ? {} : {};", tb, pb, stage_var, scratch(tb, stage + off_b), csb));
-      csa = pa;
       csb = pb;
     } else {
       barrier();
     }
-    // Staging: registers k .. k+w-1 of a row-major blocked layout are adjacent along the last dimension.
-    auto stage_operand = [&](ir::Value* v, const std::string& dst, const std::string& type, int64_t esize, bool k_is_col, bool transposed) {
-      const gpu::BlockedLayout& l = layout(v);
-      int64_t w = 1;
-      if (!transposed && l.order[0] == 1 && type != "bfloat")
-        w = std::min<int64_t>({l.size_per_thread[1], 4, std::max<int64_t>(1, target_.preferred_vector_bytes() / esize)});
-      int64_t cols = k_is_col ? lda : ldb;
-      open(fmt::format("for (int k = 0; k < {}; k += {})", regs(v), w));
-      std::string row = fmt::format("uint({})", coord(v, transposed ? 1 : 0, "k")), col = fmt::format("uint({})", coord(v, transposed ? 0 : 1, "k"));
-      if (!kcv.empty()) (k_is_col ? col : row) += " - " + kcv;
-      line(fmt::format("const uint tm_r = {}, tm_c = {};", row, col));
-      std::string value;
-      if (w == 1) {
-        value = fmt::format("{}[tm_r * {} + tm_c] = {}({}[k]);", dst, cols, type, name_of(v));
-      } else {
-        std::vector<std::string> parts;
-        for (int64_t i = 0; i < w; ++i) parts.push_back(fmt::format("{}({}[k + {}])", type, name_of(v), i));
-        std::string joined;
-        for (auto& p : parts) joined += (joined.empty() ? "" : ", ") + p;
-        value = fmt::format("*((threadgroup {0}{1}*)({2} + tm_r * {3} + tm_c)) = {0}{1}({4});", type, w, dst, cols, joined);
-      }
-      // A tile smaller than the layout's group tile is replicated: only one copy of each element is stored
-      // (replicas would write the same bytes again, unordered with the first writer).
-      std::vector<std::string> guards;
-      const gpu::Shape tile = l.group_tile();
-      const auto& shape = v->type().shape();
-      for (size_t d = 0; d < shape.size(); ++d)
-        if (tile[d] > shape[d]) {
-          guards.push_back(owner(v));
-          break;
-        }
-      if (!kcv.empty()) guards.push_back(fmt::format("{} < {}u", k_is_col ? "tm_c" : "tm_r", kc));
-      std::string guard;
-      for (const std::string& g : guards) guard += (guard.empty() ? "" : " && ") + g;
-      line(guard.empty() ? value : fmt::format("if ({}) {}", guard, value));
-      close();
-    };
-    if (!a_frags) stage_operand(a, csa, ta, ea, true, trans_a);
-    stage_operand(b, csb, tb, eb, false, trans_b);
+    if (!a_frags && !a_once) stage_operand(a, csa, ta, ea, true, trans_a, kcv, lda);
+    stage_operand(b, csb, tb, eb, false, trans_b, kcv, ldb);
     barrier();
     // The next K tile's loads (pipeline-dot-loads' tm.prefetch ops after this dot) go here: after the last
     // chunk's staging the current tile's registers are free, and the loads are in flight during the multiplies.
@@ -207,7 +226,9 @@ void Emitter::emit_dot(ir::Operation& op) {
     if (a_frags) a_frag = fmt::format("{}[i * {} + ({}tm_k) / 8]", name_of(a), K / 8, kcv.empty() ? "" : kcv + " + ");
     if (!a_frags) line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
     line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_b[{}];", tb, fn));
-    if (!a_frags) line(fmt::format("for (int i = 0; i < {}; ++i) simdgroup_load(tm_a[i], {}, {}, ulong2(tm_k, {} + i * 8));", fm, csa, lda, fb.row));
+    if (!a_frags)
+      line(fmt::format("for (int i = 0; i < {}; ++i) simdgroup_load(tm_a[i], {}, {}, ulong2({}tm_k, {} + i * 8));", fm, csa, a_once ? lda_once : lda,
+                       a_once && !kcv.empty() ? kcv + " + " : "", fb.row));
     line(fmt::format("for (int j = 0; j < {}; ++j) simdgroup_load(tm_b[j], {}, {}, ulong2({} + j * 8, tm_k));", fn, csb, ldb, fb.col));
     line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) "
                      "simdgroup_multiply_accumulate({}[i * {} + j], {}, tm_b[j], {}[i * {} + j]);",
@@ -215,6 +236,12 @@ void Emitter::emit_dot(ir::Operation& op) {
     close();
     if (double_buffer) line(fmt::format("{0} ^= 1u;", stage_var));
   };
+  if (a_once) {
+    // The loop's first iteration (a uniform test): A is written before the first chunk's barrier.
+    open(fmt::format("if ({} == {})", name_of(loop->body().argument(0)), name_of(loop->operand(0))));
+    stage_operand(a, sa_once, ta, ea, true, trans_a, "", lda_once);
+    close();
+  }
   if (chunks == 1) {
     emit_chunk("", true);
   } else {
