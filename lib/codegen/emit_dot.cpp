@@ -24,6 +24,82 @@ namespace {
 int64_t align16(int64_t b) { return (b + 15) / 16 * 16; }
 }  // namespace
 
+// Staging of a dot operand: registers k .. k+w-1 of a row-major blocked layout are adjacent along the last dimension.
+void Emitter::stage_dot_operand(ir::Value* v, const std::string& dst, const std::string& type, int64_t esize, bool k_is_col,
+                              bool transposed, const std::string& kcv, int64_t cols, int64_t kc) {
+  const gpu::BlockedLayout& l = layout(v);
+  int64_t w = 1;
+  if (!transposed && l.order[0] == 1 && type != "bfloat")
+    w = std::min<int64_t>({l.size_per_thread[1], 4, std::max<int64_t>(1, target_.preferred_vector_bytes() / esize)});
+  open(fmt::format("for (int k = 0; k < {}; k += {})", regs(v), w));
+  std::string row = fmt::format("uint({})", coord(v, transposed ? 1 : 0, "k")), col = fmt::format("uint({})", coord(v, transposed ? 0 : 1, "k"));
+  if (!kcv.empty()) (k_is_col ? col : row) += " - " + kcv;
+  line(fmt::format("const uint tm_r = {}, tm_c = {};", row, col));
+  std::string value;
+  if (w == 1) {
+    value = fmt::format("{}[tm_r * {} + tm_c] = {}({}[k]);", dst, cols, type, name_of(v));
+  } else {
+    std::vector<std::string> parts;
+    for (int64_t i = 0; i < w; ++i) parts.push_back(fmt::format("{}({}[k + {}])", type, name_of(v), i));
+    std::string joined;
+    for (auto& p : parts) joined += (joined.empty() ? "" : ", ") + p;
+    value = fmt::format("*((threadgroup {0}{1}*)({2} + tm_r * {3} + tm_c)) = {0}{1}({4});", type, w, dst, cols, joined);
+  }
+  // A tile smaller than the layout's group tile is replicated: only one copy of each element is stored
+  // (replicas would write the same bytes again, unordered with the first writer).
+  std::vector<std::string> guards;
+  const gpu::Shape tile = l.group_tile();
+  const auto& shape = v->type().shape();
+  for (size_t d = 0; d < shape.size(); ++d)
+    if (tile[d] > shape[d]) {
+      guards.push_back(owner(v));
+      break;
+    }
+  if (!kcv.empty()) guards.push_back(fmt::format("{} < {}u", k_is_col ? "tm_c" : "tm_r", kc));
+  std::string guard;
+  for (const std::string& g : guards) guard += (guard.empty() ? "" : " && ") + g;
+  line(guard.empty() ? value : fmt::format("if ({}) {}", guard, value));
+  close();
+}
+
+// The fragment element type tl.dot multiplies its operands in (half, bfloat where native, float).
+std::string Emitter::dot_fragment_type(ir::ScalarKind k) const {
+  if (k == ir::ScalarKind::F16) return "half";
+  if (k == ir::ScalarKind::BF16) return target_.supports_bfloat() ? "bfloat" : "float";
+  return "float";
+}
+
+// Before scf.for `loop`: each tl.dot of its body whose A is loop-invariant (defined outside the loop: flash
+// attention's Q) and not in fragments has A staged once, whole and padded, into a buffer live for the whole
+// loop; the dot then stages only B per iteration, and A's registers are dead during the loop. Only with double
+// buffering (a threadgroup plan that does not fit retries without both).
+void Emitter::stage_invariant_dot_operands(ir::Operation& loop) {
+  if (!options_.double_buffer) return;
+  for (auto& child : loop.body().ops()) {
+    ir::Operation& op = *child;
+    if (!op.is(ir::OpCode::Dot) || op.num_operands() < 3 || !mma(op.result())) continue;
+    ir::Value* a = op.operand(0);
+    if (mma(a) || !gpu::blocked_layout_of(a->type()) || !gpu::defined_outside(a, &loop) || a->type().shape().size() != 2) continue;
+    ir::ScalarKind ak = a->type().element().scalar_kind(), bk = op.operand(1)->type().element().scalar_kind();
+    auto ok_in = [](ir::ScalarKind k) { return k == ir::ScalarKind::F16 || k == ir::ScalarKind::BF16 || k == ir::ScalarKind::F32; };
+    if (!ok_in(ak) || !ok_in(bk)) continue;
+    std::string ta = dot_fragment_type(ak), tb = dot_fragment_type(bk);
+    if (ta != tb) ta = "float";
+    const bool trans_a = op.int_attr("gpu.trans_a") != 0;
+    const auto& as = a->type().shape();
+    const int64_t M = trans_a ? as[1] : as[0], K = trans_a ? as[0] : as[1], ea = ta == "float" ? 4 : 2;
+    if (M % 8 || K % 8) continue;
+    const int64_t lda = K + 16 / ea, bytes = align16(M * lda * ea);
+    if (2 * bytes > target_.threadgroup_memory_bytes()) continue;  // leave room for B's stages
+    line(fmt::format("// tl.dot at line {}: its loop-invariant A ({}x{}) staged once, before the loop", op.loc().line, M, K));
+    barrier();  // earlier readers of these bytes are done
+    need_scratch(op, bytes);
+    loop_buffers_[&loop].push_back(current_buffer_);
+    staged_once_[&op] = scratch(ta, 0);
+    stage_dot_operand(a, staged_once_[&op], ta, ea, true, trans_a, "", lda, K);
+  }
+}
+
 void Emitter::emit_dot(ir::Operation& op) {
   ir::Value* a = op.operand(0);
   ir::Value* b = op.operand(1);
@@ -45,12 +121,7 @@ void Emitter::emit_dot(ir::Operation& op) {
   if (ck != ir::ScalarKind::F32 && ck != ir::ScalarKind::F16) fail(op, "tl.dot accumulates in f32 or f16 only");
   if (!mma(r) || !mma(c) || !(*mma(r) == *mma(c)))
     fail(op, "internal error: tl.dot's accumulator and result must share one #gpu.simdgroup_matrix layout (assign-dot-layouts)");
-  auto frag_type = [&](ir::ScalarKind k) -> std::string {
-    if (k == ir::ScalarKind::F16) return "half";
-    if (k == ir::ScalarKind::BF16) return target_.supports_bfloat() ? "bfloat" : "float";
-    return "float";
-  };
-  std::string ta = frag_type(ak), tb = frag_type(bk);
+  std::string ta = dot_fragment_type(ak), tb = dot_fragment_type(bk);
   if (ta != tb) ta = tb = "float";
   if (ak == ir::ScalarKind::BF16 || bk == ir::ScalarKind::BF16) uses_bf16_ = true;
   std::string tc = ck == ir::ScalarKind::F16 ? "half" : "float";
@@ -64,11 +135,9 @@ void Emitter::emit_dot(ir::Operation& op) {
   if (a_frags && (trans_a || al->simds_n != 1 || mma(r)->simds_n != 1 || al->simds_m != mma(r)->simds_m || !fragment_storage(a->type()) ||
                   ta != (ak == ir::ScalarKind::F16 ? "half" : "float")))
     fail(op, "internal error: a tl.dot operand A in fragments must be the dot's own row split (propagate-fragment-layout)");
-  // A loop-invariant A (defined outside the scf.for around the dot: flash attention's Q) is staged once, whole
-  // and padded, in the loop's first iteration, into a buffer that lives for the whole loop; every iteration then
-  // stages only B. Tried when double buffering is (a plan that does not fit retries without both).
+  // A loop-invariant A staged once before the loop (stage_invariant_dot_operands): every iteration stages only B.
   const int64_t lda_once = K + 16 / ea, a_once_bytes = align16(M * lda_once * ea);
-  bool a_once = !a_frags && in_loop && options_.double_buffer && gpu::defined_outside(a, loop);
+  bool a_once = staged_once_.count(&op) > 0;
 
   // Threadgroup memory the loop's other users may need at the same time as live double-buffered stages.
   int64_t others = 0;
@@ -132,13 +201,7 @@ void Emitter::emit_dot(ir::Operation& op) {
   const int64_t lda = kc + (padded ? 16 / ea : 0), ldb = N + (padded ? 16 / eb : 0);
   const int64_t stage = stage_of(kc, padded), off_b = a_frags || a_once ? 0 : align16(M * lda * ea);
   bool double_buffer = stages == 2;
-  std::string sa_once;
-  if (a_once) {
-    need_scratch(op, a_once_bytes);
-    tg_buffers_.back().live_begin = 0;
-    loop_buffers_[loop].push_back(current_buffer_);
-    sa_once = scratch(ta, 0);
-  }
+  const std::string sa_once = a_once ? staged_once_[&op] : "";
   need_scratch(op, stages * stage);
   if (double_buffer) {
     tg_buffers_.back().live_begin = 0;
@@ -164,43 +227,6 @@ void Emitter::emit_dot(ir::Operation& op) {
     stage_var = fmt::format("tm_stage{}", tmp_++);
     prologue_ << fmt::format("  uint {} = 0;  // which of the two A/B stages the next chunk of that tl.dot writes\n", stage_var);
   }
-  // Staging: registers k .. k+w-1 of a row-major blocked layout are adjacent along the last dimension.
-  auto stage_operand = [&](ir::Value* v, const std::string& dst, const std::string& type, int64_t esize, bool k_is_col, bool transposed,
-                           const std::string& kcv, int64_t cols) {
-    const gpu::BlockedLayout& l = layout(v);
-    int64_t w = 1;
-    if (!transposed && l.order[0] == 1 && type != "bfloat")
-      w = std::min<int64_t>({l.size_per_thread[1], 4, std::max<int64_t>(1, target_.preferred_vector_bytes() / esize)});
-    open(fmt::format("for (int k = 0; k < {}; k += {})", regs(v), w));
-    std::string row = fmt::format("uint({})", coord(v, transposed ? 1 : 0, "k")), col = fmt::format("uint({})", coord(v, transposed ? 0 : 1, "k"));
-    if (!kcv.empty()) (k_is_col ? col : row) += " - " + kcv;
-    line(fmt::format("const uint tm_r = {}, tm_c = {};", row, col));
-    std::string value;
-    if (w == 1) {
-      value = fmt::format("{}[tm_r * {} + tm_c] = {}({}[k]);", dst, cols, type, name_of(v));
-    } else {
-      std::vector<std::string> parts;
-      for (int64_t i = 0; i < w; ++i) parts.push_back(fmt::format("{}({}[k + {}])", type, name_of(v), i));
-      std::string joined;
-      for (auto& p : parts) joined += (joined.empty() ? "" : ", ") + p;
-      value = fmt::format("*((threadgroup {0}{1}*)({2} + tm_r * {3} + tm_c)) = {0}{1}({4});", type, w, dst, cols, joined);
-    }
-    // A tile smaller than the layout's group tile is replicated: only one copy of each element is stored
-    // (replicas would write the same bytes again, unordered with the first writer).
-    std::vector<std::string> guards;
-    const gpu::Shape tile = l.group_tile();
-    const auto& shape = v->type().shape();
-    for (size_t d = 0; d < shape.size(); ++d)
-      if (tile[d] > shape[d]) {
-        guards.push_back(owner(v));
-        break;
-      }
-    if (!kcv.empty()) guards.push_back(fmt::format("{} < {}u", k_is_col ? "tm_c" : "tm_r", kc));
-    std::string guard;
-    for (const std::string& g : guards) guard += (guard.empty() ? "" : " && ") + g;
-    line(guard.empty() ? value : fmt::format("if ({}) {}", guard, value));
-    close();
-  };
   // One chunk of K: stage A and B (the chunk starting at `kcv`, "" for the whole of K), barrier, multiply.
   auto emit_chunk = [&](const std::string& kcv, bool last) {
     std::string csa = a_once ? sa_once : sa0, csb = sb0;
@@ -215,8 +241,8 @@ void Emitter::emit_dot(ir::Operation& op) {
     } else {
       barrier();
     }
-    if (!a_frags && !a_once) stage_operand(a, csa, ta, ea, true, trans_a, kcv, lda);
-    stage_operand(b, csb, tb, eb, false, trans_b, kcv, ldb);
+    if (!a_frags && !a_once) stage_dot_operand(a, csa, ta, ea, true, trans_a, kcv, lda, kc);
+    stage_dot_operand(b, csb, tb, eb, false, trans_b, kcv, ldb, kc);
     barrier();
     // The next K tile's loads (pipeline-dot-loads' tm.prefetch ops after this dot) go here: after the last
     // chunk's staging the current tile's registers are free, and the loads are in flight during the multiplies.
@@ -224,24 +250,33 @@ void Emitter::emit_dot(ir::Operation& op) {
     open(fmt::format("for (uint tm_k = 0; tm_k < {}; tm_k += 8)", kc));
     std::string a_frag = "tm_a[i]";
     if (a_frags) a_frag = fmt::format("{}[i * {} + ({}tm_k) / 8]", name_of(a), K / 8, kcv.empty() ? "" : kcv + " + ");
-    if (!a_frags) line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
-    line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_b[{}];", tb, fn));
-    if (!a_frags)
-      line(fmt::format("for (int i = 0; i < {}; ++i) simdgroup_load(tm_a[i], {}, {}, ulong2({}tm_k, {} + i * 8));", fm, csa, a_once ? lda_once : lda,
-                       a_once && !kcv.empty() ? kcv + " + " : "", fb.row));
-    line(fmt::format("for (int j = 0; j < {}; ++j) simdgroup_load(tm_b[j], {}, {}, ulong2({} + j * 8, tm_k));", fn, csb, ldb, fb.col));
-    line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) "
-                     "simdgroup_multiply_accumulate({}[i * {} + j], {}, tm_b[j], {}[i * {} + j]);",
-                     fm, fn, name, fn, a_frag, name, fn));
+    const std::string load_a = fmt::format("simdgroup_load(tm_a[i], {}, {}, ulong2({}tm_k, {} + i * 8));", csa, a_once ? lda_once : lda,
+                                           a_once && !kcv.empty() ? kcv + " + " : "", fb.row);
+    if (fn > fm) {
+      // A wide block (a row split: fn fragments across, fm down): A's fm fragments for this step, then one B
+      // fragment at a time, so fm + 1 fragments are live instead of fm + fn (fn is 8 or 16 for attention).
+      if (!a_frags) {
+        line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
+        line(fmt::format("for (int i = 0; i < {}; ++i) {}", fm, load_a));
+      }
+      open(fmt::format("for (int j = 0; j < {}; ++j)", fn));
+      line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_bj;", tb));
+      line(fmt::format("simdgroup_load(tm_bj, {}, {}, ulong2({} + j * 8, tm_k));", csb, ldb, fb.col));
+      line(fmt::format("for (int i = 0; i < {}; ++i) simdgroup_multiply_accumulate({}[i * {} + j], {}, tm_bj, {}[i * {} + j]);", fm, name, fn,
+                       a_frag, name, fn));
+      close();
+    } else {
+      if (!a_frags) line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
+      line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_b[{}];", tb, fn));
+      if (!a_frags) line(fmt::format("for (int i = 0; i < {}; ++i) {}", fm, load_a));
+      line(fmt::format("for (int j = 0; j < {}; ++j) simdgroup_load(tm_b[j], {}, {}, ulong2({} + j * 8, tm_k));", fn, csb, ldb, fb.col));
+      line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) "
+                       "simdgroup_multiply_accumulate({}[i * {} + j], {}, tm_b[j], {}[i * {} + j]);",
+                       fm, fn, name, fn, a_frag, name, fn));
+    }
     close();
     if (double_buffer) line(fmt::format("{0} ^= 1u;", stage_var));
   };
-  if (a_once) {
-    // The loop's first iteration (a uniform test): A is written before the first chunk's barrier.
-    open(fmt::format("if ({} == {})", name_of(loop->body().argument(0)), name_of(loop->operand(0))));
-    stage_operand(a, sa_once, ta, ea, true, trans_a, "", lda_once);
-    close();
-  }
   if (chunks == 1) {
     emit_chunk("", true);
   } else {

@@ -435,6 +435,7 @@ void Emitter::emit_for(ir::Operation& op) {
                   step_def->attr("value")->is<ir::IntAttr>() && step_def->attr("value")->get<ir::IntAttr>().value > 0;
   std::string ub = name_of(op.operand(1)), st = name_of(op.operand(2));
   std::string cond = positive ? fmt::format("{} < {}", iv, ub) : fmt::format("({0} > 0 ? {1} < {2} : {1} > {2})", st, iv, ub);
+  stage_invariant_dot_operands(op);
   open(fmt::format("for ({} {} = {}; {}; {} += {})", ty, iv, name_of(op.operand(0)), cond, iv, st));
   for (auto& inner : body.ops()) {
     if (inner->is(ir::OpCode::Yield)) {

@@ -168,6 +168,11 @@ class Emitter {
   void emit_chunked_scan(ir::Operation& op, const std::vector<std::string>& results);
   bool emit_register_scan(ir::Operation& op, const std::vector<std::string>& results);  // false: not applicable
   void emit_dot(ir::Operation& op);
+  std::string dot_fragment_type(ir::ScalarKind k) const;
+  void stage_dot_operand(ir::Value* v, const std::string& dst, const std::string& type, int64_t esize, bool k_is_col, bool transposed,
+                         const std::string& kcv, int64_t cols, int64_t kc);
+  void stage_invariant_dot_operands(ir::Operation& loop);  // before an scf.for (emit_dot.cpp)
+  std::map<const ir::Operation*, std::string> staged_once_;  // tl.dot -> its A, staged before its loop
   // Emits, in order, the tm.prefetch ops (pipeline-dot-loads) that follow `dot` in its block and need no
   // threadgroup memory; emit_op then skips them (emit_prefetch.cpp).
   void emit_prefetch_after(ir::Operation& dot);
