@@ -44,7 +44,8 @@ INSTANTIATE_TEST_SUITE_P(Shapes, SoftmaxShortRows,
                                                               ShortRows{8, 64, 4, 13, 64}, ShortRows{32, 64, 8, 45, 33},
                                                               ShortRows{4, 256, 2, 9, 256}, ShortRows{2, 512, 1, 3, 300},
                                                               ShortRows{16, 256, 8, 23, 199},
-                                                              ShortRows{4, 256, 8, 7, 201})));  // 2 simdgroups per row: partials
+                                                              ShortRows{4, 256, 8, 7, 201},  // 2 simdgroups per row: partials
+                                                              ShortRows{2, 32, 4, 5, 29})));  // 4 simdgroups on 2 rows: replicas
 
 }  // namespace
 }  // namespace tmetal::test
