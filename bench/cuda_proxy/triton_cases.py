@@ -72,6 +72,16 @@ def fused_softmax(size):
                 ref=lambda a: {"out_ptr": ref_softmax(a["in_ptr"])}, tol=(1e-7, 1e-5), bytes=8.0 * r * c)
 
 
+def softmax_short_rows(size):
+    """examples/softmax_short_rows.py: 16 rows of 256 columns per program, each row reduced inside one simdgroup."""
+    r, c = (37, 208) if size == "check" else (1 << 18, 256)
+    x = _rng(17).uniform(-4, 4, (r, c)).astype(np.float32)
+    return dict(args=dict(out_ptr=np.zeros((r, c), np.float32), in_ptr=x, in_row_stride=i32(c), out_row_stride=i32(c),
+                          n_rows=i32(r), n_cols=i32(c)),
+                grid=(cdiv(r, 16),), outputs=["out_ptr"], shape=f"{r}x{c}",
+                ref=lambda a: {"out_ptr": ref_softmax(a["in_ptr"])}, tol=(1e-7, 1e-5), bytes=8.0 * r * c)
+
+
 def layer_norm_fwd(size):
     r, c = (37, 1008) if size == "check" else (65536, 1024)
     g = _rng(3)
@@ -271,6 +281,9 @@ CASES = {
     "fused_softmax": ("fused_softmax.py", "softmax_kernel",
                       "out_ptr=*fp32:16, in_ptr=*fp32:16, in_row_stride=i32:16, out_row_stride=i32:16, n_rows=i32, n_cols=i32:16",
                       {"BLOCK_SIZE": 1024}, 4, fused_softmax),
+    "softmax_short_rows": ("softmax_short_rows.py", "softmax_rows_kernel",
+                           "out_ptr=*fp32:16, in_ptr=*fp32:16, in_row_stride=i32:16, out_row_stride=i32:16, n_rows=i32, n_cols=i32:16",
+                           {"BLOCK_ROWS": 16, "BLOCK_SIZE": 256}, 4, softmax_short_rows),
     "layer_norm_fwd": ("layer_norm.py", "layer_norm_fwd",
                        "x_ptr=*fp32:16, y_ptr=*fp32:16, w_ptr=*fp32:16, b_ptr=*fp32:16, mean_ptr=*fp32:16, rstd_ptr=*fp32:16, row_stride=i32:16, n_cols=i32:16, eps=fp32",
                        {"BLOCK_SIZE": 1024}, 4, layer_norm_fwd),
@@ -278,7 +291,7 @@ CASES = {
                        "dy_ptr=*fp32:16, x_ptr=*fp32:16, w_ptr=*fp32:16, mean_ptr=*fp32:16, rstd_ptr=*fp32:16, dx_ptr=*fp32:16, dw_ptr=*fp32:16, db_ptr=*fp32:16, row_stride=i32:16, n_cols=i32:16",
                        {"BLOCK_SIZE": 1024}, 4, layer_norm_bwd),
     "rms_norm": ("rms_norm.py", "rms_norm_kernel", "x_ptr=*fp16:16, w_ptr=*fp16:16, y_ptr=*fp16:16, row_stride=i32:16, n_cols=i32:16, eps=fp32",
-                 {"BLOCK_SIZE": 512}, 4, rms_norm),
+                 {"BLOCK_SIZE": 4096}, 8, rms_norm),  # one block per row, 8 warps: as Triton's tutorials size it
     "matmul_f16_4096": ("matmul.py", "matmul_kernel", "a_ptr=*fp16:16, b_ptr=*fp16:16, c_ptr=*fp16:16, M=i32:16, N=i32:16, K=i32:16, stride_am=i32:16, stride_bk=i32:16, stride_cm=i32:16",
                         {"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32, "GROUP_M": 8, **UNIT_STRIDES}, 4, matmul_f16(4096)),
     "matmul_f16_2048": ("matmul.py", "matmul_kernel", "a_ptr=*fp16:16, b_ptr=*fp16:16, c_ptr=*fp16:16, M=i32:16, N=i32:16, K=i32:16, stride_am=i32:16, stride_bk=i32:16, stride_cm=i32:16",

@@ -5,12 +5,16 @@
 // simdgroups through threadgroup memory. General path (any axis, any combine region, argmax/argmin tuples):
 // the operands go to threadgroup memory and each thread combines, along the axis, the elements of each of its
 // result registers, running the combine region inline. Axis path (a tensor result, one associative op):
-// in-thread, then a simd_shuffle_xor butterfly along the axis, results re-laid out through threadgroup memory. Scan fast path (1-D sum,
+// in-thread, then a simd_shuffle_xor butterfly along the axis, results re-laid out through threadgroup memory;
+// when each line lies in one simdgroup, the butterfly's partials are written straight into the registers of
+// `r[:, None]` converted back to the input's lines (no threadgroup memory at all). Scan fast path (1-D sum,
 // distinct data in every thread): in-thread prefix, simd_prefix_exclusive_sum, simdgroup totals. Scan in
 // registers (any axis whose elements the layout does not repeat, one operand, any combine region, forward or reverse):
 // emit_register_scan below (gpu/scan_plan.h: in-thread, simd_shuffle_up, simdgroup totals). Scan, general
 // path: emit_chunked_scan below (work-efficient, through threadgroup memory).
 #include "codegen/msl_emitter.h"
+#include "gpu/convert_layout_op.h"
+#include "gpu/layout_encoding.h"
 #include "gpu/scan_plan.h"
 
 #include <fmt/format.h>
@@ -144,11 +148,35 @@ void Emitter::emit_reduce(ir::Operation& op) {
     }
     ir::Value* res = op.result(0);
     int64_t rn = res->type().num_elements();
-    need_scratch(op, rn * 4 * simds);
-    std::string sc = scratch(et, 0);
+    // The result taken back to the input's lines (`tl.max(x, 1)[:, None]`, then broadcast over x): tt.expand_dims
+    // along the axis, then gpu.convert_layout to the input's layout with one element along the axis. When the
+    // lines lie inside one simdgroup, every lane along a line ends the butterfly with its line's result, which is
+    // that conversion's registers: they are written here (the conversion is emitted early) and no element goes
+    // through threadgroup memory. Without other users of the result, its own layout is not filled either.
+    std::vector<ir::Operation*> back_to_lines, expands;
+    bool only_back_to_lines = true;
+    gpu::BlockedLayout line_layout = l;
+    line_layout.size_per_thread[axis] = 1;
+    if (simds == 1) {
+      for (ir::Operation* u : res->users()) {
+        bool direct = u->is(ir::OpCode::ExpandDims) && u->int_attr("axis") == axis && u->parent_block() == op.parent_block();
+        for (ir::Operation* c : direct ? u->result()->users() : std::vector<ir::Operation*>{}) {
+          const gpu::BlockedLayout* cl = gpu::is_convert_layout(*c) ? gpu::blocked_layout_of(c->result()->type()) : nullptr;
+          if (cl && *cl == line_layout && c->parent_block() == op.parent_block()) {
+            if (std::find(back_to_lines.begin(), back_to_lines.end(), c) == back_to_lines.end()) back_to_lines.push_back(c);
+          } else {
+            direct = false;
+          }
+        }
+        if (direct && std::find(expands.begin(), expands.end(), u) == expands.end()) expands.push_back(u);
+        only_back_to_lines = only_back_to_lines && direct;
+      }
+    }
+    only_back_to_lines = only_back_to_lines && !back_to_lines.empty();
     std::string tag = fmt::format("tm_g{}_", tmp_++);
-    line(fmt::format("// reduction along axis {}: in-thread over {} groups, simd_shuffle_xor over {} lanes, {} simdgroup partials and "
-                     "the result layout through threadgroup memory", axis, groups.size(), lanes, simds));
+    line(fmt::format("// reduction along axis {}: in-thread over {} groups, simd_shuffle_xor over {} lanes{}", axis, groups.size(), lanes,
+                     only_back_to_lines ? ", each line inside one simdgroup: no threadgroup memory"
+                                        : fmt::format(", {} simdgroup partials and the result layout through threadgroup memory", simds)));
     for (size_t g = 0; g < groups.size(); ++g) {
       std::string e = fmt::format("{}[{}]", name_of(x), groups[g][0]);
       for (size_t i = 1; i < groups[g].size(); ++i) e = combine(e, fmt::format("{}[{}]", name_of(x), groups[g][i]));
@@ -157,6 +185,43 @@ void Emitter::emit_reduce(ir::Operation& op) {
     for (int64_t off = lanes / 2; off >= 1; off /= 2)
       for (size_t g = 0; g < groups.size(); ++g)
         line(fmt::format("{0}{1} = {2};", tag, g, combine(fmt::format("{}{}", tag, g), fmt::format("simd_shuffle_xor({}{}, {})", tag, g, off * lane_stride))));
+    if (!back_to_lines.empty()) {
+      // Register k of the conversion's result holds the line whose off-axis offsets are those of group g.
+      const auto& cshape = back_to_lines.front()->result()->type().shape();
+      std::map<std::vector<int64_t>, size_t> group_of;
+      for (size_t g = 0; g < groups.size(); ++g) {
+        auto off = l.register_offset(shape, groups[g][0]);
+        off[axis] = 0;
+        group_of.emplace(off, g);
+      }
+      std::vector<size_t> reg_group;
+      for (int64_t k = 0; k < line_layout.registers_per_thread(cshape); ++k) {
+        auto off = line_layout.register_offset(cshape, k);
+        off[axis] = 0;
+        auto it = group_of.find(off);
+        if (it == group_of.end()) fail(op, "internal error: a line of the reduction result has no partial in this thread");
+        reg_group.push_back(it->second);
+      }
+      for (ir::Operation* c : back_to_lines) {
+        std::string cname = define(c->result());
+        declare(c->result());
+        std::vector<std::string> parts;
+        for (size_t k = 0; k < reg_group.size(); ++k) parts.push_back(fmt::format("{}[{}] = {}{};", cname, k, tag, reg_group[k]));
+        line(fmt::format("// {}[:, None] in the input's lines: this thread's partials (gpu.convert_layout emitted here)", name_of(res)));
+        for (size_t i = 0; i < parts.size(); i += 8) {
+          std::string text;
+          for (size_t j = i; j < std::min(parts.size(), i + 8); ++j) text += (text.empty() ? "" : " ") + parts[j];
+          line(text);
+        }
+        emitted_early_.insert(c);
+      }
+      if (only_back_to_lines) {
+        for (ir::Operation* u : expands) emitted_early_.insert(u);
+        return;
+      }
+    }
+    need_scratch(op, rn * 4 * simds);
+    std::string sc = scratch(et, 0);
     barrier();
     open(fmt::format("if ((tm_lane / {}) % {} == 0)", lane_stride, lanes));
     const auto& rshape = res->type().shape();

@@ -4,11 +4,13 @@
 // gather, barrier). The layout passes leave only gpu.convert_layout and tt.reshape needing the second path;
 // index tensors skip it by being recomputed in the result layout (rematerialize.cpp).
 #include "codegen/msl_emitter.h"
+#include "gpu/conversion_tile.h"
 #include "gpu/convert_layout_op.h"
 #include "gpu/layout_encoding.h"
 #include "gpu/register_relayout.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <optional>
 
@@ -79,6 +81,57 @@ void Emitter::emit_relayout(ir::Operation& op) {
   std::string t = reg_type(src->type());
   int64_t esize = src->type().element().is_pointer() ? offset_bytes() : std::max(1, src->type().element().bits() / 8);
   if (t == "float") esize = 4;
+  // A gpu.convert_layout between blocked layouts of 16- or 32-bit elements: the row-major tile laid out the
+  // cheapest way the bank model finds (padded rows, or plain / XOR-swizzled rows moving whole vectors), see
+  // gpu/conversion_tile.h.
+  if (gpu::is_convert_layout(op) && sshape == rshape && sshape.size() >= 2 && (esize == 2 || esize == 4) &&
+      (t == "float" || t == "int" || t == "uint" || t == "half" || t == "short" || t == "ushort")) {
+    const gpu::ConversionTile plan = gpu::plan_conversion_tile(layout(src), layout(r), sshape, esize, options_.lowering.simd_width);
+    if (!plan.padded) {
+      const int64_t W = sshape.back(), N = src->type().num_elements(), u = plan.unit;  // powers of two
+      need_scratch(op, N * esize);
+      auto log2 = [](int64_t x) { int64_t n = 0; while ((int64_t{1} << n) < x) ++n; return n; };
+      // The slot of row-major element `tm_i` (a uint), as gpu::conversion_tile_slot: rows of W elements whose
+      // u-element groups are XOR-swizzled by (row / s) % (W / u), in shifts and masks (W, u, s powers of two).
+      std::string slot = "tm_i";
+      if (plan.swizzle_rows != 0)
+        slot = fmt::format("(tm_i & ~{0}u) | ((((tm_i >> {1}) ^ (tm_i >> {2})) & {3}u) << {1}) | (tm_i & {4}u)", W - 1, log2(u),
+                           log2(W * plan.swizzle_rows), W / u - 1, u - 1);
+      auto vec_type = [&](int64_t v) { return v == 1 ? t : fmt::format("{}{}", t, v); };
+      auto at = [&](int64_t v) { return fmt::format("{}[{}]", scratch(vec_type(v), 0), v == 1 ? slot : fmt::format("({}) >> {}", slot, log2(v))); };
+      line(fmt::format("// layout conversion through threadgroup memory ({} elements, {}; {} writes, {} reads)", N,
+                       plan.swizzle_rows ? fmt::format("rows of {} swizzled in groups of {}", W, u) : "plain rows",
+                       plan.write_vector > 1 ? vec_type(plan.write_vector) : "scalar", plan.read_vector > 1 ? vec_type(plan.read_vector) : "scalar"));
+      barrier();
+      {
+        const int64_t v = plan.write_vector;
+        std::string value = name_of(src) + "[k]";
+        if (v > 1) {
+          std::vector<std::string> parts;
+          for (int64_t j = 0; j < v; ++j) parts.push_back(fmt::format("{}[k + {}]", name_of(src), j));
+          value = fmt::format("{}({})", vec_type(v), fmt::join(parts, ", "));
+        }
+        line(fmt::format("for (int k = 0; k < {}; {}) {{ uint tm_i = uint({}); {} = {}; }}", sr, v == 1 ? "++k" : fmt::format("k += {}", v),
+                         linear(src, "k"), at(v), value));
+      }
+      barrier();
+      {
+        const int64_t v = plan.read_vector;
+        if (v == 1) {
+          line(fmt::format("for (int k = 0; k < {}; ++k) {{ uint tm_i = uint({}); {}[k] = {}; }}", rr, linear(r, "k"), name, at(1)));
+        } else {
+          open(fmt::format("for (int k = 0; k < {}; k += {})", rr, v));
+          line(fmt::format("uint tm_i = uint({});", linear(r, "k")));
+          line(fmt::format("{} tm_v = {};", vec_type(v), at(v)));
+          std::string l;
+          for (int64_t j = 0; j < v; ++j) l += fmt::format("{}{}[k + {}] = tm_v[{}];", j ? " " : "", name, j, j);
+          line(l);
+          close();
+        }
+      }
+      return;
+    }
+  }
   // Rows of the source's last dimension are padded by one element: threads reading down a column (a
   // transpose) then hit distinct banks, as do threads writing along a row.
   int64_t W = sshape.size() >= 2 ? sshape.back() : 0;

@@ -1,4 +1,5 @@
-// Pass `assign-layouts`: blocked layouts for every tensor of a function, vector width from axis analysis.
+// Pass `assign-layouts`: blocked layouts for every tensor of a function, vector width from axis analysis,
+// simdgroups off the axis a shape is reduced along where the other dimensions have room.
 #include "gpu/assign_layouts.h"
 
 #include "gpu/axis_analysis.h"
@@ -71,13 +72,29 @@ int assign_layouts(ir::Operation& func, const LoweringOptions& options) {
     auto& slot = vec[ptr->type().shape()];
     slot = std::max(slot, w);
   });
+  // The axis each shape of rank >= 2 is reduced along (-1: several different ones): its simdgroups go to the
+  // other dimensions first, so that a row shorter than the threadgroup's width lies in one simdgroup and
+  // reduces with shuffles alone (no partials through threadgroup memory). Not for scans: the scan in registers
+  // wants the whole line in one pass of the threadgroup tile (gpu/scan_plan.h), which simdgroups along the
+  // line give.
+  std::map<std::vector<int64_t>, int> line_axis;
+  func.walk([&](ir::Operation* op) {
+    if (!op->is(ir::OpCode::Reduce)) return;
+    const ir::Type& t = op->operand(0)->type();
+    if (!t.is_tensor() || t.shape().size() < 2) return;
+    int axis = static_cast<int>(op->int_attr("axis"));
+    auto [it, fresh] = line_axis.emplace(t.shape(), axis);
+    if (!fresh && it->second != axis) it->second = -1;
+  });
   int count = 0;
   auto retype = [&](ir::Value* v) {
     ir::Type t = v->type();
     if (!t.is_tensor()) return;
     auto it = vec.find(t.shape());
     int64_t w = it == vec.end() ? 1 : std::max<int64_t>(1, it->second);
-    BlockedLayout l = default_blocked_layout(t.shape(), options.num_warps, options.simd_width, w);
+    auto axis = line_axis.find(t.shape());
+    BlockedLayout l = default_blocked_layout(t.shape(), options.num_warps, options.simd_width, w, {},
+                                             axis == line_axis.end() ? -1 : axis->second);
     v->set_type(t.with_encoding(std::make_shared<BlockedEncoding>(l)));
     ++count;
   };

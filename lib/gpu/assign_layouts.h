@@ -3,7 +3,10 @@
 //
 // One layout per shape, so elementwise ops never need a conversion: `num_warps` simdgroups of 32 lanes,
 // row-major order, and `size_per_thread` along the fastest dimension set to the widest vector (within the
-// target's preferred_vector_bytes) that axis analysis allows for the loads and stores of that shape.
+// target's preferred_vector_bytes) that axis analysis allows for the loads and stores of that shape. A shape
+// of rank >= 2 that tt.reduce works along one axis puts its simdgroups on the other dimensions
+// first (Triton-style multi-row tiles: a [ROWS, 256] softmax reduces each row inside one simdgroup, with
+// shuffles only, instead of combining simdgroup partials through threadgroup memory).
 // Ops that change the shape (broadcast, expand_dims, reshape, trans, reduce, scan, dot) relate values of
 // different layouts; codegen moves those through registers when every thread keeps its elements, and
 // through threadgroup memory otherwise.

@@ -95,7 +95,7 @@ std::string BlockedLayout::str() const {
 }
 
 BlockedLayout default_blocked_layout(const Shape& shape, int64_t num_simds, int64_t simd_width, int64_t vector_elems,
-                                     std::vector<int> order) {
+                                     std::vector<int> order, int simds_last_dim) {
   const int rank = static_cast<int>(shape.size());
   if (rank == 0) throw std::invalid_argument("blocked layout of a rank-0 tensor");
   for (int64_t s : shape) {
@@ -116,14 +116,24 @@ BlockedLayout default_blocked_layout(const Shape& shape, int64_t num_simds, int6
   layout.simds_per_group.assign(rank, 1);
   layout.size_per_thread[order[0]] = std::min(vector_elems, shape[order[0]]);
 
+  if (simds_last_dim >= rank) throw std::invalid_argument("simds_last_dim out of range");
   int64_t lanes_left = simd_width;
-  int64_t simds_left = num_simds;
   for (int d : order) {
     int64_t room = shape[d] / layout.size_per_thread[d];  // threads this dimension can use without wrapping
     int64_t lanes = std::min(lanes_left, room);
     layout.lanes_per_simd[d] = lanes;
     lanes_left /= lanes;
-    int64_t simds = std::min(simds_left, std::max<int64_t>(1, room / lanes));
+  }
+  // Simdgroups in the same order, except that `simds_last_dim` (a dimension reduced along) gets only those the
+  // other dimensions have no room for: its lines then stay inside one simdgroup.
+  std::vector<int> simd_order;
+  for (int d : order)
+    if (d != simds_last_dim) simd_order.push_back(d);
+  if (simds_last_dim >= 0) simd_order.push_back(simds_last_dim);
+  int64_t simds_left = num_simds;
+  for (int d : simd_order) {
+    int64_t room = shape[d] / layout.size_per_thread[d];
+    int64_t simds = std::min(simds_left, std::max<int64_t>(1, room / layout.lanes_per_simd[d]));
     layout.simds_per_group[d] = simds;
     simds_left /= simds;
   }

@@ -54,9 +54,12 @@ struct BlockedLayout {
 // The default layout for a tensor of `shape`: `vector_elems` contiguous elements per thread along the fastest
 // dimension (clamped to the shape), lanes then simdgroups spread from the fastest dimension outwards, and
 // whatever does not fit in the shape put on the slowest dimension (replicated), as Triton's default encoding.
-// `order` defaults to row-major (last dimension fastest). Throws std::invalid_argument on a shape that is not
-// made of powers of two, a simd width or simdgroup count that is not a power of two.
+// `order` defaults to row-major (last dimension fastest). `simds_last_dim` (>= 0: a dimension reduced along)
+// takes simdgroups only after every other dimension has taken those it has room for, so a short line along it
+// lies inside one simdgroup and its reduction needs no threadgroup step; -1 keeps the plain order. Throws
+// std::invalid_argument on a shape that is not made of powers of two, a simd width or simdgroup count that is
+// not a power of two, or a simds_last_dim outside the rank.
 BlockedLayout default_blocked_layout(const Shape& shape, int64_t num_simds, int64_t simd_width,
-                                     int64_t vector_elems, std::vector<int> order = {});
+                                     int64_t vector_elems, std::vector<int> order = {}, int simds_last_dim = -1);
 
 }  // namespace tmetal::gpu

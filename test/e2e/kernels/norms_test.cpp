@@ -152,6 +152,30 @@ TEST_P(NormsLowPrecision, RmsNorm) {
   EXPECT_TRUE(matches(y, want, tolerance(dtype, 2))) << target << " " << dtype;
 }
 
+// A row that fits in one block takes the kernel's single-pass branch (x read once, kept in registers).
+TEST_P(NormsLowPrecision, RmsNormRowInOneBlock) {
+  auto [target, dtype] = GetParam();
+  std::string t = dtype == "f16" ? "fp16" : "bf16";
+  const int rows = 3, cols = 1300, stride = 1312;
+  auto k = compile_example("rms_norm", "rms_norm_kernel", fmt::format("x_ptr=*{0}:16, w_ptr=*{0}:16, y_ptr=*{0}:16, row_stride=i32:16, n_cols=i32, eps=fp32", t),
+                           "BLOCK_SIZE=2048", target);
+  interp::HostArray x(dtype, rows * stride), w(dtype, cols), y(dtype, rows * stride);
+  x.fill_random(191, -2, 2);
+  w.fill_random(192);
+  y.fill_random(193);
+  interp::HostArray y0 = y;
+  launch(k, emulator(), {rows, 1, 1}, {arg(x), arg(w), arg(y), KernelArg::scalar(stride), KernelArg::scalar(cols), KernelArg::scalar_real(1e-6)});
+  std::vector<double> want(rows * stride);
+  for (int i = 0; i < rows * stride; ++i) want[i] = y0.get(i);  // the padding between rows is left alone
+  for (int r = 0; r < rows; ++r) {
+    double ss = 0;
+    for (int c = 0; c < cols; ++c) ss += x.get(r * stride + c) * x.get(r * stride + c);
+    double inv = 1 / std::sqrt(ss / cols + 1e-6);
+    for (int c = 0; c < cols; ++c) want[r * stride + c] = interp::round_to_dtype(x.get(r * stride + c) * inv * w.get(c), "f16");
+  }
+  EXPECT_TRUE(matches(y, want, tolerance(dtype, 2))) << target << " " << dtype;
+}
+
 INSTANTIATE_TEST_SUITE_P(Targets, NormsLowPrecision,
                          ::testing::Combine(::testing::Values("m1", "m4-max"), ::testing::Values("f16", "bf16")));
 

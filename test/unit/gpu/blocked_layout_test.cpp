@@ -85,6 +85,33 @@ TEST(BlockedLayout, MatchesTritonDefaultForRowMajorTile) {
   EXPECT_EQ(layout.str(), "#blocked<{spt=[1,4], lanes=[2,16], simds=[4,1], order=[1,0]}>");
 }
 
+TEST(BlockedLayout, ReducedDimensionTakesSimdgroupsLast) {
+  // [16, 256] reduced along its rows: the 4 simdgroups go to the rows, each row lies in one simdgroup.
+  BlockedLayout rows = default_blocked_layout({16, 256}, 4, 32, 4, {}, 1);
+  EXPECT_EQ(rows.str(), "#blocked<{spt=[1,4], lanes=[1,32], simds=[4,1], order=[1,0]}>");
+  EXPECT_EQ(default_blocked_layout({16, 256}, 4, 32, 4).str(), "#blocked<{spt=[1,4], lanes=[1,32], simds=[2,2], order=[1,0]}>");
+  // Only 4 rows for 8 simdgroups: the rest stay along the rows, without replication.
+  EXPECT_EQ(default_blocked_layout({4, 256}, 8, 32, 4, {}, 1).str(), "#blocked<{spt=[1,4], lanes=[1,32], simds=[4,2], order=[1,0]}>");
+  // Reduced along axis 0 of a [256, 16] tile: its 4 lanes of 4 columns fill the columns, so the simdgroups
+  // stay on axis 0 (the reduction then combines simdgroup partials), as without the preference.
+  EXPECT_EQ(default_blocked_layout({256, 16}, 4, 32, 4, {}, 0).str(), "#blocked<{spt=[1,4], lanes=[8,4], simds=[4,1], order=[1,0]}>");
+  // No room anywhere: replicated along the slowest dimension as without the preference.
+  EXPECT_EQ(default_blocked_layout({1, 64}, 4, 32, 4, {}, 1), default_blocked_layout({1, 64}, 4, 32, 4));
+  // Every element still owned, and exactly once when the tile covers the group tile.
+  for (const Shape& shape : {Shape{16, 256}, Shape{4, 256}, Shape{32, 64}, Shape{256, 16}}) {
+    for (int dim = 0; dim < 2; ++dim) {
+      BlockedLayout l = default_blocked_layout(shape, 4, 32, 4, {}, dim);
+      EXPECT_EQ(l.num_simds(), 4) << l.str();
+      std::map<std::vector<int64_t>, int> owners;
+      for (int64_t simd = 0; simd < 4; ++simd)
+        for (int64_t lane = 0; lane < 32; ++lane)
+          for (int64_t r = 0; r < l.registers_per_thread(shape); ++r) owners[l.coordinates(shape, lane, simd, r)]++;
+      EXPECT_EQ(static_cast<int64_t>(owners.size()), shape[0] * shape[1]) << l.str();
+    }
+  }
+  EXPECT_THROW(default_blocked_layout({16, 256}, 4, 32, 4, {}, 2), std::invalid_argument);
+}
+
 TEST(BlockedLayout, RejectsNonPowerOfTwoShapes) {
   EXPECT_THROW(default_blocked_layout({96}, 4, 32, 4), std::invalid_argument);
   EXPECT_THROW(default_blocked_layout({64}, 3, 32, 4), std::invalid_argument);
