@@ -84,7 +84,8 @@ void Emitter::emit_relayout(ir::Operation& op) {
   // A gpu.convert_layout between blocked layouts of 16- or 32-bit elements: the row-major tile laid out the
   // cheapest way the bank model finds (padded rows, or plain / XOR-swizzled rows moving whole vectors), see
   // gpu/conversion_tile.h.
-  if (gpu::is_convert_layout(op) && sshape == rshape && sshape.size() >= 2 && (esize == 2 || esize == 4) &&
+  if (gpu::is_convert_layout(op) && gpu::blocked_layout_of(src->type()) && gpu::blocked_layout_of(r->type()) && sshape == rshape &&
+      sshape.size() >= 2 && (esize == 2 || esize == 4) &&
       (t == "float" || t == "int" || t == "uint" || t == "half" || t == "short" || t == "ushort")) {
     const gpu::ConversionTile plan = gpu::plan_conversion_tile(layout(src), layout(r), sshape, esize, options_.lowering.simd_width);
     if (!plan.padded) {

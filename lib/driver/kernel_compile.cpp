@@ -60,7 +60,7 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
   };
   if (options.num_stages < 0 || options.num_stages > 8)
     throw std::invalid_argument(fmt::format("num_stages must be from 1 to 8 (got {})", options.num_stages));
-  gpu::pipeline_dot_loads(*func, options.num_stages > 0 ? options.num_stages : tgt.default_num_stages());
+  gpu::pipeline_dot_loads(*func, options.num_stages > 0 ? options.num_stages : tgt.default_num_stages(), options.num_stages == 0);
   after("pipeline-dot-loads");
   try {
     gpu::assign_layouts(*func, lo);

@@ -250,15 +250,36 @@ bool pipeline_loop(ir::Operation& loop, int default_stages) {
   return true;
 }
 
+// Whether `v` is computed, within `body`, from a tt.dot result (through at most `depth` producers).
+bool from_dot(const ir::Value* v, const ir::Block& body, int depth) {
+  const ir::Operation* d = v->defining_op();
+  if (!d || d->parent_block() != &body || depth > 32) return false;
+  if (d->is(ir::OpCode::Dot)) return true;
+  for (const ir::Value* o : d->operands())
+    if (o->type().is_tensor() && from_dot(o, body, depth + 1)) return true;
+  return false;
+}
+
+// A loop whose body feeds one dot's result into another dot's A operand (flash attention: P of S = Q K^T).
+bool has_chain_dots(const ir::Operation& loop) {
+  for (const auto& op : loop.body().ops())
+    if (op->is(ir::OpCode::Dot) && from_dot(op->operand(0), loop.body(), 0)) return true;
+  return false;
+}
 }  // namespace
 
-int pipeline_dot_loads(ir::Operation& func, int num_stages) {
+int pipeline_dot_loads(ir::Operation& func, int num_stages, bool stages_from_target) {
   std::vector<ir::Operation*> loops;
   func.walk([&](ir::Operation* op) {
     if (op->is(ir::OpCode::For)) loops.push_back(op);
   });
   int n = 0;
-  for (ir::Operation* loop : loops) n += pipeline_loop(*loop, num_stages) ? 1 : 0;
+  for (ir::Operation* loop : loops) {
+    // Chain-dot loops hold the softmax's fragments between their dots: at the target's default depth they keep
+    // no next-tile registers on top (the loop's own tt.num_stages or a launch's num_stages still pipelines).
+    bool chain_default = stages_from_target && !loop->attr("tt.num_stages") && has_chain_dots(*loop);
+    n += pipeline_loop(*loop, chain_default ? 1 : num_stages) ? 1 : 0;
+  }
   return n;
 }
 

@@ -5,9 +5,11 @@
 // argument; codegen issues the marked ops right after the dot's operand staging, so the device loads of tile
 // i+1 are in flight while tile i is multiplied and one tile is held in registers (the probe's structure,
 // bench/probes/gemm_probe.metal). The loop's `tt.num_stages` (tl.range(..., num_stages=)) overrides
-// `num_stages` (the launch's, else the target's default); below 2 the loop is left alone. Loops with two dots
-// (flash attention) are pipelined too since the prefetch follows the staging (1-4% faster on the CUDA proxy,
-// bench/results/2026-12-02-H200-dot2.md; it was slower when the next tiles were loaded before the dots).
+// `num_stages` (the launch's, else the target's default); below 2 the loop is left alone. Loops whose dots
+// chain (flash attention: the first dot's result becomes the second's A operand) are left alone at the target's
+// default (`stages_from_target`): their softmax runs on the fragments between the dots, and the next K and V
+// tiles in registers on top of it cost more than they hide (CUDA proxy, attention d64: 6.8 TFLOP/s pipelined,
+// 8.5 not; bench/results/2026-12-02-H200-fragments.md). A launch's num_stages or tl.range(num_stages=) still pipelines them.
 // Returns the number of loops pipelined.
 #pragma once
 
@@ -18,6 +20,6 @@ namespace tmetal::gpu {
 // Unit attribute of the ops that compute and load the next iteration's operand tiles.
 inline constexpr const char* kPrefetchAttr = "tm.prefetch";
 
-int pipeline_dot_loads(ir::Operation& func, int num_stages);
+int pipeline_dot_loads(ir::Operation& func, int num_stages, bool stages_from_target = false);
 
 }  // namespace tmetal::gpu
