@@ -266,6 +266,48 @@ bool has_chain_dots(const ir::Operation& loop) {
     if (op->is(ir::OpCode::Dot) && from_dot(op->operand(0), loop.body(), 0)) return true;
   return false;
 }
+// In a chain-dot loop left unpipelined: the loads that feed a later dot (flash attention's V) move, with their
+// address arithmetic, to just before the first dot, so both tiles' device loads are in flight together instead
+// of the second one's latency being exposed after the softmax. Returns the number of loads moved.
+int issue_loads_together(ir::Operation& loop) {
+  ir::Block& body = loop.body();
+  if (!body_is_pipelinable(loop)) return 0;
+  ir::Operation* first = nullptr;
+  for (const auto& op : body.ops())
+    if (op->is(ir::OpCode::Dot)) {
+      first = op.get();
+      break;
+    }
+  if (!first) return 0;
+  std::vector<ir::Operation*> late;
+  bool after = false;
+  for (const auto& op : body.ops()) {
+    if (op.get() == first) after = true;
+    if (after && op->is(ir::OpCode::Load) && op->result()->type().is_tensor() && reaches_dot(op->result())) late.push_back(op.get());
+  }
+  int moved = 0;
+  for (ir::Operation* load : late) {
+    std::set<ir::Operation*> slice;
+    bool pure = true;
+    for (const ir::Value* o : load->operands()) pure = pure && slice_in_block(o, body, slice);
+    if (!pure) continue;
+    bool cheap = true;  // address and mask arithmetic only: nothing that depends on the first dot
+    for (ir::Operation* d : slice) {
+      std::set<const ir::Operation*> seen;
+      cheap = cheap && !d->is(ir::OpCode::Dot) && !d->is(ir::OpCode::Reduce) && !d->is(ir::OpCode::Load) && !depends_on(d, first, body, seen);
+    }
+    if (!cheap) continue;
+    for (ir::Operation* d : in_block_order(body, slice)) {
+      // Only ops that come after the first dot move (the others are before it already).
+      bool later = false;
+      for (const ir::Operation* q = first; q; q = q->next()) later = later || q == d;
+      if (later) d->move_before(first);
+    }
+    load->move_before(first);
+    ++moved;
+  }
+  return moved;
+}
 }  // namespace
 
 int pipeline_dot_loads(ir::Operation& func, int num_stages, bool stages_from_target) {
@@ -278,7 +320,11 @@ int pipeline_dot_loads(ir::Operation& func, int num_stages, bool stages_from_tar
     // Chain-dot loops hold the softmax's fragments between their dots: at the target's default depth they keep
     // no next-tile registers on top (the loop's own tt.num_stages or a launch's num_stages still pipelines).
     bool chain_default = stages_from_target && !loop->attr("tt.num_stages") && has_chain_dots(*loop);
-    n += pipeline_loop(*loop, chain_default ? 1 : num_stages) ? 1 : 0;
+    if (chain_default && num_stages >= 2) {
+      issue_loads_together(*loop);
+      continue;
+    }
+    n += pipeline_loop(*loop, num_stages) ? 1 : 0;
   }
   return n;
 }
