@@ -90,9 +90,11 @@ void Emitter::stage_invariant_dot_operands(ir::Operation& loop) {
     const int64_t M = trans_a ? as[1] : as[0], K = trans_a ? as[0] : as[1], ea = ta == "float" ? 4 : 2;
     if (M % 8 || K % 8) continue;
     const int64_t lda = K + 16 / ea, bytes = align16(M * lda * ea);
-    if (2 * bytes > target_.threadgroup_memory_bytes()) continue;  // leave room for B's stages
+    const auto& bs = op.operand(1)->type().shape();
+    const int64_t N = op.int_attr("gpu.trans_b") != 0 ? bs[0] : bs[1], eb = tb == "float" ? 4 : 2;
+    if (bytes + align16(8 * (N + 16 / eb) * eb) > target_.threadgroup_memory_bytes()) continue;  // B's smallest stage must fit too
     line(fmt::format("// tl.dot at line {}: its loop-invariant A ({}x{}) staged once, before the loop", op.loc().line, M, K));
-    barrier();  // earlier readers of these bytes are done
+    if (!tg_buffers_.empty()) barrier();  // earlier readers of threadgroup memory are done (none: no barrier)
     need_scratch(op, bytes);
     loop_buffers_[&loop].push_back(current_buffer_);
     staged_once_[&op] = scratch(ta, 0);
