@@ -62,11 +62,31 @@ void Emitter::stage_dot_operand(ir::Value* v, const std::string& dst, const std:
   close();
 }
 
-// The fragment element type tl.dot multiplies its operands in (half, bfloat where native, float).
-std::string Emitter::dot_fragment_type(ir::ScalarKind k) const {
-  if (k == ir::ScalarKind::F16) return "half";
-  if (k == ir::ScalarKind::BF16) return target_.supports_bfloat() ? "bfloat" : "float";
-  return "float";
+Emitter::DotShape Emitter::dot_shape(const ir::Operation& op) const {
+  DotShape d;
+  const auto& as = op.operand(0)->type().shape();
+  const auto& bs = op.operand(1)->type().shape();
+  if (as.size() != 2 || bs.size() != 2) return d;
+  d.two_d = true;
+  // gpu.trans_a / gpu.trans_b (assign-dot-layouts): the operand is held transposed ([K, M] / [N, K]).
+  d.trans_a = op.int_attr("gpu.trans_a") != 0;
+  d.trans_b = op.int_attr("gpu.trans_b") != 0;
+  d.M = d.trans_a ? as[1] : as[0];
+  d.K = d.trans_a ? as[0] : as[1];
+  d.N = d.trans_b ? bs[0] : bs[1];
+  auto frag = [&](ir::ScalarKind k) -> std::string {
+    if (k == ir::ScalarKind::F16) return "half";
+    if (k == ir::ScalarKind::BF16) return target_.supports_bfloat() ? "bfloat" : "float";
+    if (k == ir::ScalarKind::F32) return "float";
+    return "";
+  };
+  d.ta = frag(op.operand(0)->type().element().scalar_kind());
+  d.tb = frag(op.operand(1)->type().element().scalar_kind());
+  if (d.ta.empty() || d.tb.empty()) return d;  // integer inputs
+  if (d.ta != d.tb) d.ta = d.tb = "float";
+  d.ea = d.ta == "float" ? 4 : 2;
+  d.eb = d.tb == "float" ? 4 : 2;
+  return d;
 }
 
 // Before scf.for `loop`: each tl.dot of its body whose A is loop-invariant (defined outside the loop: flash
@@ -79,26 +99,17 @@ void Emitter::stage_invariant_dot_operands(ir::Operation& loop) {
     ir::Operation& op = *child;
     if (!op.is(ir::OpCode::Dot) || op.num_operands() < 3 || !mma(op.result())) continue;
     ir::Value* a = op.operand(0);
-    if (mma(a) || !gpu::blocked_layout_of(a->type()) || !gpu::defined_outside(a, &loop) || a->type().shape().size() != 2) continue;
-    ir::ScalarKind ak = a->type().element().scalar_kind(), bk = op.operand(1)->type().element().scalar_kind();
-    auto ok_in = [](ir::ScalarKind k) { return k == ir::ScalarKind::F16 || k == ir::ScalarKind::BF16 || k == ir::ScalarKind::F32; };
-    if (!ok_in(ak) || !ok_in(bk)) continue;
-    std::string ta = dot_fragment_type(ak), tb = dot_fragment_type(bk);
-    if (ta != tb) ta = "float";
-    const bool trans_a = op.int_attr("gpu.trans_a") != 0;
-    const auto& as = a->type().shape();
-    const int64_t M = trans_a ? as[1] : as[0], K = trans_a ? as[0] : as[1], ea = ta == "float" ? 4 : 2;
-    if (M % 8 || K % 8) continue;
-    const int64_t lda = K + 16 / ea, bytes = align16(M * lda * ea);
-    const auto& bs = op.operand(1)->type().shape();
-    const int64_t N = op.int_attr("gpu.trans_b") != 0 ? bs[0] : bs[1], eb = tb == "float" ? 4 : 2;
-    if (bytes + align16(8 * (N + 16 / eb) * eb) > target_.threadgroup_memory_bytes()) continue;  // B's smallest stage must fit too
-    line(fmt::format("// tl.dot at line {}: its loop-invariant A ({}x{}) staged once, before the loop", op.loc().line, M, K));
+    if (mma(a) || !gpu::blocked_layout_of(a->type()) || !gpu::defined_outside(a, &loop)) continue;
+    const DotShape d = dot_shape(op);
+    if (!d.two_d || d.ta.empty() || d.M % 8 || d.N % 8 || d.K % 8) continue;  // emit_dot reports these
+    const int64_t lda = d.K + 16 / d.ea, bytes = align16(d.M * lda * d.ea);
+    if (bytes + align16(8 * (d.N + 16 / d.eb) * d.eb) > target_.threadgroup_memory_bytes()) continue;  // B's smallest stage must fit too
+    line(fmt::format("// tl.dot at line {}: its loop-invariant A ({}x{}) staged once, before the loop", op.loc().line, d.M, d.K));
     if (!tg_buffers_.empty()) barrier();  // earlier readers of threadgroup memory are done (none: no barrier)
     need_scratch(op, bytes);
     loop_buffers_[&loop].push_back(current_buffer_);
-    staged_once_[&op] = scratch(ta, 0);
-    stage_dot_operand(a, staged_once_[&op], ta, ea, true, trans_a, "", lda, K);
+    staged_once_[&op] = scratch(d.ta, 0);
+    stage_dot_operand(a, staged_once_[&op], d.ta, d.ea, true, d.trans_a, "", lda, d.K);
   }
 }
 
@@ -107,27 +118,23 @@ void Emitter::emit_dot(ir::Operation& op) {
   ir::Value* b = op.operand(1);
   ir::Value* c = op.operand(2);
   ir::Value* r = op.result();
-  const auto& as = a->type().shape();
-  const auto& bs = b->type().shape();
-  if (as.size() != 2 || bs.size() != 2) fail(op, "tl.dot is lowered for 2-D operands only");
-  // gpu.trans_a / gpu.trans_b (assign-dot-layouts): the operand is held transposed ([K, M] / [N, K]).
-  const bool trans_a = op.int_attr("gpu.trans_a") != 0, trans_b = op.int_attr("gpu.trans_b") != 0;
-  int64_t M = trans_a ? as[1] : as[0], K = trans_a ? as[0] : as[1], N = trans_b ? bs[0] : bs[1];
+  const DotShape shape = dot_shape(op);
+  if (!shape.two_d) fail(op, "tl.dot is lowered for 2-D operands only");
+  const bool trans_a = shape.trans_a, trans_b = shape.trans_b;
+  const int64_t M = shape.M, K = shape.K, N = shape.N;
   if (M % 8 || N % 8 || K % 8)
     fail(op, fmt::format("tl.dot of {}x{} by {}x{} cannot be tiled by 8x8 simdgroup matrices (every dimension must be a multiple of 8)",
                          M, K, K, N));
   ir::ScalarKind ak = a->type().element().scalar_kind(), bk = b->type().element().scalar_kind();
-  auto ok_in = [](ir::ScalarKind k) { return k == ir::ScalarKind::F16 || k == ir::ScalarKind::BF16 || k == ir::ScalarKind::F32; };
-  if (!ok_in(ak) || !ok_in(bk)) fail(op, "tl.dot on integer inputs is not lowered to Metal (simdgroup_matrix holds float, half and bfloat)");
+  if (shape.ta.empty()) fail(op, "tl.dot on integer inputs is not lowered to Metal (simdgroup_matrix holds float, half and bfloat)");
   ir::ScalarKind ck = r->type().element().scalar_kind();
   if (ck != ir::ScalarKind::F32 && ck != ir::ScalarKind::F16) fail(op, "tl.dot accumulates in f32 or f16 only");
   if (!mma(r) || !mma(c) || !(*mma(r) == *mma(c)))
     fail(op, "internal error: tl.dot's accumulator and result must share one #gpu.simdgroup_matrix layout (assign-dot-layouts)");
-  std::string ta = dot_fragment_type(ak), tb = dot_fragment_type(bk);
-  if (ta != tb) ta = tb = "float";
+  const std::string ta = shape.ta, tb = shape.tb;
   if (ak == ir::ScalarKind::BF16 || bk == ir::ScalarKind::BF16) uses_bf16_ = true;
   std::string tc = ck == ir::ScalarKind::F16 ? "half" : "float";
-  int64_t ea = ta == "float" ? 4 : 2, eb = tb == "float" ? 4 : 2;
+  const int64_t ea = shape.ea, eb = shape.eb;
   ir::Operation* loop = op.parent_op();
   bool in_loop = loop && loop->is(ir::OpCode::For);
   // A already in fragments (propagate-fragment-layout: flash attention's P): each simdgroup holds exactly the
@@ -168,32 +175,33 @@ void Emitter::emit_dot(ir::Operation& op) {
   int64_t best_kc = 0, best_cost = 0;
   int stages = 1;
   bool padded = false;
+  // With A staged once the plan must also fit A's buffer; when none does, A is staged with B after all.
   for (int attempt = 0; attempt < 2 && best_kc == 0; ++attempt) {
-  if (attempt == 1) a_once = false;
-  const int64_t kept = a_once ? a_once_bytes : 0;
-  for (bool pad : {true, false})
-    for (int64_t kc = K; kc >= 8; kc -= 8) {
-      if (K % kc) continue;
-      int64_t st = stage_of(kc, pad);
-      for (int s : {2, 1}) {
-        bool fits = s == 2 ? options_.double_buffer && in_loop && target_.pipeline_stages(st) == 2 && 2 * st + others + kept <= limit
-                           : st + kept <= limit;
-        if (!fits) continue;
-        // Unpadded rows count as twice the barriers (an 8-way bank conflict on every A fragment read, measured
-        // on the CUDA proxy, costs more than a barrier per chunk): the probe's padded BK = 16 double buffer
-        // beats an unpadded BK = 32 one.
-        int64_t cost = (K / kc) * (s == 2 ? 1 : 2) * (pad ? 1 : 2);
-        // Ties go to padded rows, then to all of K in one chunk (the operand registers are dead once staged, so
-        // the next tile's prefetch does not add to them: 192 -> 168 registers for f32 64x64x32 on the proxy),
-        // then to two stages (the next chunk's stores need not wait for this chunk's readers).
-        if (best_kc == 0 || cost < best_cost || (cost == best_cost && pad == padded && s == 2 && stages == 1 && best_kc != K)) {
-          best_kc = kc;
-          best_cost = cost;
-          stages = s;
-          padded = pad;
+    if (attempt == 1) a_once = false;
+    const int64_t kept = a_once ? a_once_bytes : 0;
+    for (bool pad : {true, false})
+      for (int64_t kc = K; kc >= 8; kc -= 8) {
+        if (K % kc) continue;
+        int64_t st = stage_of(kc, pad);
+        for (int s : {2, 1}) {
+          bool fits = s == 2 ? options_.double_buffer && in_loop && target_.pipeline_stages(st) == 2 && 2 * st + others + kept <= limit
+                             : st + kept <= limit;
+          if (!fits) continue;
+          // Unpadded rows count as twice the barriers (an 8-way bank conflict on every A fragment read, measured
+          // on the CUDA proxy, costs more than a barrier per chunk): the probe's padded BK = 16 double buffer
+          // beats an unpadded BK = 32 one.
+          int64_t cost = (K / kc) * (s == 2 ? 1 : 2) * (pad ? 1 : 2);
+          // Ties go to padded rows, then to all of K in one chunk (the operand registers are dead once staged, so
+          // the next tile's prefetch does not add to them: 192 -> 168 registers for f32 64x64x32 on the proxy),
+          // then to two stages (the next chunk's stores need not wait for this chunk's readers).
+          if (best_kc == 0 || cost < best_cost || (cost == best_cost && pad == padded && s == 2 && stages == 1 && best_kc != K)) {
+            best_kc = kc;
+            best_cost = cost;
+            stages = s;
+            padded = pad;
+          }
         }
       }
-    }
   }
   if (best_kc == 0) {
     need_scratch(op, stage_of(8, false));  // fails naming the bytes and the limit

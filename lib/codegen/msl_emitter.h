@@ -168,7 +168,14 @@ class Emitter {
   void emit_chunked_scan(ir::Operation& op, const std::vector<std::string>& results);
   bool emit_register_scan(ir::Operation& op, const std::vector<std::string>& results);  // false: not applicable
   void emit_dot(ir::Operation& op);
-  std::string dot_fragment_type(ir::ScalarKind k) const;
+  // A tl.dot's M, N, K (operands held transposed per gpu.trans_a / gpu.trans_b) and the fragment element types
+  // it multiplies in (half, bfloat where native, else float; float for mixed inputs); ta is "" for integer inputs.
+  struct DotShape {
+    bool two_d = false, trans_a = false, trans_b = false;
+    int64_t M = 0, N = 0, K = 0, ea = 0, eb = 0;
+    std::string ta, tb;
+  };
+  DotShape dot_shape(const ir::Operation& op) const;
   void stage_dot_operand(ir::Value* v, const std::string& dst, const std::string& type, int64_t esize, bool k_is_col, bool transposed,
                          const std::string& kcv, int64_t cols, int64_t kc);
   void stage_invariant_dot_operands(ir::Operation& loop);  // before an scf.for (emit_dot.cpp)

@@ -96,13 +96,6 @@ const ir::Operation* dot_fed_as_a(const ir::Value* v, int depth) {
   return nullptr;
 }
 
-// Users of `v` (collected before) now read `with` instead.
-void redirect(const std::vector<ir::Operation*>& users, ir::Value* v, ir::Value* with) {
-  for (ir::Operation* u : users)
-    for (size_t i = 0; i < u->num_operands(); ++i)
-      if (u->operand(i) == v) u->set_operand(i, with);
-}
-
 // One loop-carried accumulator moved into fragments; false when none is left.
 bool carry_one(ir::Operation& func) {
   bool changed = false;
@@ -122,7 +115,6 @@ bool carry_one(ir::Operation& func) {
       for (ir::Operation* u : arg->users())
         only_to_mma = only_to_mma && is_convert_layout(*u) && u->result()->type() == mma;
       if (!only_to_mma) continue;
-      const ir::Type blocked = arg->type();
       std::vector<ir::Operation*> converts = arg->users();
       arg->set_type(mma);
       for (ir::Operation* c : converts) {
@@ -132,10 +124,7 @@ bool carry_one(ir::Operation& func) {
       yield->set_operand(i, back->operand(0));
       if (back->result()->use_empty()) back->erase();
       loop->set_operand(3 + i, create_convert_layout(loop->operand(3 + i), mma, loop));
-      ir::Value* res = loop->result(i);
-      std::vector<ir::Operation*> users = res->users();
-      res->set_type(mma);
-      if (!users.empty()) redirect(users, res, create_convert_layout(res, blocked, loop->next()));
+      retype_with_conversion(loop->result(i), mma, loop->next());
       changed = true;
     }
   });
@@ -169,9 +158,7 @@ int assign_dot_layouts(ir::Operation& func, int num_warps) {
                                   : choose_simdgroup_matrix_layout(blocked.shape()[0], blocked.shape()[1], num_warps);
     ir::Type mma = blocked.with_encoding(std::make_shared<SimdgroupMatrixEncoding>(l));
     dot->set_operand(2, create_convert_layout(dot->operand(2), mma, dot));
-    std::vector<ir::Operation*> users = r->users();
-    r->set_type(mma);
-    if (!users.empty()) redirect(users, r, create_convert_layout(r, blocked, dot->next()));
+    retype_with_conversion(r, mma, dot->next());
   }
   while (carry_one(func)) {
   }

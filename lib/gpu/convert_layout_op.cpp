@@ -4,6 +4,7 @@
 #include "gpu/layout_encoding.h"
 
 #include <mutex>
+#include <vector>
 
 namespace tmetal::gpu {
 
@@ -44,6 +45,17 @@ bool is_convert_layout(const ir::Operation& op) { return op.code() == ir::OpCode
 ir::Value* create_convert_layout(ir::Value* src, const ir::Type& to, ir::Operation* before) {
   auto op = ir::Operation::create(convert_info(), before->loc(), {src}, {to});
   return before->parent_block()->insert(before->position(), std::move(op))->result();
+}
+
+void retype_with_conversion(ir::Value* v, const ir::Type& to, ir::Operation* before) {
+  const ir::Type old = v->type();
+  std::vector<ir::Operation*> users = v->users();
+  v->set_type(to);
+  if (users.empty()) return;
+  ir::Value* back = create_convert_layout(v, old, before);
+  for (ir::Operation* u : users)
+    for (size_t i = 0; i < u->num_operands(); ++i)
+      if (u->operand(i) == v) u->set_operand(i, back);
 }
 
 }  // namespace tmetal::gpu

@@ -21,4 +21,8 @@ bool is_convert_layout(const ir::Operation& op);
 // Creates `gpu.convert_layout src -> to` before `before` and returns its result.
 ir::Value* create_convert_layout(ir::Value* src, const ir::Type& to, ir::Operation* before);
 
+// `v` takes type `to`; the users it had read it through one conversion back to its old type, created before
+// `before` (none when it had no users).
+void retype_with_conversion(ir::Value* v, const ir::Type& to, ir::Operation* before);
+
 }  // namespace tmetal::gpu

@@ -20,33 +20,18 @@ ir::Operation* convert_of(const ir::Value* v) {
   return d && is_convert_layout(*d) ? d : nullptr;
 }
 
-void redirect(const std::vector<ir::Operation*>& users, ir::Value* v, ir::Value* with) {
-  for (ir::Operation* u : users)
-    for (size_t i = 0; i < u->num_operands(); ++i)
-      if (u->operand(i) == v) u->set_operand(i, with);
-}
-
-// `v` takes type `to`; its existing users read it through one conversion back to the old type, placed at
-// `before` (the next round may move those users forward too).
-void retype(ir::Value* v, const ir::Type& to, ir::Operation* before) {
-  const ir::Type old = v->type();
-  std::vector<ir::Operation*> users = v->users();
-  v->set_type(to);
-  if (!users.empty()) redirect(users, v, create_convert_layout(v, old, before));
-}
-
 // Iteration argument `i` of scf.for `loop` (with its init, yield and result) becomes `to`.
 void retype_carried(ir::Operation& loop, size_t i, const ir::Type& to) {
   ir::Block& body = loop.body();
   ir::Operation* yield = body.back();
   loop.set_operand(3 + i, create_convert_layout(loop.operand(3 + i), to, &loop));
-  retype(body.argument(1 + i), to, body.front());
+  retype_with_conversion(body.argument(1 + i), to, body.front());
   ir::Value* y = yield->operand(i);
   if (ir::Operation* c = convert_of(y); c && c->operand(0)->type() == to)
     yield->set_operand(i, c->operand(0));
   else
     yield->set_operand(i, create_convert_layout(y, to, yield));
-  retype(loop.result(i), to, loop.next());
+  retype_with_conversion(loop.result(i), to, loop.next());
 }
 
 // The scf.for whose iteration argument `v` is, with its index, or null.
@@ -181,7 +166,7 @@ bool adopt(ir::Operation& c, ir::Operation& u) {
       case Cheap::No: break;
     }
   }
-  retype(u.result(), *t, u.next());
+  retype_with_conversion(u.result(), *t, u.next());
   return true;
 }
 
