@@ -131,17 +131,21 @@ TEST_P(NormsLowPrecision, LayerNormForward) {
   EXPECT_TRUE(matches(y, wy, tolerance(dtype, 2))) << target << " " << dtype;
 }
 
-TEST_P(NormsLowPrecision, RmsNorm) {
-  auto [target, dtype] = GetParam();
+// examples/rms_norm.py on `rows` rows of `cols` (row stride `stride`) against float64; y starts random so that
+// the padding between rows is checked to be left alone.
+void check_rms_norm(const std::string& target, const std::string& dtype, int rows, int cols, int stride, int block, int seed) {
   std::string t = dtype == "f16" ? "fp16" : "bf16";
-  const int rows = 2, cols = 1100, stride = 1104;
   auto k = compile_example("rms_norm", "rms_norm_kernel", fmt::format("x_ptr=*{0}:16, w_ptr=*{0}:16, y_ptr=*{0}:16, row_stride=i32:16, n_cols=i32, eps=fp32", t),
-                           "BLOCK_SIZE=512", target);
+                           fmt::format("BLOCK_SIZE={}", block), target);
   interp::HostArray x(dtype, rows * stride), w(dtype, cols), y(dtype, rows * stride);
-  x.fill_random(181, -2, 2);
-  w.fill_random(182);
-  launch(k, emulator(), {rows, 1, 1}, {arg(x), arg(w), arg(y), KernelArg::scalar(stride), KernelArg::scalar(cols), KernelArg::scalar_real(1e-6)});
-  std::vector<double> want(rows * stride, 0);
+  x.fill_random(seed, -2, 2);
+  w.fill_random(seed + 1);
+  y.fill_random(seed + 2);
+  interp::HostArray y0 = y;
+  launch(k, emulator(), {static_cast<unsigned>(rows), 1, 1},
+         {arg(x), arg(w), arg(y), KernelArg::scalar(stride), KernelArg::scalar(cols), KernelArg::scalar_real(1e-6)});
+  std::vector<double> want(rows * stride);
+  for (int i = 0; i < rows * stride; ++i) want[i] = y0.get(i);
   for (int r = 0; r < rows; ++r) {
     double ss = 0;
     for (int c = 0; c < cols; ++c) ss += x.get(r * stride + c) * x.get(r * stride + c);
@@ -152,28 +156,16 @@ TEST_P(NormsLowPrecision, RmsNorm) {
   EXPECT_TRUE(matches(y, want, tolerance(dtype, 2))) << target << " " << dtype;
 }
 
+// A row longer than one block: the kernel's two loops over blocks.
+TEST_P(NormsLowPrecision, RmsNorm) {
+  auto [target, dtype] = GetParam();
+  check_rms_norm(target, dtype, 2, 1100, 1104, 512, 181);
+}
+
 // A row that fits in one block takes the kernel's single-pass branch (x read once, kept in registers).
 TEST_P(NormsLowPrecision, RmsNormRowInOneBlock) {
   auto [target, dtype] = GetParam();
-  std::string t = dtype == "f16" ? "fp16" : "bf16";
-  const int rows = 3, cols = 1300, stride = 1312;
-  auto k = compile_example("rms_norm", "rms_norm_kernel", fmt::format("x_ptr=*{0}:16, w_ptr=*{0}:16, y_ptr=*{0}:16, row_stride=i32:16, n_cols=i32, eps=fp32", t),
-                           "BLOCK_SIZE=2048", target);
-  interp::HostArray x(dtype, rows * stride), w(dtype, cols), y(dtype, rows * stride);
-  x.fill_random(191, -2, 2);
-  w.fill_random(192);
-  y.fill_random(193);
-  interp::HostArray y0 = y;
-  launch(k, emulator(), {rows, 1, 1}, {arg(x), arg(w), arg(y), KernelArg::scalar(stride), KernelArg::scalar(cols), KernelArg::scalar_real(1e-6)});
-  std::vector<double> want(rows * stride);
-  for (int i = 0; i < rows * stride; ++i) want[i] = y0.get(i);  // the padding between rows is left alone
-  for (int r = 0; r < rows; ++r) {
-    double ss = 0;
-    for (int c = 0; c < cols; ++c) ss += x.get(r * stride + c) * x.get(r * stride + c);
-    double inv = 1 / std::sqrt(ss / cols + 1e-6);
-    for (int c = 0; c < cols; ++c) want[r * stride + c] = interp::round_to_dtype(x.get(r * stride + c) * inv * w.get(c), "f16");
-  }
-  EXPECT_TRUE(matches(y, want, tolerance(dtype, 2))) << target << " " << dtype;
+  check_rms_norm(target, dtype, 3, 1300, 1312, 2048, 191);
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, NormsLowPrecision,
