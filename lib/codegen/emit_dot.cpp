@@ -24,15 +24,20 @@ namespace {
 int64_t align16(int64_t b) { return (b + 15) / 16 * 16; }
 }  // namespace
 
-// Staging of a dot operand: registers k .. k+w-1 of a row-major blocked layout are adjacent along the last dimension.
+// Staging of a dot operand into a row-major tile of `cols` elements per row: the operand's usual tile (A: rows
+// M, columns K; B: rows K, columns N; `k_is_col` says which), or with `flipped` its transpose. `transposed`:
+// v holds the operand transposed (gpu.trans_a / gpu.trans_b). Registers k .. k+w-1 of a blocked layout are
+// adjacent along its fastest dimension: one vector store when that is the tile's column dimension.
 void Emitter::stage_dot_operand(ir::Value* v, const std::string& dst, const std::string& type, int64_t esize, bool k_is_col,
-                              bool transposed, const std::string& kcv, int64_t cols, int64_t kc) {
+                              bool transposed, bool flipped, const std::string& kcv, int64_t cols, int64_t kc) {
   const gpu::BlockedLayout& l = layout(v);
+  const int row_dim = transposed != flipped ? 1 : 0, col_dim = 1 - row_dim;
+  if (flipped) k_is_col = !k_is_col;
   int64_t w = 1;
-  if (!transposed && l.order[0] == 1 && type != "bfloat")
-    w = std::min<int64_t>({l.size_per_thread[1], 4, std::max<int64_t>(1, target_.preferred_vector_bytes() / esize)});
+  if (l.order[0] == col_dim && type != "bfloat")
+    w = std::min<int64_t>({l.size_per_thread[col_dim], 4, std::max<int64_t>(1, target_.preferred_vector_bytes() / esize)});
   open(fmt::format("for (int k = 0; k < {}; k += {})", regs(v), w));
-  std::string row = fmt::format("uint({})", coord(v, transposed ? 1 : 0, "k")), col = fmt::format("uint({})", coord(v, transposed ? 0 : 1, "k"));
+  std::string row = fmt::format("uint({})", coord(v, row_dim, "k")), col = fmt::format("uint({})", coord(v, col_dim, "k"));
   if (!kcv.empty()) (k_is_col ? col : row) += " - " + kcv;
   line(fmt::format("const uint tm_r = {}, tm_c = {};", row, col));
   std::string value;
@@ -74,6 +79,14 @@ Emitter::DotShape Emitter::dot_shape(const ir::Operation& op) const {
   d.M = d.trans_a ? as[1] : as[0];
   d.K = d.trans_a ? as[0] : as[1];
   d.N = d.trans_b ? bs[0] : bs[1];
+  // Registers running along A's M / B's K (the usual tile's rows): staged as the transposed tile, so that the
+  // stores are vectors along the registers (a column-major A, a K-contiguous B such as attention's K^T tile).
+  auto runs_along = [](const ir::Value* v, int dim) {
+    const gpu::BlockedLayout* l = gpu::blocked_layout_of(v->type());
+    return l && l->rank() == 2 && l->order[0] == dim;
+  };
+  d.flip_a = runs_along(op.operand(0), d.trans_a ? 1 : 0);
+  d.flip_b = runs_along(op.operand(1), d.trans_b ? 1 : 0);
   auto frag = [&](ir::ScalarKind k) -> std::string {
     if (k == ir::ScalarKind::F16) return "half";
     if (k == ir::ScalarKind::BF16) return target_.supports_bfloat() ? "bfloat" : "float";
@@ -102,14 +115,15 @@ void Emitter::stage_invariant_dot_operands(ir::Operation& loop) {
     if (mma(a) || !gpu::blocked_layout_of(a->type()) || !gpu::defined_outside(a, &loop)) continue;
     const DotShape d = dot_shape(op);
     if (!d.two_d || d.ta.empty() || d.M % 8 || d.N % 8 || d.K % 8) continue;  // emit_dot reports these
-    const int64_t lda = d.K + 16 / d.ea, bytes = align16(d.M * lda * d.ea);
-    if (bytes + align16(8 * (d.N + 16 / d.eb) * d.eb) > target_.threadgroup_memory_bytes()) continue;  // B's smallest stage must fit too
+    const int64_t lda = (d.flip_a ? d.M : d.K) + 16 / d.ea, bytes = align16((d.flip_a ? d.K : d.M) * lda * d.ea);
+    const int64_t b_min = align16((d.flip_b ? d.N * (8 + 16 / d.eb) : 8 * (d.N + 16 / d.eb)) * d.eb);
+    if (bytes + b_min > target_.threadgroup_memory_bytes()) continue;  // B's smallest stage must fit too
     line(fmt::format("// tl.dot at line {}: its loop-invariant A ({}x{}) staged once, before the loop", op.loc().line, d.M, d.K));
     if (!tg_buffers_.empty()) barrier();  // earlier readers of threadgroup memory are done (none: no barrier)
     need_scratch(op, bytes);
     loop_buffers_[&loop].push_back(current_buffer_);
     staged_once_[&op] = scratch(d.ta, 0);
-    stage_dot_operand(a, staged_once_[&op], d.ta, d.ea, true, d.trans_a, "", lda, d.K);
+    stage_dot_operand(a, staged_once_[&op], d.ta, d.ea, true, d.trans_a, d.flip_a, "", lda, d.K);
   }
 }
 
@@ -145,7 +159,8 @@ void Emitter::emit_dot(ir::Operation& op) {
                   ta != (ak == ir::ScalarKind::F16 ? "half" : "float")))
     fail(op, "internal error: a tl.dot operand A in fragments must be the dot's own row split (propagate-fragment-layout)");
   // A loop-invariant A staged once before the loop (stage_invariant_dot_operands): every iteration stages only B.
-  const int64_t lda_once = K + 16 / ea, a_once_bytes = align16(M * lda_once * ea);
+  const bool flip_a = shape.flip_a && !a_frags, flip_b = shape.flip_b;
+  const int64_t lda_once = (flip_a ? M : K) + 16 / ea, a_once_bytes = align16((flip_a ? K : M) * lda_once * ea);
   bool a_once = staged_once_.count(&op) > 0;
 
   // Threadgroup memory the loop's other users may need at the same time as live double-buffered stages.
@@ -169,9 +184,9 @@ void Emitter::emit_dot(ir::Operation& op) {
   // rows of an A fragment in 8 different 16-byte bank groups instead of one (row strides of 64 or 128 bytes map
   // every row to the same banks) and keep rows 16-byte aligned for vector reads.
   int64_t limit = target_.threadgroup_memory_bytes();
-  auto stage_of = [&](int64_t kc, bool pad) {
-    return (a_frags || a_once ? 0 : align16(M * (kc + (pad ? 16 / ea : 0)) * ea)) + align16(kc * (N + (pad ? 16 / eb : 0)) * eb);
-  };
+  auto a_bytes = [&](int64_t kc, bool pad) { return align16((flip_a ? kc * (M + (pad ? 16 / ea : 0)) : M * (kc + (pad ? 16 / ea : 0))) * ea); };
+  auto b_bytes = [&](int64_t kc, bool pad) { return align16((flip_b ? N * (kc + (pad ? 16 / eb : 0)) : kc * (N + (pad ? 16 / eb : 0))) * eb); };
+  auto stage_of = [&](int64_t kc, bool pad) { return (a_frags || a_once ? 0 : a_bytes(kc, pad)) + b_bytes(kc, pad); };
   int64_t best_kc = 0, best_cost = 0;
   int stages = 1;
   bool padded = false;
@@ -208,8 +223,8 @@ void Emitter::emit_dot(ir::Operation& op) {
     fail(op, "internal error: no staging plan for tl.dot");
   }
   const int64_t kc = best_kc, chunks = K / kc;
-  const int64_t lda = kc + (padded ? 16 / ea : 0), ldb = N + (padded ? 16 / eb : 0);
-  const int64_t stage = stage_of(kc, padded), off_b = a_frags || a_once ? 0 : align16(M * lda * ea);
+  const int64_t lda = (flip_a ? M : kc) + (padded ? 16 / ea : 0), ldb = (flip_b ? kc : N) + (padded ? 16 / eb : 0);
+  const int64_t stage = stage_of(kc, padded), off_b = a_frags || a_once ? 0 : a_bytes(kc, padded);
   bool double_buffer = stages == 2;
   const std::string sa_once = a_once ? staged_once_[&op] : "";
   need_scratch(op, stages * stage);
@@ -227,9 +242,12 @@ void Emitter::emit_dot(ir::Operation& op) {
   std::string name = define(r);
   declare(r);
   line(fmt::format("// tl.dot {}x{}x{}: accumulator in {}x{} simdgroup_matrix<{}, 8, 8> fragments per simdgroup (registers); "
-                   "{} staged in threadgroup memory, {} of K per chunk{}{}{}",
+                   "{} staged in threadgroup memory, {} of K per chunk{}{}{}{}",
                    M, N, K, fm, fn, tc, a_frags ? "A in registers (its fragments), B" : a_once ? "A (loop-invariant) staged once, B" : "A and B", kc, padded ? " (rows padded by 16 bytes)" : "", double_buffer ? "; double-buffered (2 stages, 1 barrier per chunk)" : "",
-                   trans_a || trans_b ? fmt::format("; {} staged from the transposed tile", trans_a && trans_b ? "A and B" : trans_a ? "A" : "B") : ""));
+                   trans_a || trans_b ? fmt::format("; {} staged from the transposed tile", trans_a && trans_b ? "A and B" : trans_a ? "A" : "B") : "",
+                   flip_a || flip_b ? fmt::format("; {} staged transposed ({}) along its registers, read with simdgroup_load's transpose",
+                                                  flip_a && flip_b ? "A and B" : flip_a ? "A" : "B",
+                                                  flip_a && flip_b ? "[K][M], [N][K]" : flip_a ? "[K][M]" : "[N][K]") : ""));
   line(fmt::format("for (int f = 0; f < {}; ++f) {}[f] = {}[f];", regs(r), name, name_of(c)));
   const std::string sa0 = scratch(ta, 0), sb0 = scratch(tb, off_b);
   std::string stage_var;
@@ -251,8 +269,8 @@ void Emitter::emit_dot(ir::Operation& op) {
     } else {
       barrier();
     }
-    if (!a_frags && !a_once) stage_dot_operand(a, csa, ta, ea, true, trans_a, kcv, lda, kc);
-    stage_dot_operand(b, csb, tb, eb, false, trans_b, kcv, ldb, kc);
+    if (!a_frags && !a_once) stage_dot_operand(a, csa, ta, ea, true, trans_a, flip_a, kcv, lda, kc);
+    stage_dot_operand(b, csb, tb, eb, false, trans_b, flip_b, kcv, ldb, kc);
     barrier();
     // The next K tile's loads (pipeline-dot-loads' tm.prefetch ops after this dot) go here: after the last
     // chunk's staging the current tile's registers are free, and the loads are in flight during the multiplies.
@@ -260,8 +278,15 @@ void Emitter::emit_dot(ir::Operation& op) {
     open(fmt::format("for (uint tm_k = 0; tm_k < {}; tm_k += 8)", kc));
     std::string a_frag = "tm_a[i]";
     if (a_frags) a_frag = fmt::format("{}[i * {} + ({}tm_k) / 8]", name_of(a), K / 8, kcv.empty() ? "" : kcv + " + ");
-    const std::string load_a = fmt::format("simdgroup_load(tm_a[i], {}, {}, ulong2({}tm_k, {} + i * 8));", csa, a_once ? lda_once : lda,
-                                           a_once && !kcv.empty() ? kcv + " + " : "", fb.row);
+    // simdgroup_load's origin is (column, row) of the staged tile; a transposed tile is read with transpose.
+    const std::string a_k = fmt::format("{}tm_k", a_once && !kcv.empty() ? kcv + " + " : ""), am = fmt::format("{} + i * 8", fb.row);
+    const std::string load_a = fmt::format("simdgroup_load(tm_a[i], {}, {}, ulong2({}, {}){});", csa, a_once ? lda_once : lda,
+                                           flip_a ? am : a_k, flip_a ? a_k : am, flip_a ? ", true" : "");
+    auto load_b = [&](const std::string& dst, const std::string& j) {
+      const std::string bn = fmt::format("{} + {} * 8", fb.col, j);
+      return fmt::format("simdgroup_load({}, {}, {}, ulong2({}, {}){});", dst, csb, ldb, flip_b ? "tm_k" : bn, flip_b ? bn : "tm_k",
+                         flip_b ? ", true" : "");
+    };
     if (fn > fm) {
       // A wide block (a row split: fn fragments across, fm down): A's fm fragments for this step, then one B
       // fragment at a time, so fm + 1 fragments are live instead of fm + fn (fn is 8 or 16 for attention).
@@ -271,7 +296,7 @@ void Emitter::emit_dot(ir::Operation& op) {
       }
       open(fmt::format("for (int j = 0; j < {}; ++j)", fn));
       line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_bj;", tb));
-      line(fmt::format("simdgroup_load(tm_bj, {}, {}, ulong2({} + j * 8, tm_k));", csb, ldb, fb.col));
+      line(load_b("tm_bj", "j"));
       line(fmt::format("for (int i = 0; i < {}; ++i) simdgroup_multiply_accumulate({}[i * {} + j], {}, tm_bj, {}[i * {} + j]);", fm, name, fn,
                        a_frag, name, fn));
       close();
@@ -279,7 +304,7 @@ void Emitter::emit_dot(ir::Operation& op) {
       if (!a_frags) line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
       line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_b[{}];", tb, fn));
       if (!a_frags) line(fmt::format("for (int i = 0; i < {}; ++i) {}", fm, load_a));
-      line(fmt::format("for (int j = 0; j < {}; ++j) simdgroup_load(tm_b[j], {}, {}, ulong2({} + j * 8, tm_k));", fn, csb, ldb, fb.col));
+      line(fmt::format("for (int j = 0; j < {}; ++j) {}", fn, load_b("tm_b[j]", "j")));
       line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) "
                        "simdgroup_multiply_accumulate({}[i * {} + j], {}, tm_b[j], {}[i * {} + j]);",
                        fm, fn, name, fn, a_frag, name, fn));

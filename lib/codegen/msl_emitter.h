@@ -172,12 +172,15 @@ class Emitter {
   // it multiplies in (half, bfloat where native, else float; float for mixed inputs); ta is "" for integer inputs.
   struct DotShape {
     bool two_d = false, trans_a = false, trans_b = false;
+    // The operand is staged as the transpose of its usual tile (A as [K][M], B as [N][K]) because its registers
+    // run along M (A) / K (B); its fragments are read with simdgroup_load's transpose.
+    bool flip_a = false, flip_b = false;
     int64_t M = 0, N = 0, K = 0, ea = 0, eb = 0;
     std::string ta, tb;
   };
   DotShape dot_shape(const ir::Operation& op) const;
   void stage_dot_operand(ir::Value* v, const std::string& dst, const std::string& type, int64_t esize, bool k_is_col, bool transposed,
-                         const std::string& kcv, int64_t cols, int64_t kc);
+                         bool flipped, const std::string& kcv, int64_t cols, int64_t kc);
   void stage_invariant_dot_operands(ir::Operation& loop);  // before an scf.for (emit_dot.cpp)
   std::map<const ir::Operation*, std::string> staged_once_;  // tl.dot -> its A, staged before its loop
   // Emits, in order, the tm.prefetch ops (pipeline-dot-loads) that follow `dot` in its block and need no

@@ -3,11 +3,13 @@
 #include "codegen/launch_metadata.h"
 #include "codegen/msl_emitter.h"
 #include "gpu/assign_dot_layouts.h"
+#include "gpu/coalesce_accesses.h"
 #include "gpu/propagate_fragment_layout.h"
 #include "gpu/assign_layouts.h"
 #include "gpu/insert_layout_conversions.h"
 #include "gpu/layout_encoding.h"
 #include "gpu/pipeline_dot_loads.h"
+#include "transforms/pass.h"
 #include "gpu/remove_layout_conversions.h"
 #include "ir/printer.h"
 #include "triton_metal/kernel.h"
@@ -31,7 +33,7 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
   tile_opts.run_passes = true;
   // The GPU passes are this stage's: the tile pipeline must not see their names.
   std::set<std::string> print_gpu;
-  for (const char* pass : {"pipeline-dot-loads", "assign-layouts", "assign-dot-layouts", "insert-layout-conversions", "propagate-fragment-layout", "remove-layout-conversions"})
+  for (const char* pass : {"pipeline-dot-loads", "assign-layouts", "coalesce-accesses", "assign-dot-layouts", "insert-layout-conversions", "propagate-fragment-layout", "remove-layout-conversions"})
     if (tile_opts.print_after_all || tile_opts.print_after.erase(pass) > 0) print_gpu.insert(pass);
   TileIrResult tir = compile_tile_ir(source, filename, kernel, spec, tile_opts);
   CompiledKernel out;
@@ -68,6 +70,8 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
     throw CompileFailure(fmt::format("{}: error: kernel '{}': cannot assign layouts: {}", filename, kernel, e.what()));
   }
   after("assign-layouts");
+  gpu::coalesce_accesses(*func, lo);
+  after("coalesce-accesses");
   gpu::assign_dot_layouts(*func, lo.num_warps);
   after("assign-dot-layouts");
   gpu::insert_layout_conversions(*func, lo.num_warps, lo.simd_width);
@@ -75,6 +79,9 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
   gpu::propagate_fragment_layout(*func);
   after("propagate-fragment-layout");
   gpu::remove_layout_conversions(*func);
+  // The layout passes leave producers whose users moved to other layouts (an index tensor recomputed in the
+  // layout of its new users): dead, they would still be emitted.
+  transforms::create_dce_pass()->run(*func);
   after("remove-layout-conversions");
   out.gpu_ir = ir::print_op(*tir.module, po);
   codegen::EmitOptions eo;

@@ -81,6 +81,19 @@ void absorb_transposes(ir::Operation& dot) {
   }
 }
 
+// An operand that arrives through a conversion between blocked layouts (a load coalesced along another
+// dimension, coalesce-accesses) is staged from the conversion's source: staging writes any blocked layout
+// into threadgroup memory, in the orientation of its registers (codegen/emit_dot.cpp), so the round trip
+// through threadgroup memory before it is wasted.
+void read_through_conversions(ir::Operation& dot) {
+  for (int i = 0; i < 2; ++i) {
+    ir::Operation* c = convert_of(dot.operand(i));
+    if (!c || !blocked_layout_of(c->operand(0)->type()) || !blocked_layout_of(c->result()->type())) continue;
+    dot.set_operand(i, c->operand(0));
+    if (c->result()->use_empty()) c->erase();
+  }
+}
+
 // The tl.dot whose operand A (not transposed) `v` reaches through elementwise ops of its shape, or null: the
 // dot after flash attention's softmax (S = QK^T -> P = exp2(S - m) -> PV).
 const ir::Operation* dot_fed_as_a(const ir::Value* v, int depth) {
@@ -139,7 +152,11 @@ int assign_dot_layouts(ir::Operation& func, int num_warps) {
   func.walk([&](ir::Operation* op) {
     if (op->is(ir::OpCode::Dot) && lowerable(*op)) dots.push_back(op);
   });
-  for (ir::Operation* dot : dots) absorb_transposes(*dot);
+  for (ir::Operation* dot : dots) {
+    read_through_conversions(*dot);
+    absorb_transposes(*dot);
+    read_through_conversions(*dot);
+  }
   // A dot whose result becomes the next dot's A operand, and that next dot, split their rows over the
   // simdgroups (simds=[num_warps, 1]): each simdgroup then holds whole rows of the first result (row max and
   // sum need no threadgroup step) and exactly the A fragments the second dot needs (no staging).

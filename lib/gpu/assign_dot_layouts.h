@@ -13,6 +13,10 @@
 //   4. An operand `tl.trans(x)` (2-D, behind at most its conversion) is replaced by x and the dot marked
 //      `gpu.trans_a = 1` / `gpu.trans_b = 1`: codegen stages x with swapped coordinates, so a transposed
 //      operand costs no extra trip through threadgroup memory.
+//   4b. An operand that arrives through a conversion between blocked layouts (before or after step 4: a load
+//      coalesced along its contiguous dimension, coalesce-accesses) is read from the conversion's source:
+//      codegen stages any blocked layout, in the orientation its registers run (a K-contiguous B is staged
+//      [N][K] and read with simdgroup_load's transpose), so the conversion's threadgroup round trip goes away.
 //   5. Chain dots (a result that reaches the next dot's A operand through elementwise ops: flash attention's
 //      S -> P -> PV) split rows over the simdgroups, simds=[num_warps, 1], when the rows allow: each simdgroup
 //      holds whole rows of S (propagate-fragment-layout's row max / sum need no threadgroup step) and exactly the

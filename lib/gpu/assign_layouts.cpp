@@ -21,15 +21,16 @@ int64_t pointee_bytes(const ir::Value* ptr) {
   return std::max(1, p.pointee().bits() / 8);
 }
 
-// Vector width the access could use if the layout gave each thread `spt` elements along the last dim.
-int64_t width_for(const AxisAnalysis& axes, const ir::Operation& op, int64_t spt, const LoweringOptions& o) {
+}  // namespace
+
+// Vector width the access could use if the layout gave each thread `spt` elements along `dim`.
+int64_t width_for(const AxisAnalysis& axes, const ir::Operation& op, int dim, int64_t spt, const LoweringOptions& o) {
   const ir::Value* ptr = op.operand(0);
   if (!ptr->type().is_tensor()) return 1;
   int64_t bytes = pointee_bytes(ptr);
   if (bytes == 0) return 1;
   ir::Type elem = ptr->type().element().pointee();
   if (elem.scalar_kind() == ir::ScalarKind::BF16 || elem.scalar_kind() == ir::ScalarKind::I1) return 1;
-  int dim = static_cast<int>(ptr->type().shape().size()) - 1;
   AxisInfo p = axes.get(ptr);
   std::optional<AxisInfo> mask;
   size_t mask_index = op.is(ir::OpCode::Load) ? 1 : 2;
@@ -37,14 +38,13 @@ int64_t width_for(const AxisAnalysis& axes, const ir::Operation& op, int64_t spt
   // MSL vectors have at most 4 components (packed_half4 is 8 bytes even where 16 would be preferred).
   return vector_width(p, mask ? &*mask : nullptr, dim, spt, bytes, std::min<int64_t>(o.preferred_vector_bytes, 4 * bytes));
 }
-}  // namespace
 
 int64_t access_vector_width(const AxisAnalysis& axes, const ir::Operation& op, const LoweringOptions& options) {
   const BlockedLayout* l = blocked_layout_of(op.operand(0)->type());
   if (!l) return 1;
-  int dim = l->rank() - 1;
-  if (l->order[0] != dim) return 1;
-  return width_for(axes, op, l->size_per_thread[dim], options);
+  // Registers k .. k+w-1 of a blocked layout are adjacent along its fastest dimension (order[0]).
+  int dim = l->order[0];
+  return width_for(axes, op, dim, l->size_per_thread[dim], options);
 }
 
 int assign_layouts(ir::Operation& func, const LoweringOptions& options) {
@@ -68,7 +68,7 @@ int assign_layouts(ir::Operation& func, const LoweringOptions& options) {
     if (bytes == 0) return;
     int64_t want = std::clamp<int64_t>(options.preferred_vector_bytes / bytes, 1, 4);
     want = std::min(want, ptr->type().shape().back());
-    int64_t w = width_for(axes, *op, want, options);
+    int64_t w = width_for(axes, *op, static_cast<int>(ptr->type().shape().size()) - 1, want, options);
     auto& slot = vec[ptr->type().shape()];
     slot = std::max(slot, w);
   });

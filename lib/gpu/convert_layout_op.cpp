@@ -58,4 +58,35 @@ void retype_with_conversion(ir::Value* v, const ir::Type& to, ir::Operation* bef
       if (u->operand(i) == v) u->set_operand(i, back);
 }
 
+ir::Operation* convert_of(const ir::Value* v) {
+  ir::Operation* d = v->defining_op();
+  return d && is_convert_layout(*d) ? d : nullptr;
+}
+
+void retype_carried(ir::Operation& loop, size_t i, const ir::Type& to) {
+  ir::Block& body = loop.body();
+  ir::Operation* yield = body.back();
+  loop.set_operand(3 + i, create_convert_layout(loop.operand(3 + i), to, &loop));
+  retype_with_conversion(body.argument(1 + i), to, body.front());
+  ir::Value* y = yield->operand(i);
+  if (ir::Operation* c = convert_of(y); c && c->operand(0)->type() == to)
+    yield->set_operand(i, c->operand(0));
+  else
+    yield->set_operand(i, create_convert_layout(y, to, yield));
+  retype_with_conversion(loop.result(i), to, loop.next());
+}
+
+ir::Operation* carried_by(const ir::Value* v, size_t& index) {
+  if (v->defining_op()) return nullptr;
+  ir::Block* b = v->parent_block();
+  ir::Operation* loop = b ? b->parent_op() : nullptr;
+  if (!loop || !loop->is(ir::OpCode::For) || &loop->body() != b) return nullptr;
+  for (size_t i = 1; i < b->num_arguments(); ++i)
+    if (b->argument(i) == v) {
+      index = i - 1;
+      return loop;
+    }
+  return nullptr;
+}
+
 }  // namespace tmetal::gpu

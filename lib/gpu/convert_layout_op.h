@@ -25,4 +25,15 @@ ir::Value* create_convert_layout(ir::Value* src, const ir::Type& to, ir::Operati
 // `before` (none when it had no users).
 void retype_with_conversion(ir::Value* v, const ir::Type& to, ir::Operation* before);
 
+// The gpu.convert_layout that defines `v`, or null.
+ir::Operation* convert_of(const ir::Value* v);
+
+// Iteration argument `i` of scf.for `loop` becomes type `to`, with its init (converted before the loop), its
+// yielded value (the source of a conversion from `to`, else converted) and the loop's result `i`; the old
+// users of the argument and of the result read them through conversions back.
+void retype_carried(ir::Operation& loop, size_t i, const ir::Type& to);
+
+// The scf.for whose iteration argument `v` is, with the argument's index, or null.
+ir::Operation* carried_by(const ir::Value* v, size_t& index);
+
 }  // namespace tmetal::gpu

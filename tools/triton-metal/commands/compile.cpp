@@ -61,7 +61,7 @@ int run(const CompileArgs& a) {
     options.passes = names;
   }
   for (const auto& p : options.print_after)
-    if (p != "pipeline-dot-loads" && p != "assign-layouts" && p != "assign-dot-layouts" && p != "insert-layout-conversions" && p != "propagate-fragment-layout" && p != "remove-layout-conversions" && !tmetal::transforms::create_pass(p))
+    if (p != "pipeline-dot-loads" && p != "assign-layouts" && p != "coalesce-accesses" && p != "assign-dot-layouts" && p != "insert-layout-conversions" && p != "propagate-fragment-layout" && p != "remove-layout-conversions" && !tmetal::transforms::create_pass(p))
       throw tmetal::cli::UsageError(fmt::format("--print-after names unknown pass '{}' (known: {})", p, fmt::join(tmetal::transforms::pass_names(), ", ")));
   if (options.passes)
     for (const auto& p : *options.passes)
