@@ -80,13 +80,18 @@ Emitter::DotShape Emitter::dot_shape(const ir::Operation& op) const {
   d.K = d.trans_a ? as[0] : as[1];
   d.N = d.trans_b ? bs[0] : bs[1];
   // Registers running along A's M / B's K (the usual tile's rows): staged as the transposed tile, so that the
-  // stores are vectors along the registers (a column-major A, a K-contiguous B such as attention's K^T tile).
+  // stores are vectors along the registers (a column-major A, a K-contiguous B: conv2d's weights, a tl.trans
+  // of a row-major tile). Not for chain dots (gpu.chain: flash attention's K^T tile), whose S, P and O
+  // fragments are live together: there the transposed reads cost more registers than the scalar staging
+  // stores they save (CUDA proxy, H200: attention d64 7.3 TFLOP/s transposed against 9.0 plain, d128 7.4
+  // against 8.7, while conv2d ran 21.6 against 14.9; bench/results/2026-12-02-H200-coalesce.md).
   auto runs_along = [](const ir::Value* v, int dim) {
     const gpu::BlockedLayout* l = gpu::blocked_layout_of(v->type());
     return l && l->rank() == 2 && l->order[0] == dim;
   };
-  d.flip_a = runs_along(op.operand(0), d.trans_a ? 1 : 0);
-  d.flip_b = runs_along(op.operand(1), d.trans_b ? 1 : 0);
+  const bool chain = op.int_attr("gpu.chain") != 0;
+  d.flip_a = !chain && runs_along(op.operand(0), d.trans_a ? 1 : 0);
+  d.flip_b = !chain && runs_along(op.operand(1), d.trans_b ? 1 : 0);
   auto frag = [&](ir::ScalarKind k) -> std::string {
     if (k == ir::ScalarKind::F16) return "half";
     if (k == ir::ScalarKind::BF16) return target_.supports_bfloat() ? "bfloat" : "float";
@@ -172,6 +177,8 @@ void Emitter::emit_dot(ir::Operation& op) {
         others += mma_convert_bytes(mma(o->operand(0)) ? o->operand(0) : o->result());
         return;
       }
+      int budget = gpu::kIndexExpressionBudget;  // index tensors (pointers, masks) are recomputed in the new layout (rematerialize.cpp)
+      if (gpu::is_convert_layout(*o) && gpu::index_expression(o->operand(0), budget)) return;
       bool user = gpu::is_convert_layout(*o) || o->is(ir::OpCode::Reshape) || o->is(ir::OpCode::Join) || o->is(ir::OpCode::Split) ||
                   o->is(ir::OpCode::Histogram) || o->is(ir::OpCode::Reduce) || o->is(ir::OpCode::Scan) || o->is(ir::OpCode::Dot);
       if (!user) return;

@@ -205,7 +205,7 @@ int64_t Emitter::elements(const ir::Value* v) const {
 }
 
 bool Emitter::fragment_storage(const ir::Type& t) const {
-  if (!gpu::simdgroup_matrix_layout_of(t)) return false;
+  if (!gpu::simdgroup_matrix_layout_of(t) || !t.element().is_scalar()) return false;
   ir::ScalarKind k = t.element().scalar_kind();
   return k == ir::ScalarKind::F16 || k == ir::ScalarKind::F32;
 }

@@ -3,6 +3,7 @@
 // and tt.atomic_rmw / tt.atomic_cas (performed once per element: replicated threads are masked off).
 #include "codegen/msl_emitter.h"
 #include "gpu/block_ptr_facts.h"
+#include "gpu/layout_encoding.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -32,6 +33,7 @@ void Emitter::emit_load(ir::Operation& op) {
   ir::Value* ptr_v = op.operand(0);
   order_device_access(op);
   if (ptr_v->type().is_pointer() && ptr_v->type().pointee().is_tensor()) return emit_block_access(op);
+  if (gpu::fragment_family(op.result()->type())) return emit_fragment_load(op);  // emit_fragment_access.cpp
   ir::Value* mask = op.num_operands() > 1 ? op.operand(1) : nullptr;
   ir::Value* other = op.num_operands() > 2 ? op.operand(2) : nullptr;
   ir::Value* r = op.result();
@@ -76,6 +78,7 @@ void Emitter::emit_load(ir::Operation& op) {
 void Emitter::emit_store(ir::Operation& op) {
   ir::Value* ptr_v = op.operand(0);
   order_device_access(op);
+  if (gpu::fragment_family(op.operand(1)->type())) return emit_fragment_store(op);  // emit_fragment_access.cpp
   if (ptr_v->type().is_pointer() && ptr_v->type().pointee().is_tensor()) return emit_block_access(op);
   ir::Value* val = op.operand(1);
   ir::Value* mask = op.num_operands() > 2 ? op.operand(2) : nullptr;

@@ -4,6 +4,7 @@
 // gather, barrier). The layout passes leave only gpu.convert_layout and tt.reshape needing the second path;
 // index tensors skip it by being recomputed in the result layout (rematerialize.cpp).
 #include "codegen/msl_emitter.h"
+#include "gpu/op_queries.h"
 #include "gpu/conversion_tile.h"
 #include "gpu/convert_layout_op.h"
 #include "gpu/layout_encoding.h"
@@ -69,7 +70,7 @@ void Emitter::emit_relayout(ir::Operation& op) {
     } else {
       scoords = rcoords;
     }
-    int budget = 48;
+    int budget = gpu::kIndexExpressionBudget;
     const ir::Value* base = ptr_base_.count(r) ? ptr_base_[r] : nullptr;
     if (std::optional<std::string> e = rematerialize(src, scoords, base, budget)) {
       line("// index tensor recomputed in the result layout (no threadgroup round trip)");

@@ -110,6 +110,8 @@ class Emitter {
   std::string fragment_owner(const ir::Value* v);
   void emit_fragment_reduce(ir::Operation& op);          // tt.reduce of a fragment-family tensor (emit_fragment_reduce.cpp)
   bool emit_fragment_relayout(ir::Operation& op);        // expand_dims / broadcast within the fragment family
+  void emit_fragment_load(ir::Operation& op);            // tt.load into the fragment family (emit_fragment_access.cpp)
+  void emit_fragment_store(ir::Operation& op);           // tt.store of fragments to device memory (emit_fragment_access.cpp)
   bool fragment_prologue_ = false;
   const gpu::BlockedLayout& layout(const ir::Value* v) const;
   std::string coord(const ir::Value* v, int dim, const std::string& k);  // element coordinate expression

@@ -170,6 +170,7 @@ int assign_dot_layouts(ir::Operation& func, int num_warps) {
     ir::Value* r = dot->result();
     const ir::Type blocked = r->type();
     const int64_t rows = blocked.shape()[0];
+    if (row_split[di]) dot->set_attr("gpu.chain", ir::Attribute::integer(1));
     SimdgroupMatrixLayout l = row_split[di] && (rows / 8) % num_warps == 0
                                   ? SimdgroupMatrixLayout{num_warps, 1}
                                   : choose_simdgroup_matrix_layout(blocked.shape()[0], blocked.shape()[1], num_warps);

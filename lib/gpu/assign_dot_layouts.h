@@ -20,7 +20,7 @@
 //   5. Chain dots (a result that reaches the next dot's A operand through elementwise ops: flash attention's
 //      S -> P -> PV) split rows over the simdgroups, simds=[num_warps, 1], when the rows allow: each simdgroup
 //      holds whole rows of S (propagate-fragment-layout's row max / sum need no threadgroup step) and exactly the
-//      A fragments its rows of PV need.
+//      A fragments its rows of PV need. Both are marked `gpu.chain = 1`.
 // remove-layout-conversions then rematerialises constant accumulators (zeros become filled fragments) and
 // folds conversion chains (a dot result used as the next dot's accumulator stays in fragments).
 #pragma once

@@ -16,6 +16,10 @@ bool rematerialisable(const ir::Value* v);
 // An integer, boolean or pointer-offset tensor computed only from tl.arange, constants and scalars through
 // the integer elementwise and shape ops codegen recomputes in any layout; `budget` bounds the producers visited.
 bool index_expression(const ir::Value* v, int& budget);
+// The producer visits index_expression is given by its callers, and codegen's rematerialize: the same, so that
+// every index tensor a layout pass counts as cheap is recomputed in its new layout by codegen (conv2d's output
+// offsets, n * son + c * sok + h * soh + w * sow of divisions of the pixel index, need about 60).
+inline constexpr int kIndexExpressionBudget = 96;
 // The innermost scf.for around `op`, or null.
 ir::Operation* enclosing_loop(const ir::Operation* op);
 // `v` is defined outside `loop` (the same in every iteration).

@@ -6,8 +6,10 @@
 #include "gpu/layout_encoding.h"
 #include "gpu/op_queries.h"
 
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <vector>
 
 namespace tmetal::gpu {
@@ -15,7 +17,86 @@ namespace tmetal::gpu {
 namespace {
 using ir::OpCode;
 
-enum class Cheap { No, Already, FromConvert, Convert, Carried };
+enum class Cheap { No, Already, FromConvert, Convert, Carried, Reslice };
+
+ir::Value* through_converts(ir::Value* v) {
+  while (ir::Operation* c = convert_of(v)) v = c->operand(0);
+  return v;
+}
+
+// Whether the 1-D tensor `w` can be computed again in another layout: index tensors, constants and splats,
+// loads whose pointers and mask are index tensors (and `other` a constant), elementwise ops of those.
+bool resliceable(ir::Value* w, int& budget) {
+  if (--budget < 0) return false;
+  if (!w->type().is_tensor()) return true;
+  w = through_converts(w);
+  ir::Operation* d = w->defining_op();
+  if (!d || d->num_results() != 1) return false;
+  int index_budget = kIndexExpressionBudget;
+  if (rematerialisable(w) || index_expression(w, index_budget)) return true;
+  if (d->is(OpCode::Load)) {
+    if (d->has_attr("volatile") || !d->operand(0)->type().is_tensor()) return false;
+    for (size_t i = 0; i < d->num_operands(); ++i) {
+      int b = kIndexExpressionBudget;
+      ir::Value* o = through_converts(d->operand(i));
+      if (i == 2 ? !rematerialisable(o) : !index_expression(o, b)) return false;
+    }
+    return true;
+  }
+  if (!is_elementwise(*d)) return false;
+  for (ir::Value* o : d->operands())
+    if (!resliceable(o, budget)) return false;
+  return true;
+}
+
+// `o` = broadcast(expand_dims(w, axis)) of a resliceable 1-D w (conversions between allowed): a bias row or a
+// per-row scale read into a 2-D tile, which can be recomputed in a slice of the fragments instead.
+struct RowOrColumn {
+  ir::Operation* broadcast = nullptr;
+  ir::Operation* expand = nullptr;
+  ir::Value* w = nullptr;
+};
+std::optional<RowOrColumn> broadcast_1d(const ir::Value* o) {
+  ir::Operation* b = o->defining_op();
+  if (!b || !b->is(OpCode::Broadcast) || b->result()->type().shape().size() != 2) return std::nullopt;
+  ir::Operation* x = through_converts(b->operand(0))->defining_op();
+  if (!x || !x->is(OpCode::ExpandDims)) return std::nullopt;
+  ir::Value* w = through_converts(x->operand(0));
+  int budget = 24;
+  if (w->type().shape().size() != 1 || !resliceable(w, budget)) return std::nullopt;
+  return RowOrColumn{b, x, w};
+}
+
+// A 2-D tile read by loads whose pointers and mask are index tensors (a residual added to the accumulator):
+// it can be read again in the fragments' layout, each lane loading the elements it holds.
+bool reloadable(const ir::Value* o) {
+  ir::Operation* d = through_converts(const_cast<ir::Value*>(o))->defining_op();
+  int budget = 24;
+  return d && !is_convert_layout(*d) && d->num_results() == 1 && d->result()->type().shape().size() == 2 && resliceable(d->result(), budget) &&
+         !rematerialisable(d->result());
+}
+
+// w (resliceable) computed again with `slice` as its layout: each op cloned right after its original (a load
+// reads what the original reads), index tensors and constants converted there (codegen recomputes them).
+ir::Value* reslice(ir::Value* w, const ir::EncodingPtr& slice, std::map<ir::Value*, ir::Value*>& done) {
+  if (!w->type().is_tensor()) return w;
+  w = through_converts(w);
+  if (auto it = done.find(w); it != done.end()) return it->second;
+  ir::Operation* d = w->defining_op();
+  const ir::Type to = w->type().with_encoding(slice);
+  ir::Value* r = nullptr;
+  int index_budget = kIndexExpressionBudget;
+  if (rematerialisable(w) || index_expression(w, index_budget)) {
+    r = create_convert_layout(w, to, d->next());
+  } else {
+    std::vector<ir::Value*> operands;
+    for (ir::Value* o : d->operands()) operands.push_back(reslice(o, slice, done));
+    auto fresh = ir::Operation::create(&d->info(), d->loc(), operands, {to}, d->attrs());
+    r = d->parent_block()->insert(std::next(d->position()), std::move(fresh))->result();
+  }
+  done[w] = r;
+  return r;
+}
 
 // How operand `o` of `u` gets type `to` without a threadgroup round trip in every iteration.
 Cheap cheap_in(const ir::Value* o, const ir::Type& to, const ir::Operation& u) {
@@ -23,11 +104,12 @@ Cheap cheap_in(const ir::Value* o, const ir::Type& to, const ir::Operation& u) {
   if (ir::Operation* c = convert_of(o); c && c->operand(0)->type() == to) return Cheap::FromConvert;
   if (!blocked_layout_of(o->type())) return Cheap::No;
   if (rematerialisable(o)) return Cheap::Convert;
-  int budget = 48;
+  int budget = kIndexExpressionBudget;
   if (index_expression(o, budget)) return Cheap::Convert;
   if (ir::Operation* loop = enclosing_loop(&u); loop && defined_outside(o, loop)) return Cheap::Convert;
   size_t i = 0;
   if (carried_by(o, i)) return Cheap::Carried;
+  if (simdgroup_matrix_layout_of(to) && (broadcast_1d(o) || reloadable(o))) return Cheap::Reslice;
   return Cheap::No;
 }
 
@@ -77,8 +159,33 @@ bool fragment_operand(const ir::Operation& dot, size_t idx, const ir::Type& f) {
   return a->simds_n == 1 && r->simds_n == 1 && a->simds_m == r->simds_m && f.shape()[0] == dot.result()->type().shape()[0];
 }
 
+// tt.store of `y` (= convert(x : F -> blocked)) stores the fragments x themselves, each lane its elements
+// (Apple's lane map), when its pointers and mask are cheap in F (index tensors: recomputed there); through a
+// block pointer, the value alone moves (the block pointer gives every element's address).
+bool adopt_store(ir::Operation& u, ir::Value* y, ir::Value* x) {
+  if (u.num_operands() < 2 || u.operand(1) != y) return false;
+  const ir::Type f = x->type();
+  const bool block = u.operand(0)->type().is_pointer() && u.operand(0)->type().pointee().is_tensor();
+  std::vector<Cheap> how(u.num_operands(), Cheap::Already);
+  if (!block)
+    for (size_t i = 0; i < u.num_operands(); ++i) {
+      const ir::Value* o = u.operand(i);
+      if (i == 1 || !o->type().is_tensor()) continue;
+      how[i] = cheap_in(o, o->type().with_encoding(f.encoding()), u);
+      if (how[i] != Cheap::Already && how[i] != Cheap::FromConvert && how[i] != Cheap::Convert) return false;
+    }
+  u.set_operand(1, x);
+  for (size_t i = 0; i < u.num_operands(); ++i) {
+    ir::Value* o = u.operand(i);
+    if (i == 1 || !o->type().is_tensor()) continue;
+    if (how[i] == Cheap::FromConvert) u.set_operand(i, convert_of(o)->operand(0));
+    if (how[i] == Cheap::Convert) u.set_operand(i, create_convert_layout(o, o->type().with_encoding(f.encoding()), &u));
+  }
+  return true;
+}
+
 // Moves user `u` of conversion `c` (fragments -> blocked) into fragments; false when it cannot.
-bool adopt(ir::Operation& c, ir::Operation& u) {
+bool adopt(ir::Operation& c, ir::Operation& u, std::set<ir::Operation*>& resliced) {
   ir::Value* y = c.result();
   ir::Value* x = c.operand(0);
   const ir::Type f = x->type();
@@ -100,6 +207,7 @@ bool adopt(ir::Operation& c, ir::Operation& u) {
       }
     return false;
   }
+  if (u.is(OpCode::Store)) return adopt_store(u, y, x);
   std::optional<ir::Type> t = adopted_type(u, f);
   if (!t) return false;
   // Every other tensor operand must be cheap in the layout it will be read in.
@@ -128,6 +236,28 @@ bool adopt(ir::Operation& c, ir::Operation& u) {
         ir::Operation* loop = carried_by(o, index);
         retype_carried(*loop, index, to);  // o itself is now `to`; its old users (u too) read a conversion back
         u.set_operand(i, o);
+        break;
+      }
+      case Cheap::Reslice: {
+        // The 1-D value again in the slice of F along the broadcast dimension, then expand_dims and broadcast
+        // inside the fragment family (registers only).
+        if (!broadcast_1d(o)) {  // a 2-D tile: loaded again in F itself
+          std::map<ir::Value*, ir::Value*> done;
+          u.set_operand(i, reslice(o, to.encoding(), done));
+          for (auto& [orig, copy] : done) resliced.insert(orig->defining_op());
+          break;
+        }
+        RowOrColumn rc = *broadcast_1d(o);
+        const int axis = static_cast<int>(rc.expand->int_attr("axis"));
+        const ir::EncodingPtr slice = std::make_shared<SimdgroupMatrixSliceEncoding>(SimdgroupMatrixSliceLayout{axis, *simdgroup_matrix_layout_of(to)});
+        std::map<ir::Value*, ir::Value*> done;
+        ir::Value* w = reslice(rc.w, slice, done);
+        for (auto& [orig, copy] : done) resliced.insert(orig->defining_op());
+        ir::Block* b = u.parent_block();
+        auto e = ir::Operation::create(&rc.expand->info(), rc.expand->loc(), {w}, {rc.expand->result()->type().with_encoding(slice)}, rc.expand->attrs());
+        ir::Value* ev = b->insert(u.position(), std::move(e))->result();
+        auto bc = ir::Operation::create(&rc.broadcast->info(), rc.broadcast->loc(), {ev}, {to}, rc.broadcast->attrs());
+        u.set_operand(i, b->insert(u.position(), std::move(bc))->result());
         break;
       }
       case Cheap::No: break;
@@ -166,6 +296,7 @@ void fold_chains(ir::Operation& func) {
 int propagate_fragment_layout(ir::Operation& func) {
   register_gpu_ops();
   int moved = 0;
+  std::set<ir::Operation*> resliced;  // ops computed again in a fragment layout: erased below once unused
   for (bool changed = true; changed;) {
     changed = false;
     fold_chains(func);
@@ -177,7 +308,7 @@ int propagate_fragment_layout(ir::Operation& func) {
     for (ir::Operation* c : converts) {
       std::vector<ir::Operation*> users = c->result()->users();
       for (ir::Operation* u : users)
-        if (adopt(*c, *u)) {
+        if (adopt(*c, *u, resliced)) {
           changed = true;
           ++moved;
           break;
@@ -185,7 +316,20 @@ int propagate_fragment_layout(ir::Operation& func) {
       if (changed) break;  // the IR changed under the list
     }
   }
-  erase_unused_converts(func);
+  // The originals of what was computed again (loads included), with the pure ops only they fed.
+  for (bool again = true; again;) {
+    again = false;
+    std::vector<ir::Operation*> dead;
+    func.walk([&](ir::Operation* op) {
+      bool pure = op->has_trait(ir::trait::P) && op->num_regions() == 0 && op->num_results() == 1;
+      if ((pure || resliced.count(op)) && op->num_results() == 1 && op->result()->use_empty()) dead.push_back(op);
+    });
+    for (ir::Operation* op : dead) {
+      resliced.erase(op);
+      op->erase();
+    }
+    again = !dead.empty();
+  }
   return moved;
 }
 

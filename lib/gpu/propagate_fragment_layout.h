@@ -19,13 +19,16 @@
 //   * tt.broadcast of such a rank-2 slice gets the parent layout over the broadcast shape;
 //   * scf.yield of an scf.for: the iter_arg and the loop result become F (the init converts before the loop);
 //   * tt.dot operand A (f16 / f32, not transposed) when F is the dot's own row split (simds=[S,1] on both):
-//     the fragments are the operand, nothing is staged.
+//     the fragments are the operand, nothing is staged;
+//   * tt.store of the value (the epilogue on the fragments): each lane stores its own elements straight to
+//     device memory, with its pointers and mask recomputed in F (they must be cheap there, not loop-carried);
+//     through a block pointer only the value moves. No threadgroup round trip and no barrier.
 // An operand is cheap in F when it is in F already or converts from it, is a constant or a splat, is an index
 // tensor (computed from tl.arange, constants and scalars, recomputed in F by codegen), is defined outside
 // the loop around u (its conversion is hoisted and runs once), or is an scf.for iter_arg (retyped with its
 // init and yield, which the loop-carried value then follows). A retyped value's old users read it through a
-// conversion back to their layout, which the next round tries to move forward again; stores and other sinks
-// keep their conversion. remove-layout-conversions then folds what is left.
+// conversion back to their layout, which the next round tries to move forward again; other sinks (atomics,
+// stores whose pointers are not cheap in F) keep their conversion. remove-layout-conversions then folds what is left.
 #pragma once
 
 #include "ir/operation.h"
