@@ -174,16 +174,20 @@ TEST_P(NormsLowPrecision, RmsNormRowInOneBlock) {
   check_rms_norm(target, dtype, 3, 1300, 1312, 2048, 191);
 }
 
-// The bench's configuration (n_cols divisible by 16, BLOCK_SIZE 4096, 8 simdgroups: 16 elements per thread):
-// x, w and y move as 16-byte uint4 vectors of 8 halves / bfloats; a ragged row (1312 of 4096 columns, the
-// last vectors masked off) with padded rows; and the two-pass branch with 4 per thread (8-byte vectors: half4,
-// or a uint2 of bfloat2 words).
+// n_cols divisible by 16 (the bench's signature) so the masked accesses vectorize. BLOCK_SIZE 2048 over 8
+// simdgroups is 8 elements per thread: x, w and y move as one 16-byte uint4 of 8 halves / bfloats per thread,
+// on a ragged row (1312 of 2048 columns, the last vectors masked off) with padded rows and on a full row. The
+// bench's BLOCK_SIZE 4096 (16 per thread) keeps four 8-byte vectors (assign_layouts.cpp, width_for), and so
+// does the two-pass branch with 4 per thread (half4, or a uint2 of bfloat2 words).
 TEST_P(NormsLowPrecision, RmsNormSixteenByteAccesses) {
   auto [target, dtype] = GetParam();
-  check_rms_norm(target, dtype, 3, 1312, 1328, 4096, 201, true, 8, "uint4 tm_v = *reinterpret_cast<const device uint4*>((x_ptr");
-  check_rms_norm(target, dtype, 2, 4096, 4096, 4096, 203, true, 8, "*reinterpret_cast<device uint4*>((y_ptr");
+  const bool f16 = dtype == "f16";
+  check_rms_norm(target, dtype, 3, 1312, 1328, 2048, 201, true, 8, "uint4 tm_v = *reinterpret_cast<const device uint4*>((x_ptr");
+  check_rms_norm(target, dtype, 2, 2048, 2048, 2048, 203, true, 8, "*reinterpret_cast<device uint4*>((y_ptr");
+  check_rms_norm(target, dtype, 2, 1312, 1328, 4096, 207, true, 8,
+                 f16 ? "half4 tm_v = *reinterpret_cast<const device half4*>((x_ptr" : "uint2 tm_v = *reinterpret_cast<const device uint2*>((x_ptr");
   check_rms_norm(target, dtype, 2, 1104, 1120, 512, 205, true, 4,
-                 dtype == "f16" ? "half4 tm_v = *reinterpret_cast<const device half4*>((x_ptr" : "uint2 tm_v = *reinterpret_cast<const device uint2*>((x_ptr");
+                 f16 ? "half4 tm_v = *reinterpret_cast<const device half4*>((x_ptr" : "uint2 tm_v = *reinterpret_cast<const device uint2*>((x_ptr");
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, NormsLowPrecision,
