@@ -1,6 +1,9 @@
 // MSL emission of global memory access: tt.load / tt.store (masked, `other` values, vectorized to aligned
 // vectors when axis analysis proves the pointers contiguous and aligned and the mask uniform per vector)
 // and tt.atomic_rmw / tt.atomic_cas (performed once per element: replicated threads are masked off).
+// A vector of more than 4 elements (8 half/bfloat or 8-16 char: MSL has no such vector types) and every bf16
+// vector are accessed as 32-bit words (uint2 / uint4, aligned to their size, one 8- or 16-byte access) whose
+// elements are taken apart and put together with as_type<T2> / as_type<T4> per word.
 #include "codegen/msl_emitter.h"
 #include "gpu/block_ptr_facts.h"
 #include "gpu/layout_encoding.h"
@@ -21,6 +24,27 @@ std::string vector_type(const std::string& st, int64_t v) {
   static const std::set<std::string> aligned = {"float", "half", "bfloat", "int", "uint", "short", "ushort", "char", "uchar"};
   return aligned.count(st) && v <= 4 ? fmt::format("{}{}", st, v) : fmt::format("packed_{}{}", st, v);
 }
+
+// A vector access of `v` elements of `bytes` each goes through 32-bit words when MSL has no vector type for it
+// (more than 4 components) or when its elements are bf16 (stored as bfloat or ushort, converted per element).
+bool word_access(int64_t v, int64_t bytes, bool bf16) { return (v > 4 || bf16) && v * bytes % 4 == 0 && v * bytes <= 16; }
+
+// "uint", "uint2" or "uint4": the word vector of a `v`-element access of `bytes`-byte elements.
+std::string word_type(int64_t v, int64_t bytes) {
+  int64_t words = v * bytes / 4;
+  return words == 1 ? "uint" : fmt::format("uint{}", words);
+}
+
+// Element `i` of a word access (tm_v) of elements stored as `st` (`bytes` each).
+std::string word_element(const std::string& st, int64_t v, int64_t bytes, int64_t i) {
+  static constexpr char comp[] = "xyzw";
+  int64_t per = 4 / bytes;
+  std::string word = v * bytes == 4 ? "tm_v" : fmt::format("tm_v.{}", comp[i / per]);
+  if (per == 1) return fmt::format("as_type<{}>({})", st, word);
+  return fmt::format("as_type<{}{}>({}).{}", st, per, word, comp[i % per]);
+}
+
+int64_t element_bytes(const ir::Value* ptr) { return std::max(1, ptr->type().element().pointee().bits() / 8); }
 
 bool is_bf16(const ir::Type& t) {
   ir::Type e = t.element();
@@ -54,11 +78,22 @@ void Emitter::emit_load(ir::Operation& op) {
   int64_t v = gpu::access_vector_width(axes_, op, options_.lowering);
   std::string fill = [&](const std::string& k) { return other ? elem(other, k) : rt + "(0)"; }("k");
   if (v > 1 && R % v == 0) {
-    std::string vt = vector_type(storage_type(ptr_v->type().element().pointee()), v);
+    std::string st = storage_type(ptr_v->type().element().pointee());
+    int64_t bytes = element_bytes(ptr_v);
+    bool words = word_access(v, bytes, bf16);
+    std::string vt = words ? word_type(v, bytes) : vector_type(st, v);
     open(fmt::format("for (int k = 0; k < {}; k += {})", R, v));
     if (mask) open(fmt::format("if ({})", elem(mask, "k")));
     line(fmt::format("{} tm_v = *reinterpret_cast<const device {}*>({});", vt, vt, ptr(ptr_v, "k")));
-    for (int64_t i = 0; i < v; ++i) line(fmt::format("{}[k + {}] = tm_v[{}];", name, i, i));
+    for (int64_t i = 0; i < v; ++i) {
+      if (!words) {
+        line(fmt::format("{}[k + {}] = tm_v[{}];", name, i, i));
+        continue;
+      }
+      std::string e = word_element(st, v, bytes, i);
+      if (bf16) e = target_.supports_bfloat() ? fmt::format("float({})", e) : fmt::format("tm_bf16_from_bits({})", e);
+      line(fmt::format("{}[k + {}] = {};", name, i, e));
+    }
     if (mask) {
       close("} else {");
       ++indent_;
@@ -104,10 +139,22 @@ void Emitter::emit_store(ir::Operation& op) {
   int64_t R = regs(ptr_v);
   int64_t v = gpu::access_vector_width(axes_, op, options_.lowering);
   if (v > 1 && R % v == 0) {
-    std::string vt = vector_type(st, v);
+    int64_t bytes = element_bytes(ptr_v);
+    bool words = word_access(v, bytes, bf16);
+    std::string vt = words ? word_type(v, bytes) : vector_type(st, v);
     open(fmt::format("for (int k = 0; k < {}; k += {})", R, v));
     std::vector<std::string> parts;
     for (int64_t i = 0; i < v; ++i) parts.push_back(conv(elem(val, fmt::format("k + {}", i))));
+    if (words) {
+      // Each 32-bit word packs 4 / bytes elements: as_type<uint>(T2(a, b)) or as_type<uint>(T4(a, b, c, d)).
+      int64_t per = 4 / bytes;
+      std::vector<std::string> ws;
+      for (int64_t w = 0; w < v / per; ++w) {
+        std::vector<std::string> es(parts.begin() + w * per, parts.begin() + (w + 1) * per);
+        ws.push_back(per == 1 ? fmt::format("as_type<uint>({})", es[0]) : fmt::format("as_type<uint>({}{}({}))", st, per, fmt::join(es, ", ")));
+      }
+      parts = ws;
+    }
     std::string s = fmt::format("*reinterpret_cast<device {}*>({}) = {}({});", vt, ptr(ptr_v, "k"), vt, fmt::join(parts, ", "));
     line(guarded(s, "k"));
     close();

@@ -30,13 +30,22 @@ int64_t width_for(const AxisAnalysis& axes, const ir::Operation& op, int dim, in
   int64_t bytes = pointee_bytes(ptr);
   if (bytes == 0) return 1;
   ir::Type elem = ptr->type().element().pointee();
-  if (elem.scalar_kind() == ir::ScalarKind::BF16 || elem.scalar_kind() == ir::ScalarKind::I1) return 1;
+  if (elem.scalar_kind() == ir::ScalarKind::I1) return 1;
   AxisInfo p = axes.get(ptr);
   std::optional<AxisInfo> mask;
   size_t mask_index = op.is(ir::OpCode::Load) ? 1 : 2;
   if (op.num_operands() > mask_index) mask = axes.get(op.operand(mask_index));
-  // MSL vectors have at most 4 components (packed_half4 is 8 bytes even where 16 would be preferred).
-  return vector_width(p, mask ? &*mask : nullptr, dim, spt, bytes, std::min<int64_t>(o.preferred_vector_bytes, 4 * bytes));
+  // MSL vectors have at most 4 components: a wider access of 1- or 2-byte elements (and every bf16 access)
+  // is emitted as 32-bit words, uint2 / uint4 (codegen/emit_memory.cpp), so at most 16 bytes. Wider than 4
+  // elements only where one vector holds all the tensor gives each thread: with fewer elements it would
+  // leave threads without any (Triton's coalescing caps a thread's elements at numel / threads); with more
+  // (several vectors per thread anyway) it did not pay on the CUDA proxy: rms_norm's 16 halves per thread as
+  // two uint4 instead of four half4 took 43 registers instead of 39 (5 instead of 6 threadgroups of 256 per
+  // SM) and fell from 88% to 85% of copy (bench/results/2026-12-02-H200-membw4.md).
+  int64_t per_thread = ptr->type().num_elements() / (int64_t{o.num_warps} * o.simd_width);
+  int64_t widest = std::min<int64_t>(o.preferred_vector_bytes, std::max<int64_t>(16, 4 * bytes)) / bytes;
+  spt = per_thread > widest ? std::min<int64_t>(spt, 4) : std::min(spt, std::max<int64_t>(4, per_thread));
+  return vector_width(p, mask ? &*mask : nullptr, dim, spt, bytes, std::min<int64_t>(o.preferred_vector_bytes, std::max<int64_t>(16, 4 * bytes)));
 }
 
 int64_t access_vector_width(const AxisAnalysis& axes, const ir::Operation& op, const LoweringOptions& options) {
@@ -66,7 +75,7 @@ int assign_layouts(ir::Operation& func, const LoweringOptions& options) {
     if (!ptr->type().is_tensor()) return;
     int64_t bytes = pointee_bytes(ptr);
     if (bytes == 0) return;
-    int64_t want = std::clamp<int64_t>(options.preferred_vector_bytes / bytes, 1, 4);
+    int64_t want = std::clamp<int64_t>(options.preferred_vector_bytes / bytes, 1, 16);
     want = std::min(want, ptr->type().shape().back());
     int64_t w = width_for(axes, *op, static_cast<int>(ptr->type().shape().size()) - 1, want, options);
     auto& slot = vec[ptr->type().shape()];

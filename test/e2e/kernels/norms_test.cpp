@@ -132,11 +132,17 @@ TEST_P(NormsLowPrecision, LayerNormForward) {
 }
 
 // examples/rms_norm.py on `rows` rows of `cols` (row stride `stride`) against float64; y starts random so that
-// the padding between rows is checked to be left alone.
-void check_rms_norm(const std::string& target, const std::string& dtype, int rows, int cols, int stride, int block, int seed) {
+// the padding between rows is checked to be left alone. `cols16`: n_cols specialized as divisible by 16 (the
+// bench's signature), so the masked accesses vectorize; `want_msl`: a string the emitted MSL must contain.
+void check_rms_norm(const std::string& target, const std::string& dtype, int rows, int cols, int stride, int block, int seed,
+                    bool cols16 = false, int num_warps = 4, const std::string& want_msl = "") {
   std::string t = dtype == "f16" ? "fp16" : "bf16";
-  auto k = compile_example("rms_norm", "rms_norm_kernel", fmt::format("x_ptr=*{0}:16, w_ptr=*{0}:16, y_ptr=*{0}:16, row_stride=i32:16, n_cols=i32, eps=fp32", t),
-                           fmt::format("BLOCK_SIZE={}", block), target);
+  auto k = compile_example("rms_norm", "rms_norm_kernel",
+                           fmt::format("x_ptr=*{0}:16, w_ptr=*{0}:16, y_ptr=*{0}:16, row_stride=i32:16, n_cols=i32{1}, eps=fp32", t, cols16 ? ":16" : ""),
+                           fmt::format("BLOCK_SIZE={}", block), target, num_warps);
+  if (!want_msl.empty()) {
+    EXPECT_NE(k.msl.find(want_msl), std::string::npos) << "expected in the MSL: " << want_msl;
+  }
   interp::HostArray x(dtype, rows * stride), w(dtype, cols), y(dtype, rows * stride);
   x.fill_random(seed, -2, 2);
   w.fill_random(seed + 1);
@@ -166,6 +172,22 @@ TEST_P(NormsLowPrecision, RmsNorm) {
 TEST_P(NormsLowPrecision, RmsNormRowInOneBlock) {
   auto [target, dtype] = GetParam();
   check_rms_norm(target, dtype, 3, 1300, 1312, 2048, 191);
+}
+
+// n_cols divisible by 16 (the bench's signature) so the masked accesses vectorize. BLOCK_SIZE 2048 over 8
+// simdgroups is 8 elements per thread: x, w and y move as one 16-byte uint4 of 8 halves / bfloats per thread,
+// on a ragged row (1312 of 2048 columns, the last vectors masked off) with padded rows and on a full row. The
+// bench's BLOCK_SIZE 4096 (16 per thread) keeps four 8-byte vectors (assign_layouts.cpp, width_for), and so
+// does the two-pass branch with 4 per thread (half4, or a uint2 of bfloat2 words).
+TEST_P(NormsLowPrecision, RmsNormSixteenByteAccesses) {
+  auto [target, dtype] = GetParam();
+  const bool f16 = dtype == "f16";
+  check_rms_norm(target, dtype, 3, 1312, 1328, 2048, 201, true, 8, "uint4 tm_v = *reinterpret_cast<const device uint4*>((x_ptr");
+  check_rms_norm(target, dtype, 2, 2048, 2048, 2048, 203, true, 8, "*reinterpret_cast<device uint4*>((y_ptr");
+  check_rms_norm(target, dtype, 2, 1312, 1328, 4096, 207, true, 8,
+                 f16 ? "half4 tm_v = *reinterpret_cast<const device half4*>((x_ptr" : "uint2 tm_v = *reinterpret_cast<const device uint2*>((x_ptr");
+  check_rms_norm(target, dtype, 2, 1104, 1120, 512, 205, true, 4,
+                 f16 ? "half4 tm_v = *reinterpret_cast<const device half4*>((x_ptr" : "uint2 tm_v = *reinterpret_cast<const device uint2*>((x_ptr");
 }
 
 INSTANTIATE_TEST_SUITE_P(Targets, NormsLowPrecision,
