@@ -14,14 +14,11 @@
 
 namespace tmetal::gpu {
 
-namespace {
 int64_t pointee_bytes(const ir::Value* ptr) {
   ir::Type p = ptr->type().element();
   if (!p.is_pointer() || !p.pointee().is_scalar()) return 0;
   return std::max(1, p.pointee().bits() / 8);
 }
-
-}  // namespace
 
 // Vector width the access could use if the layout gave each thread `spt` elements along `dim`.
 int64_t width_for(const AxisAnalysis& axes, const ir::Operation& op, int dim, int64_t spt, const LoweringOptions& o) {

@@ -30,6 +30,8 @@ int assign_layouts(ir::Operation& func, const LoweringOptions& options);
 // function's axis facts and the layout of its pointer operand; 1 when it must stay scalar.
 class AxisAnalysis;
 int64_t access_vector_width(const AxisAnalysis& axes, const ir::Operation& op, const LoweringOptions& options);
+// Bytes of the scalar a tensor of pointers points to (0 for anything else).
+int64_t pointee_bytes(const ir::Value* ptr);
 // The widest vector `op` could use if each thread held `size_per_thread` consecutive elements along `dim`.
 int64_t width_for(const AxisAnalysis& axes, const ir::Operation& op, int dim, int64_t size_per_thread, const LoweringOptions& options);
 

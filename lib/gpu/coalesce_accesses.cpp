@@ -15,12 +15,6 @@
 namespace tmetal::gpu {
 
 namespace {
-int64_t pointee_bytes(const ir::Value* ptr) {
-  ir::Type p = ptr->type().element();
-  if (!p.is_pointer() || !p.pointee().is_scalar()) return 0;
-  return std::max(1, p.pointee().bits() / 8);
-}
-
 // The layout access `op` should use, or nullopt when its pointers' own layout is as good.
 std::optional<BlockedLayout> coalesced_layout(const AxisAnalysis& axes, const ir::Operation& op, const LoweringOptions& o) {
   const ir::Value* ptr = op.operand(0);

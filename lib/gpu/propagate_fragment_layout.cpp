@@ -159,6 +159,23 @@ bool fragment_operand(const ir::Operation& dot, size_t idx, const ir::Type& f) {
   return a->simds_n == 1 && r->simds_n == 1 && a->simds_m == r->simds_m && f.shape()[0] == dot.result()->type().shape()[0];
 }
 
+// Whether F is the result layout of a chain dot (gpu.chain, assign-dot-layouts: flash attention) of u's
+// function. Their stores keep the conversion through threadgroup memory: stored from the fragments, flash
+// attention's O tile raised the CUDA proxy's registers at head dim 128 from 168 to 181 (3 -> 2 threadgroups per
+// SM) and ran 8.7 -> 6.8 TFLOP/s (causal 8.1 -> 5.9), while d64 was unchanged and the GEMMs gained (f16 matmul
+// 21.7 -> 22.4, matmul_bias_act 19.6 -> 20.7; bench/results/2026-12-02-H200-epilogue.md).
+bool chain_fragments(const ir::Operation& u, const ir::Type& f) {
+  const ir::Operation* func = &u;
+  while (func->parent_op()) func = func->parent_op();
+  bool chain = false;
+  const_cast<ir::Operation*>(func)->walk([&](ir::Operation* op) {
+    if (op->is(OpCode::Dot) && op->int_attr("gpu.chain") != 0 && op->result()->type().encoding() && f.encoding() &&
+        op->result()->type().encoding()->equals(*f.encoding()))
+      chain = true;
+  });
+  return chain;
+}
+
 // tt.store of `y` (= convert(x : F -> blocked)) stores the fragments x themselves, each lane its elements
 // (Apple's lane map), when its pointers and mask are cheap in F (index tensors: recomputed there); through a
 // block pointer, the value alone moves (the block pointer gives every element's address).
@@ -207,7 +224,7 @@ bool adopt(ir::Operation& c, ir::Operation& u, std::set<ir::Operation*>& reslice
       }
     return false;
   }
-  if (u.is(OpCode::Store)) return adopt_store(u, y, x);
+  if (u.is(OpCode::Store)) return !chain_fragments(u, f) && adopt_store(u, y, x);
   std::optional<ir::Type> t = adopted_type(u, f);
   if (!t) return false;
   // Every other tensor operand must be cheap in the layout it will be read in.
