@@ -23,7 +23,7 @@ def main(driver):
         triton_bench.compare("check", work)
         res = json.load(open(os.path.join(work, "check", "compare.json")))
         bad = [n for n, r in res.items() if not r["ok"]]
-        if len(res) < 12 or bad:
+        if len(res) < 13 or bad:
             print(f"FAILED: {bad or 'too few probes: ' + str(len(res))}")
             return 1
         print(f"{len(res)} probes pass against float64 on the emulator")

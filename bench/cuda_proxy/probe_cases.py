@@ -86,6 +86,32 @@ def mma_paths(dtype, entry):
     return case
 
 
+def conv2d(size):
+    """3x3 convolution, stride 1, padding 1, bias + ReLU, NCHW half (triton_cases.py's conv2d geometry at the
+    bench size; a small geometry, its own instantiation, at the check size)."""
+    nb, c, h, k, entry = (16, 128, 64, 128, "conv2d_probe") if size == "bench" else (1, 32, 64, 64, "conv2d_probe_small")
+    w_ = 64
+    g = np.random.default_rng(400 + c)
+    x = (g.standard_normal((nb, c, h, w_)) / 4).astype(np.float16)
+    wt = (g.standard_normal((k, c, 3, 3)) / 8).astype(np.float16)
+    bias = g.standard_normal(k).astype(np.float32)
+    m = nb * h * w_
+    pix = np.random.default_rng(16).choice(m, min(m, 512), replace=False)
+    n_, oh, ow = pix // (h * w_), (pix // w_) % h, pix % w_
+
+    def ref(a):
+        xp = np.pad(a["X"].astype(np.float64), ((0, 0), (0, 0), (1, 1), (1, 1)))
+        cols = np.stack([xp[n_[i], :, oh[i]:oh[i] + 3, ow[i]:ow[i] + 3].reshape(-1) for i in range(len(pix))])
+        y = cols @ a["Wt"].astype(np.float64).reshape(k, -1).T + a["Bias"].astype(np.float64)
+        return {"Out": np.maximum(y, 0.0)}
+    return dict(args=dict(X=x, Wt=wt, Bias=bias, Out=np.zeros((nb, k, h, w_), np.float16)),
+                grid=(m // 64, k // 64), outputs=["Out"], shape=f"{nb}x{c}x{h}x{w_} k{k} 3x3", ref=ref,
+                pick=lambda o: {"Out": o["Out"][n_, :, oh, ow]}, tol=(3e-3, 3e-3), flops=2.0 * m * k * c * 9,
+                metal="bench/probes/conv2d_probe.metal", entry=entry,
+                meta=_meta(entry, [("X", "fp16", "input"), ("Wt", "fp16", "input"), ("Bias", "fp32", "input"),
+                                   ("Out", "fp16", "output")], []))
+
+
 PROBES = {
     "mma_paths_f32": mma_paths(np.float32, "mma_paths_f32"),
     "mma_paths_f16": mma_paths(np.float16, "mma_paths_f16"),
@@ -99,6 +125,7 @@ PROBES = {
     "probe_attn_d64_causal": attention(64, True, "attn_probe_d64_causal"),
     "probe_attn_d128": attention(128, False, "attn_probe_d128"),
     "probe_attn_d128_causal": attention(128, True, "attn_probe_d128_causal"),
+    "probe_conv2d": conv2d,
 }
 
 # our case -> the probes of the same shape (the table shows the fastest).
@@ -112,6 +139,7 @@ BESIDE = {
     "attention_causal_d64": ["probe_attn_d64_causal"],
     "attention_d128": ["probe_attn_d128"],
     "attention_causal_d128": ["probe_attn_d128_causal"],
+    "conv2d": ["probe_conv2d"],
 }
 
 

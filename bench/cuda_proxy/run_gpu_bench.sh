@@ -9,7 +9,7 @@
 #   KERNELS  compile_ours.py's output folder;  IDENT  prepare_ident.sh's folder (copied to /tmp/tm_ident)
 # Environment: OUT (results folder; default ./gpu_bench_out), CASES (triton_bench.py names: default all),
 #   STAGES (default "ident check sanitize bench triton table"), DEPS (folder with fmt/ and nlohmann/
-#   headers when the system has none).
+#   headers when the system has none), PROXY (a driver an earlier call built: skips the build).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 KERNELS=$(readlink -f "$1")
@@ -31,20 +31,24 @@ nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.sm,clocks.max.sm 
 echo "CUDA: $CUDA"; g++ --version | head -1
 python3 -c "import torch, triton, numpy; print('torch', torch.__version__, 'triton', triton.__version__, 'numpy', numpy.__version__)"
 
-echo "== build the driver from bench/cuda_proxy/driver_sources.txt"
-mapfile -t srcs < <(grep -v '^#' "$ROOT/bench/cuda_proxy/driver_sources.txt" | sed 's/^cuda: //' | grep .)
-flags=(-std=c++20 -O2 -DFMT_HEADER_ONLY -DTM_HAVE_CUDA=1 -DTM_PROXY_CUDA_ONLY=1 "-DTM_CUDA_STDLIB_DIR=\"$ROOT/lib/runtime/cuda/include\""
-       "-DTM_CUDA_TOOLKIT_INCLUDE_DIR=\"$CUDA/include\"" "-DTM_EMULATOR_INCLUDE_DIR=\"$ROOT/lib/runtime/emulator/include\""
-       -I"$ROOT/include" -I"$ROOT/lib" -isystem "$CUDA/include" ${DEPS:+-isystem "$DEPS"})
-pids=()
-for s in "${srcs[@]}"; do
-  g++ "${flags[@]}" -c "$ROOT/$s" -o "$BUILD/$(basename "$s").o" 2>"$BUILD/$(basename "$s").log" & pids+=($!)
-done
-ok=1; for p in "${pids[@]}"; do wait "$p" || ok=0; done
-cat "$BUILD"/*.log
-[ $ok = 1 ] || { echo "build failed"; exit 1; }
-g++ "$BUILD"/*.o -L"$CUDA/lib64" -lnvrtc -ldl -Wl,-rpath,"$CUDA/lib64" -o "$BUILD/triton_proxy" || { echo "link failed"; exit 1; }
-PROXY=$BUILD/triton_proxy
+if [ -n "${PROXY:-}" ]; then
+  echo "== driver: $PROXY (built by an earlier call)"
+else
+  echo "== build the driver from bench/cuda_proxy/driver_sources.txt"
+  mapfile -t srcs < <(grep -v '^#' "$ROOT/bench/cuda_proxy/driver_sources.txt" | sed 's/^cuda: //' | grep .)
+  flags=(-std=c++20 -O2 -DFMT_HEADER_ONLY -DTM_HAVE_CUDA=1 -DTM_PROXY_CUDA_ONLY=1 "-DTM_CUDA_STDLIB_DIR=\"$ROOT/lib/runtime/cuda/include\""
+         "-DTM_CUDA_TOOLKIT_INCLUDE_DIR=\"$CUDA/include\"" "-DTM_EMULATOR_INCLUDE_DIR=\"$ROOT/lib/runtime/emulator/include\""
+         -I"$ROOT/include" -I"$ROOT/lib" -isystem "$CUDA/include" ${DEPS:+-isystem "$DEPS"})
+  pids=()
+  for s in "${srcs[@]}"; do
+    g++ "${flags[@]}" -c "$ROOT/$s" -o "$BUILD/$(basename "$s").o" 2>"$BUILD/$(basename "$s").log" & pids+=($!)
+  done
+  ok=1; for p in "${pids[@]}"; do wait "$p" || ok=0; done
+  cat "$BUILD"/*.log
+  [ $ok = 1 ] || { echo "build failed"; exit 1; }
+  g++ "$BUILD"/*.o -L"$CUDA/lib64" -lnvrtc -ldl -Wl,-rpath,"$CUDA/lib64" -o "$BUILD/triton_proxy" || { echo "link failed"; exit 1; }
+  PROXY=$BUILD/triton_proxy
+fi
 export TRITON_METAL_CUDA_DUMP=$WORK/cuda; mkdir -p "$WORK/cuda"   # translated CUDA + ptxas resource reports
 
 if has ident && [ -n "$IDENT" ]; then
