@@ -18,6 +18,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 namespace tmetal::codegen {
 
 namespace {
@@ -132,6 +134,34 @@ void Emitter::stage_invariant_dot_operands(ir::Operation& loop) {
   }
 }
 
+// The later tl.dot of `dot`'s loop body whose B can be staged with `dot`'s operands: its A is in fragments (so B
+// is all it stages), B is blocked and already computed when `dot` runs (a block argument, defined outside the
+// loop or by an op before `dot`), and nothing between the two is another tl.dot. Null when there is none.
+ir::Operation* Emitter::co_staging_candidate(ir::Operation& dot, ir::Operation& loop) const {
+  std::set<const ir::Operation*> before;
+  bool after = false;
+  for (auto& child : loop.body().ops()) {
+    ir::Operation& o = *child;
+    if (&o == &dot) {
+      after = true;
+      continue;
+    }
+    if (!after) {
+      before.insert(&o);
+      continue;
+    }
+    if (!o.is(ir::OpCode::Dot)) continue;
+    if (o.num_operands() < 3 || !mma(o.result()) || !mma(o.operand(0)) || co_staged_.count(&o)) return nullptr;
+    ir::Value* b = o.operand(1);
+    if (mma(b) || !gpu::blocked_layout_of(b->type())) return nullptr;
+    const ir::Operation* def = b->defining_op();
+    const bool ready = def == nullptr ? b->owner_block() == &loop.body() || gpu::defined_outside(b, &loop)
+                                      : before.count(def) > 0 || gpu::defined_outside(b, &loop);
+    return ready ? &o : nullptr;
+  }
+  return nullptr;
+}
+
 void Emitter::emit_dot(ir::Operation& op) {
   ir::Value* a = op.operand(0);
   ir::Value* b = op.operand(1);
@@ -225,16 +255,27 @@ void Emitter::emit_dot(ir::Operation& op) {
         }
       }
   }
+  // B staged already, with an earlier dot of this loop (co-staging): all of K at once, no stage of its own.
+  const auto co = co_staged_.find(&op);
+  const bool b_early = co != co_staged_.end();
+  if (b_early) {
+    best_kc = K;
+    stages = 1;
+    padded = true;
+  }
   if (best_kc == 0) {
     need_scratch(op, stage_of(8, false));  // fails naming the bytes and the limit
     fail(op, "internal error: no staging plan for tl.dot");
   }
   const int64_t kc = best_kc, chunks = K / kc;
-  const int64_t lda = (flip_a ? M : kc) + (padded ? 16 / ea : 0), ldb = (flip_b ? kc : N) + (padded ? 16 / eb : 0);
+  const int64_t lda = (flip_a ? M : kc) + (padded ? 16 / ea : 0), ldb = b_early ? co->second.ldb : (flip_b ? kc : N) + (padded ? 16 / eb : 0);
   const int64_t stage = stage_of(kc, padded), off_b = a_frags || a_once ? 0 : a_bytes(kc, padded);
   bool double_buffer = stages == 2;
   const std::string sa_once = a_once ? staged_once_[&op] : "";
-  need_scratch(op, stages * stage);
+  if (b_early)
+    tg_buffers_[co->second.buffer].live_end = point_ + 1;
+  else
+    need_scratch(op, stages * stage);
   if (double_buffer) {
     tg_buffers_.back().live_begin = 0;
     loop_buffers_[loop].push_back(current_buffer_);
@@ -255,8 +296,39 @@ void Emitter::emit_dot(ir::Operation& op) {
                    flip_a || flip_b ? fmt::format("; {} staged transposed ({}) along its registers, read with simdgroup_load's transpose",
                                                   flip_a && flip_b ? "A and B" : flip_a ? "A" : "B",
                                                   flip_a && flip_b ? "[K][M], [N][K]" : flip_a ? "[K][M]" : "[N][K]") : ""));
+  if (b_early) line("// B was staged with an earlier tl.dot of this loop (co-staging): no barrier here");
   line(fmt::format("for (int f = 0; f < {}; ++f) {}[f] = {}[f];", regs(r), name, name_of(c)));
-  const std::string sa0 = scratch(ta, 0), sb0 = scratch(tb, off_b);
+  const std::string sa0 = scratch(ta, 0), sb0 = b_early ? co->second.tile : scratch(tb, off_b);
+  // This dot's single chunk is staged between two barriers: a later dot of the loop whose B is ready (flash
+  // attention's V) is staged in the same window into a buffer of its own, live until that dot, which then reads
+  // it without barriers. Needs a barrier before this staging (one stage, not the double buffer, whose single
+  // barrier per chunk would leave the previous iteration's readers of that buffer unordered with these
+  // writes), and room beside this dot's buffers and the loop's other threadgroup users.
+  ir::Operation* co_dot = nullptr;
+  DotShape co_shape;
+  CoStaged co_b;
+  if (in_loop && options_.co_stage && !b_early && chunks == 1 && !double_buffer) {
+    co_dot = co_staging_candidate(op, *loop);
+    if (co_dot) co_shape = dot_shape(*co_dot);
+    if (co_dot && (!co_shape.two_d || co_shape.tb.empty() || co_shape.flip_b || co_shape.M % 8 || co_shape.N % 8 || co_shape.K % 8))
+      co_dot = nullptr;
+    if (co_dot) {
+      co_b.ldb = co_shape.N + 16 / co_shape.eb;
+      const int64_t bytes = align16(co_shape.K * co_b.ldb * co_shape.eb);
+      // The other buffers are placed by liveness; when they do not fit beside this one, emit_msl retries
+      // without co-staging (CoStagingOverflow).
+      if (stage + (a_once ? a_once_bytes : 0) + bytes > limit) co_dot = nullptr;
+      if (co_dot) {
+        const int saved = current_buffer_;
+        need_scratch(*co_dot, bytes);
+        tg_buffers_.back().live_begin = point_;
+        co_b.buffer = current_buffer_;
+        co_b.tile = scratch(co_shape.tb, 0);
+        current_buffer_ = saved;
+        co_staged_[co_dot] = co_b;
+      }
+    }
+  }
   std::string stage_var;
   if (double_buffer) {
     stage_var = fmt::format("tm_stage{}", tmp_++);
@@ -273,12 +345,16 @@ void Emitter::emit_dot(ir::Operation& op) {
       }
       line(fmt::format("threadgroup {}* {} = {} ? {} : {};", tb, pb, stage_var, scratch(tb, stage + off_b), csb));
       csb = pb;
-    } else {
+    } else if (!b_early) {
       barrier();
     }
     if (!a_frags && !a_once) stage_dot_operand(a, csa, ta, ea, true, trans_a, flip_a, kcv, lda, kc);
-    stage_dot_operand(b, csb, tb, eb, false, trans_b, flip_b, kcv, ldb, kc);
-    barrier();
+    if (!b_early) stage_dot_operand(b, csb, tb, eb, false, trans_b, flip_b, kcv, ldb, kc);
+    if (co_dot) {
+      line(fmt::format("// B of the tl.dot at line {} staged here too (co-staging): that dot needs no barrier", co_dot->loc().line));
+      stage_dot_operand(co_dot->operand(1), co_b.tile, co_shape.tb, co_shape.eb, false, co_shape.trans_b, false, "", co_b.ldb, co_shape.K);
+    }
+    if (!b_early) barrier();
     // The next K tile's loads (pipeline-dot-loads' tm.prefetch ops after this dot) go here: after the last
     // chunk's staging the current tile's registers are free, and the loads are in flight during the multiplies.
     if (last) emit_prefetch_after(op);

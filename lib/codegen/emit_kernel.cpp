@@ -366,6 +366,7 @@ std::string Emitter::place_threadgroup_buffers(const std::string& text) {
   try {
     plan = gpu::plan_threadgroup_memory(kernel_, tg_buffers_, target_.threadgroup_memory_bytes());
   } catch (const gpu::ThreadgroupMemoryOverflow& e) {
+    if (!co_staged_.empty()) throw CoStagingOverflow{};  // emit_msl retries without co-staging
     if (options_.double_buffer && !loop_buffers_.empty()) throw DoubleBufferOverflow{};  // emit_msl retries with one stage
     throw LoweringError(fmt::format("{} (target {})", e.what(), target_.name()));
   }
@@ -766,15 +767,19 @@ EmitResult Emitter::run() {
   return res;
 }
 
+// Retries, in order, without what costs threadgroup memory beyond one buffer per use: co-staging, then the
+// double buffer.
 EmitResult emit_msl(ir::Operation& func, const target::Target& target, const EmitOptions& options) {
-  try {
-    Emitter e(func, target, options);
-    return e.run();
-  } catch (const DoubleBufferOverflow&) {
-    EmitOptions single = options;
-    single.double_buffer = false;
-    Emitter e(func, target, single);
-    return e.run();
+  EmitOptions o = options;
+  for (;;) {
+    try {
+      Emitter e(func, target, o);
+      return e.run();
+    } catch (const CoStagingOverflow&) {
+      o.co_stage = false;
+    } catch (const DoubleBufferOverflow&) {
+      o.double_buffer = false;
+    }
   }
 }
 

@@ -57,10 +57,13 @@ struct EmitOptions {
   std::string kernel_source;  // the Python source, for names and source-line comments
   gpu::LoweringOptions lowering;
   bool double_buffer = true;  // K-loop tl.dot stages alternate when the target allows (emit_dot.cpp)
+  bool co_stage = true;       // a later dot's B staged with an earlier dot's operands (emit_dot.cpp)
 };
 
 // Thrown when double-buffered dot stages and the other threadgroup buffers do not fit together.
 struct DoubleBufferOverflow {};
+// Thrown when co-staged dot operands and the other threadgroup buffers do not fit together.
+struct CoStagingOverflow {};
 
 EmitResult emit_msl(ir::Operation& func, const target::Target& target, const EmitOptions& options);
 
@@ -185,6 +188,17 @@ class Emitter {
                          bool flipped, const std::string& kcv, int64_t cols, int64_t kc);
   void stage_invariant_dot_operands(ir::Operation& loop);  // before an scf.for (emit_dot.cpp)
   std::map<const ir::Operation*, std::string> staged_once_;  // tl.dot -> its A, staged before its loop
+  // Co-staging (emit_dot.cpp): a later tl.dot of the same loop body whose only staged operand, B, is already
+  // in registers is staged together with an earlier dot's operands, before that dot's barrier, into its own
+  // buffer; the later dot then needs no barrier (flash attention: V staged with K^T, 4 barriers per key block
+  // become 2).
+  struct CoStaged {
+    std::string tile;    // the staged B tile
+    int64_t ldb = 0;     // its row length in elements
+    int buffer = -1;     // its threadgroup buffer (live from the earlier dot to this one)
+  };
+  std::map<const ir::Operation*, CoStaged> co_staged_;
+  ir::Operation* co_staging_candidate(ir::Operation& dot, ir::Operation& loop) const;
   // Emits, in order, the tm.prefetch ops (pipeline-dot-loads) that follow `dot` in its block and need no
   // threadgroup memory; emit_op then skips them (emit_prefetch.cpp).
   void emit_prefetch_after(ir::Operation& dot);
