@@ -359,8 +359,20 @@ void Emitter::emit_dot(ir::Operation& op) {
     // chunk's staging the current tile's registers are free, and the loads are in flight during the multiplies.
     if (last) emit_prefetch_after(op);
     open(fmt::format("for (uint tm_k = 0; tm_k < {}; tm_k += 8)", kc));
-    std::string a_frag = "tm_a[i]";
-    if (a_frags) a_frag = fmt::format("{}[i * {} + ({}tm_k) / 8]", name_of(a), K / 8, kcv.empty() ? "" : kcv + " + ");
+    const std::string a_frag = "tm_a[i]";
+    if (a_frags) {
+      // A's fragments of this K step, chosen by a select chain on the (uniform) step: the loop over K stays a
+      // loop (indexing the register array by tm_k would force it to be unrolled whole), and only this step's
+      // fragments are live as operands (CUDA proxy, flash attention D = 64: 157 -> 128 registers).
+      line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
+      open(fmt::format("for (int i = 0; i < {}; ++i)", fm));
+      line(fmt::format("vec<{}, 2> tm_e = {}[i * {}].thread_elements();", ta, name_of(a), K / 8));
+      if (K / 8 > 1)
+        line(fmt::format("for (uint q = 1; q < {}; ++q) tm_e = ({}tm_k) / 8 == q ? {}[i * {} + q].thread_elements() : tm_e;", K / 8,
+                         kcv.empty() ? "" : kcv + " + ", name_of(a), K / 8));
+      line("tm_a[i].thread_elements() = tm_e;");
+      close();
+    }
     // simdgroup_load's origin is (column, row) of the staged tile; a transposed tile is read with transpose.
     const std::string a_k = fmt::format("{}tm_k", a_once && !kcv.empty() ? kcv + " + " : ""), am = fmt::format("{} + i * 8", fb.row);
     const std::string load_a = fmt::format("simdgroup_load(tm_a[i], {}, {}, ulong2({}, {}){});", csa, a_once ? lda_once : lda,
