@@ -361,9 +361,10 @@ void Emitter::emit_dot(ir::Operation& op) {
     open(fmt::format("for (uint tm_k = 0; tm_k < {}; tm_k += 8)", kc));
     const std::string a_frag = "tm_a[i]";
     if (a_frags) {
-      // A's fragments of this K step, chosen by a select chain on the (uniform) step: the loop over K stays a
-      // loop (indexing the register array by tm_k would force it to be unrolled whole), and only this step's
-      // fragments are live as operands (CUDA proxy, flash attention D = 64: 157 -> 128 registers).
+      // A's fragments of this K step, copied out of the register array by a select chain on the (uniform) step:
+      // the array is not indexed by tm_k (which would force every compiler to unroll the loop whole), and only
+      // this step's copies are operands (the CUDA proxy caches an operand's gathered row in the fragment: flash
+      // attention D = 64, 157 -> 128 registers; bench/results/2026-12-02-H200-costage.md).
       line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
       open(fmt::format("for (int i = 0; i < {}; ++i)", fm));
       line(fmt::format("vec<{}, 2> tm_e = {}[i * {}].thread_elements();", ta, name_of(a), K / 8));
