@@ -95,7 +95,7 @@ void Emitter::emit_reduce(ir::Operation& op) {
     if (distinct > 1) {
       need_scratch(op, distinct * 4);
       std::string s = scratch(et, 0);
-      barrier();
+      lead_barrier(op);
       line(fmt::format("if (tm_lane == 0 && tm_simd < {}) {}[tm_simd] = {};", distinct, s, acc));
       barrier();
       line(fmt::format("{} = {}[0];", acc, s));
@@ -222,7 +222,7 @@ void Emitter::emit_reduce(ir::Operation& op) {
     }
     need_scratch(op, rn * 4 * simds);
     std::string sc = scratch(et, 0);
-    barrier();
+    lead_barrier(op);
     open(fmt::format("if ((tm_lane / {}) % {} == 0)", lane_stride, lanes));
     const auto& rshape = res->type().shape();
     for (size_t g = 0; g < groups.size(); ++g) {
@@ -263,7 +263,7 @@ void Emitter::emit_reduce(ir::Operation& op) {
   }
   need_scratch(op, bytes);
   line(fmt::format("// reduction along axis {} through threadgroup memory", axis));
-  barrier();
+  lead_barrier(op);
   for (size_t i = 0; i < n; ++i)
     line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", R, scratch(reg_type(op.operand(i)->type()), offs[i]),
                      linear(x, "k"), name_of(op.operand(i))));
@@ -341,7 +341,7 @@ void Emitter::emit_scan(ir::Operation& op) {
     line(fmt::format("{} tm_before = simd_prefix_exclusive_sum(tm_run);", et));
     if (warps > 1) {
       line(fmt::format("{} tm_simd_total = simd_sum(tm_run);", et));
-      barrier();
+      if (reps > 1) barrier(); else lead_barrier(op);  // repetitions: the previous one's reads
       line(fmt::format("if (tm_lane == 0) {}[tm_simd] = tm_simd_total;", s));
       barrier();
       line(fmt::format("{} tm_block = 0;", et));
@@ -439,7 +439,7 @@ bool Emitter::emit_register_scan(ir::Operation& op, const std::vector<std::strin
   if (CC > 1) {
     need_scratch(op, threads * runs * esize);
     tot = scratch(et, 0);
-    barrier();
+    lead_barrier(op);
     std::string last = E > 1 ? fmt::format("if (tm_ld == {}) ", reverse ? 0 : E - 1) : "";
     std::string src = E > 1 ? "tm_t[k]" : fmt::format("{}[tm_run_last[k]]", y);
     if (E <= 1) {
@@ -550,7 +550,7 @@ void Emitter::emit_chunked_scan(ir::Operation& op, const std::vector<std::string
   line(fmt::format("// scan along axis {}{}: {} lines of {}, {} thread(s) per line with chunks of {}, {}", axis, reverse ? " (reverse)" : "",
                    L, A, P, C, P == 1 ? "no carry" : by_shuffle ? "carry by simd_shuffle_up" : "carry through threadgroup memory"));
   open("");  // the scan's own scope: several scans in one kernel reuse the tm_ names
-  barrier();
+  lead_barrier(op);
   open(fmt::format("for (int k = 0; k < {}; ++k)", R));
   line(fmt::format("int tm_i = {};", linear(x, "k")));
   for (size_t i = 0; i < n; ++i) line(fmt::format("{}[{}] = {}[k];", buf(i), pad("tm_i"), name_of(op.operand(i))));

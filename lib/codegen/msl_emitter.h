@@ -135,6 +135,10 @@ class Emitter {
   void close(const std::string& text = "}");
   void source_comment(const ir::Operation& op);
   void barrier();
+  // The barrier opening a use of threadgroup memory by `op` (emit_memory_order.cpp): emitted only when an earlier
+  // use may still be in flight (threadgroup_in_use).
+  void lead_barrier(const ir::Operation& op);
+  bool threadgroup_in_use(const ir::Operation& op) const;
   std::string scratch(const std::string& type, int64_t byte_offset);  // pointer into threadgroup scratch
   void need_scratch(const ir::Operation& op, int64_t bytes);  // a new threadgroup buffer, live during `op`
   std::string place_threadgroup_buffers(const std::string& text);

@@ -1,5 +1,5 @@
 # Small kernels exercising constructs the examples do not: argmax/argmin, integer ops and casts, atomics,
-# tl.join, tl.histogram, while loops, reverse scans. Used by ops_test.cpp.
+# tl.join, tl.histogram, while loops, reverse scans, a transpose inside a loop. Used by ops_test.cpp and shapes_test.cpp.
 import triton
 import triton.language as tl
 
@@ -87,3 +87,14 @@ def atomics_with_results(x_ptr, acc_ptr, old_ptr, ids_ptr, cmp_ptr, prev_ptr, n,
     cmp = tl.load(cmp_ptr + offs)
     prev = tl.atomic_cas(ids_ptr + offs, cmp, cmp * 3 + 1)
     tl.store(prev_ptr + offs, prev + cmp)
+
+
+@triton.jit
+def trans_tiles(in_ptr, out_ptr, M, N, n_tiles, BLOCK: tl.constexpr):
+    # A stack of n_tiles M x N matrices, each transposed in turn inside one loop: the tile's conversion through
+    # threadgroup memory runs again every iteration, so its write must wait for the previous iteration's reads.
+    rows = tl.arange(0, BLOCK)
+    cols = tl.arange(0, BLOCK)
+    for t in range(0, n_tiles):
+        tile = tl.load(in_ptr + t * M * N + rows[:, None] * N + cols[None, :], mask=(rows[:, None] < M) & (cols[None, :] < N))
+        tl.store(out_ptr + t * M * N + cols[:, None] * M + rows[None, :], tl.trans(tile), mask=(cols[:, None] < N) & (rows[None, :] < M))
