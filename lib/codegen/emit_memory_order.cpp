@@ -8,6 +8,9 @@
 // buffer and one of the two writes. Buffers are told apart by the kernel argument a pointer derives from
 // (through addptr, splat, broadcast, ...); a pointer of unknown origin may alias every buffer. The
 // barriers sit where the access op sits, in uniform control flow (conditions and trip counts are scalars).
+// Across an scf.if (Emitter::emit_if): the else branch starts from the accesses before the if (the then branch
+// does not run with it), and after the if the accesses of both paths count, a barrier inside one branch
+// notwithstanding (it does not run on the other path).
 // Threadgroup memory: every use (a layout conversion, a reduction's partials, a scan's totals, ...) is
 // write, barrier, read; the barrier before the write (lead_barrier) keeps it off bytes an earlier use may still
 // be reading (buffers of different ops share bytes by liveness). It is left out when no earlier op of the

@@ -98,3 +98,18 @@ def trans_tiles(in_ptr, out_ptr, M, N, n_tiles, BLOCK: tl.constexpr):
     for t in range(0, n_tiles):
         tile = tl.load(in_ptr + t * M * N + rows[:, None] * N + cols[None, :], mask=(rows[:, None] < M) & (cols[None, :] < N))
         tl.store(out_ptr + t * M * N + cols[:, None] * M + rows[None, :], tl.trans(tile), mask=(cols[:, None] < N) & (rows[None, :] < M))
+
+
+@triton.jit
+def branch_then_reload(x_ptr, y_ptr, n, flag, BLOCK: tl.constexpr):
+    # Device-memory ordering across the branches of an scf.if (codegen/emit_kernel.cpp, emit_if).
+    offs = tl.arange(0, BLOCK)
+    valid = offs < n
+    if flag > 0:
+        tl.store(y_ptr + offs, tl.load(x_ptr + offs, mask=valid), mask=valid)
+    else:
+        # Only the then branch read x, and it did not run: nothing to wait for.
+        tl.store(x_ptr + offs, tl.zeros([BLOCK], dtype=tl.float32), mask=valid)
+    # Another thread's element of y, which the then branch may have stored: a device barrier first.
+    back = tl.load(y_ptr + (n - 1 - offs), mask=valid)
+    tl.store(y_ptr + BLOCK + offs, back, mask=valid)
