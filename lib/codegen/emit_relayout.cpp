@@ -22,6 +22,10 @@ void Emitter::emit_relayout(ir::Operation& op) {
   ir::Value* r = op.result();
   if (!src->type().is_tensor()) fail(op, "shape op on a scalar");
   if (emit_fragment_relayout(op)) return;
+  if (auto it = line_chains_.find(&op); it != line_chains_.end()) {  // a reduction's result back in its input's lines
+    emit_line_chain(op, it->second);
+    return;
+  }
   const auto& sshape = src->type().shape();
   const auto& rshape = r->type().shape();
   int64_t threads = static_cast<int64_t>(options_.lowering.num_warps) * options_.lowering.simd_width;

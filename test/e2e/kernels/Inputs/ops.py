@@ -113,3 +113,17 @@ def branch_then_reload(x_ptr, y_ptr, n, flag, BLOCK: tl.constexpr):
     # Another thread's element of y, which the then branch may have stored: a device barrier first.
     back = tl.load(y_ptr + (n - 1 - offs), mask=valid)
     tl.store(y_ptr + BLOCK + offs, back, mask=valid)
+
+
+@triton.jit
+def layer_norm_rows(x_ptr, y_ptr, n_rows, n_cols, eps, BLOCK_ROWS: tl.constexpr, BLOCK: tl.constexpr):
+    # A layer norm of BLOCK_ROWS short rows per program, with elementwise ops between each reduction and its
+    # `[:, None]` (codegen/emit_reduce.cpp: the partials go through them in the rows' own lanes).
+    rows = tl.program_id(0) * BLOCK_ROWS + tl.arange(0, BLOCK_ROWS)
+    cols = tl.arange(0, BLOCK)
+    valid = (rows[:, None] < n_rows) & (cols[None, :] < n_cols)
+    x = tl.load(x_ptr + rows[:, None] * n_cols + cols[None, :], mask=valid, other=0.0).to(tl.float32)
+    mean = tl.sum(x, axis=1) / n_cols
+    xc = tl.where(valid, x - mean[:, None], 0.0)
+    rstd = 1.0 / tl.sqrt(tl.sum(xc * xc, axis=1) / n_cols + eps)
+    tl.store(y_ptr + rows[:, None] * n_cols + cols[None, :], (xc * rstd[:, None]).to(y_ptr.dtype.element_ty), mask=valid)
