@@ -313,7 +313,7 @@ void Emitter::emit_atomic(ir::Operation& op) {
     need_scratch(op, 8);
     line(fmt::format("{} = 0;", name));
     line(fmt::format("if ({}) {}", cond, stmt));
-    barrier();
+    lead_barrier(op);
     line(fmt::format("if (tm_tid == 0) *{} = {};", scratch(reg_type(r->type()), 0), name));
     barrier();
     line(fmt::format("{} = *{};", name, scratch(reg_type(r->type()), 0)));

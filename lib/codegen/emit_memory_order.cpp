@@ -8,6 +8,14 @@
 // buffer and one of the two writes. Buffers are told apart by the kernel argument a pointer derives from
 // (through addptr, splat, broadcast, ...); a pointer of unknown origin may alias every buffer. The
 // barriers sit where the access op sits, in uniform control flow (conditions and trip counts are scalars).
+// Across an scf.if (Emitter::emit_if): the else branch starts from the accesses before the if (the then branch
+// does not run with it), and after the if the accesses of both paths count, a barrier inside one branch
+// notwithstanding (it does not run on the other path).
+// Threadgroup memory: every use (a layout conversion, a reduction's partials, a scan's totals, ...) is
+// write, barrier, read; the barrier before the write (lead_barrier) keeps it off bytes an earlier use may still
+// be reading (buffers of different ops share bytes by liveness). It is left out when no earlier op of the
+// kernel planned a threadgroup buffer and the op sits in no loop (where its own reads of the previous
+// iteration are in flight): a transpose's tile or a norm's one reduction then costs one barrier, not two.
 #include "codegen/msl_emitter.h"
 
 #include <set>
@@ -84,6 +92,19 @@ Root root_of(const ir::Operation& func, const ir::Value* p, std::set<const ir::V
 const ir::Value* Emitter::access_root(const ir::Value* p) const {
   std::set<const ir::Value*> visiting;
   return root_of(func_, p, visiting).arg;
+}
+
+bool Emitter::threadgroup_in_use(const ir::Operation& op) const {
+  for (const ir::Operation* p = op.parent_op(); p && p != &func_; p = p->parent_op())
+    if (p->is(ir::OpCode::For) || p->is(ir::OpCode::While)) return true;
+  // need_scratch stamps a buffer with the program point of its op; the current op's own buffers carry point_.
+  for (const gpu::ThreadgroupBuffer& b : tg_buffers_)
+    if (b.live_begin < point_) return true;
+  return false;
+}
+
+void Emitter::lead_barrier(const ir::Operation& op) {
+  if (threadgroup_in_use(op)) barrier();
 }
 
 void Emitter::device_barrier() {

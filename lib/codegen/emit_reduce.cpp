@@ -21,7 +21,9 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
+#include <set>
 
 namespace tmetal::codegen {
 
@@ -95,7 +97,7 @@ void Emitter::emit_reduce(ir::Operation& op) {
     if (distinct > 1) {
       need_scratch(op, distinct * 4);
       std::string s = scratch(et, 0);
-      barrier();
+      lead_barrier(op);
       line(fmt::format("if (tm_lane == 0 && tm_simd < {}) {}[tm_simd] = {};", distinct, s, acc));
       barrier();
       line(fmt::format("{} = {}[0];", acc, s));
@@ -153,26 +155,59 @@ void Emitter::emit_reduce(ir::Operation& op) {
     // lines lie inside one simdgroup, every lane along a line ends the butterfly with its line's result, which is
     // that conversion's registers: they are written here (the conversion is emitted early) and no element goes
     // through threadgroup memory. Without other users of the result, its own layout is not filled either.
-    std::vector<ir::Operation*> back_to_lines, expands;
+    std::vector<ir::Operation*> back_to_lines, expands, chain_ops;
+    std::vector<std::pair<ir::Operation*, std::vector<ir::Operation*>>> chained;  // conversion, elementwise ops to it
     bool only_back_to_lines = true;
     gpu::BlockedLayout line_layout = l;
     line_layout.size_per_thread[axis] = 1;
-    if (simds == 1) {
-      for (ir::Operation* u : res->users()) {
+    ir::Value* res0 = op.result(0);
+    // An elementwise f32 op of the value `v` whose other operands are uniform (splats of scalars, constants): the
+    // per-line partials go through it as scalars (`tl.sum(x, 1) / n`, `1 / tl.sqrt(var + eps)`).
+    auto chain_step = [&](const ir::Operation* u, const ir::Value* v) {
+      static const std::set<ir::OpCode> kOps = {ir::OpCode::AddF, ir::OpCode::SubF, ir::OpCode::MulF, ir::OpCode::DivF,
+                                                ir::OpCode::PreciseDivF, ir::OpCode::NegF, ir::OpCode::MaxNumF, ir::OpCode::MinNumF,
+                                                ir::OpCode::Exp, ir::OpCode::Exp2, ir::OpCode::Log, ir::OpCode::Log2, ir::OpCode::Sqrt,
+                                                ir::OpCode::PreciseSqrt, ir::OpCode::Rsqrt, ir::OpCode::AbsF, ir::OpCode::Fma};
+      if (!kOps.count(u->code()) || u->num_results() != 1 || u->parent_block() != op.parent_block()) return false;
+      const ir::Type& t = u->result()->type();
+      if (!t.is_tensor() || t.shape() != res0->type().shape() || !same_encoding(t, res0->type()) || element_reg_type(t) != "float") return false;
+      for (const ir::Value* w : u->operands()) {
+        if (w == v) continue;
+        const ir::Operation* d = w->defining_op();
+        bool uniform = d && ((d->is(ir::OpCode::Splat) && !d->operand(0)->type().is_tensor()) || d->is(ir::OpCode::Constant));
+        if (!uniform || element_reg_type(w->type()) != "float") return false;
+      }
+      return true;
+    };
+    std::vector<ir::Operation*> path;
+    std::function<void(ir::Value*)> visit = [&](ir::Value* v) {
+      for (ir::Operation* u : v->users()) {
         bool direct = u->is(ir::OpCode::ExpandDims) && u->int_attr("axis") == axis && u->parent_block() == op.parent_block();
         for (ir::Operation* c : direct ? u->result()->users() : std::vector<ir::Operation*>{}) {
           const gpu::BlockedLayout* cl = gpu::is_convert_layout(*c) ? gpu::blocked_layout_of(c->result()->type()) : nullptr;
           if (cl && *cl == line_layout && c->parent_block() == op.parent_block()) {
-            if (std::find(back_to_lines.begin(), back_to_lines.end(), c) == back_to_lines.end()) back_to_lines.push_back(c);
+            if (path.empty()) {
+              if (std::find(back_to_lines.begin(), back_to_lines.end(), c) == back_to_lines.end()) back_to_lines.push_back(c);
+            } else if (std::none_of(chained.begin(), chained.end(), [&](const auto& e) { return e.first == c; })) {
+              chained.emplace_back(c, path);
+            }
           } else {
             direct = false;
           }
         }
+        if (!direct && !u->is(ir::OpCode::ExpandDims) && chain_step(u, v)) {
+          if (std::find(chain_ops.begin(), chain_ops.end(), u) == chain_ops.end()) chain_ops.push_back(u);
+          path.push_back(u);
+          visit(u->result());
+          path.pop_back();
+          continue;
+        }
         if (direct && std::find(expands.begin(), expands.end(), u) == expands.end()) expands.push_back(u);
         only_back_to_lines = only_back_to_lines && direct;
       }
-    }
-    only_back_to_lines = only_back_to_lines && !back_to_lines.empty();
+    };
+    if (simds == 1) visit(res0);
+    only_back_to_lines = only_back_to_lines && !(back_to_lines.empty() && chained.empty());
     std::string tag = fmt::format("tm_g{}_", tmp_++);
     line(fmt::format("// reduction along axis {}: in-thread over {} groups, simd_shuffle_xor over {} lanes{}", axis, groups.size(), lanes,
                      only_back_to_lines ? ", each line inside one simdgroup: no threadgroup memory"
@@ -185,9 +220,9 @@ void Emitter::emit_reduce(ir::Operation& op) {
     for (int64_t off = lanes / 2; off >= 1; off /= 2)
       for (size_t g = 0; g < groups.size(); ++g)
         line(fmt::format("{0}{1} = {2};", tag, g, combine(fmt::format("{}{}", tag, g), fmt::format("simd_shuffle_xor({}{}, {})", tag, g, off * lane_stride))));
-    if (!back_to_lines.empty()) {
+    if (!back_to_lines.empty() || !chained.empty()) {
       // Register k of the conversion's result holds the line whose off-axis offsets are those of group g.
-      const auto& cshape = back_to_lines.front()->result()->type().shape();
+      const auto& cshape = (back_to_lines.empty() ? chained.front().first : back_to_lines.front())->result()->type().shape();
       std::map<std::vector<int64_t>, size_t> group_of;
       for (size_t g = 0; g < groups.size(); ++g) {
         auto off = l.register_offset(shape, groups[g][0]);
@@ -215,14 +250,17 @@ void Emitter::emit_reduce(ir::Operation& op) {
         }
         emitted_early_.insert(c);
       }
+      // Through elementwise ops: emitted where the conversion is (their uniform operands are defined by then).
+      for (const auto& [c, ops] : chained) line_chains_[c] = LineChain{tag, reg_group, res0, ops};
       if (only_back_to_lines) {
         for (ir::Operation* u : expands) emitted_early_.insert(u);
+        for (ir::Operation* u : chain_ops) emitted_early_.insert(u);
         return;
       }
     }
     need_scratch(op, rn * 4 * simds);
     std::string sc = scratch(et, 0);
-    barrier();
+    lead_barrier(op);
     open(fmt::format("if ((tm_lane / {}) % {} == 0)", lane_stride, lanes));
     const auto& rshape = res->type().shape();
     for (size_t g = 0; g < groups.size(); ++g) {
@@ -263,7 +301,7 @@ void Emitter::emit_reduce(ir::Operation& op) {
   }
   need_scratch(op, bytes);
   line(fmt::format("// reduction along axis {} through threadgroup memory", axis));
-  barrier();
+  lead_barrier(op);
   for (size_t i = 0; i < n; ++i)
     line(fmt::format("for (int k = 0; k < {}; ++k) {}[{}] = {}[k];", R, scratch(reg_type(op.operand(i)->type()), offs[i]),
                      linear(x, "k"), name_of(op.operand(i))));
@@ -308,6 +346,28 @@ void Emitter::emit_reduce(ir::Operation& op) {
   close();
 }
 
+void Emitter::emit_line_chain(ir::Operation& c, const LineChain& chain) {
+  std::string cname = define(c.result());
+  declare(c.result());
+  line(fmt::format("// the reduction's partials through {} elementwise op(s), in the input's lines (no threadgroup memory)", chain.ops.size()));
+  for (size_t k = 0; k < chain.reg_group.size(); ++k) {
+    std::string e = fmt::format("{}{}", chain.tag, chain.reg_group[k]);
+    const ir::Value* cur = chain.res;
+    for (ir::Operation* u : chain.ops) {
+      std::vector<std::string> a;
+      for (const ir::Value* w : u->operands()) {
+        const ir::Operation* d = w->defining_op();
+        if (w == cur) a.push_back(e);
+        else if (d && d->is(ir::OpCode::Splat)) a.push_back(name_of(d->operand(0)));
+        else a.push_back(elem(w, "0"));
+      }
+      e = "(" + elementwise_expr(*u, a) + ")";
+      cur = u->result();
+    }
+    line(fmt::format("{}[{}] = {};", cname, k, e));
+  }
+}
+
 void Emitter::emit_scan(ir::Operation& op) {
   ir::Value* x = op.operand(0);
   bool reverse = op.has_attr("reverse") && op.attr("reverse")->is<bool>() && op.attr("reverse")->get<bool>();
@@ -341,7 +401,7 @@ void Emitter::emit_scan(ir::Operation& op) {
     line(fmt::format("{} tm_before = simd_prefix_exclusive_sum(tm_run);", et));
     if (warps > 1) {
       line(fmt::format("{} tm_simd_total = simd_sum(tm_run);", et));
-      barrier();
+      if (reps > 1) barrier(); else lead_barrier(op);  // repetitions: the previous one's reads
       line(fmt::format("if (tm_lane == 0) {}[tm_simd] = tm_simd_total;", s));
       barrier();
       line(fmt::format("{} tm_block = 0;", et));
@@ -439,7 +499,7 @@ bool Emitter::emit_register_scan(ir::Operation& op, const std::vector<std::strin
   if (CC > 1) {
     need_scratch(op, threads * runs * esize);
     tot = scratch(et, 0);
-    barrier();
+    lead_barrier(op);
     std::string last = E > 1 ? fmt::format("if (tm_ld == {}) ", reverse ? 0 : E - 1) : "";
     std::string src = E > 1 ? "tm_t[k]" : fmt::format("{}[tm_run_last[k]]", y);
     if (E <= 1) {
@@ -550,7 +610,7 @@ void Emitter::emit_chunked_scan(ir::Operation& op, const std::vector<std::string
   line(fmt::format("// scan along axis {}{}: {} lines of {}, {} thread(s) per line with chunks of {}, {}", axis, reverse ? " (reverse)" : "",
                    L, A, P, C, P == 1 ? "no carry" : by_shuffle ? "carry by simd_shuffle_up" : "carry through threadgroup memory"));
   open("");  // the scan's own scope: several scans in one kernel reuse the tm_ names
-  barrier();
+  lead_barrier(op);
   open(fmt::format("for (int k = 0; k < {}; ++k)", R));
   line(fmt::format("int tm_i = {};", linear(x, "k")));
   for (size_t i = 0; i < n; ++i) line(fmt::format("{}[{}] = {}[k];", buf(i), pad("tm_i"), name_of(op.operand(i))));

@@ -22,6 +22,10 @@ void Emitter::emit_relayout(ir::Operation& op) {
   ir::Value* r = op.result();
   if (!src->type().is_tensor()) fail(op, "shape op on a scalar");
   if (emit_fragment_relayout(op)) return;
+  if (auto it = line_chains_.find(&op); it != line_chains_.end()) {  // a reduction's result back in its input's lines
+    emit_line_chain(op, it->second);
+    return;
+  }
   const auto& sshape = src->type().shape();
   const auto& rshape = r->type().shape();
   int64_t threads = static_cast<int64_t>(options_.lowering.num_warps) * options_.lowering.simd_width;
@@ -104,7 +108,7 @@ void Emitter::emit_relayout(ir::Operation& op) {
       line(fmt::format("// layout conversion through threadgroup memory ({} elements, {}; {} writes, {} reads)", N,
                        plan.swizzle_rows ? fmt::format("rows of {} swizzled in groups of {}", W, u) : "plain rows",
                        plan.write_vector > 1 ? vec_type(plan.write_vector) : "scalar", plan.read_vector > 1 ? vec_type(plan.read_vector) : "scalar"));
-      barrier();
+      lead_barrier(op);
       {
         const int64_t v = plan.write_vector;
         std::string value = name_of(src) + "[k]";
@@ -144,7 +148,7 @@ void Emitter::emit_relayout(ir::Operation& op) {
   auto at = [&](const std::string& i) { return padded ? fmt::format("{}[{} + {} / {}]", s, i, i, W) : fmt::format("{}[{}]", s, i); };
   line(fmt::format("// layout conversion through threadgroup memory ({} elements{})", N,
                    padded ? fmt::format(", rows of {} padded to {}", W, W + 1) : ""));
-  barrier();
+  lead_barrier(op);
   if (gpu::fragment_family(src->type()))  // replicas (lanes of one row of a slice) would write the same bytes again
     line(fmt::format("if ({}) for (int k = 0; k < {}; ++k) {{ int tm_i = {}; {} = {}[k]; }}", owner(src), sr, linear(src, "k"), at("tm_i"), name_of(src)));
   else
@@ -198,7 +202,7 @@ void Emitter::emit_join_split(ir::Operation& op) {
     define(r);
     declare(r);
   }
-  barrier();
+  lead_barrier(op);
   if (join) {
     for (int i = 0; i < 2; ++i)
       line(fmt::format("for (int k = 0; k < {}; ++k) {}[({}) * 2 + {}] = {}[k];", regs(op.operand(i)), s, linear(op.operand(i), "k"), i,
@@ -228,7 +232,7 @@ void Emitter::emit_histogram(ir::Operation& op) {
   std::string name = define(r);
   declare(r);
   line(fmt::format("// tl.histogram: {} privatized bins in threadgroup memory, threadgroup atomic adds", bins));
-  barrier();
+  lead_barrier(op);
   line(fmt::format("for (int b = tm_tid; b < {}; b += {}) atomic_store_explicit(&{}[b], 0, memory_order_relaxed);", bins, threads, s));
   barrier();
   std::string own = x->type().is_tensor() ? owner(x) : "(tm_tid == 0)";

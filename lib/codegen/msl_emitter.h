@@ -138,6 +138,10 @@ class Emitter {
   void close(const std::string& text = "}");
   void source_comment(const ir::Operation& op);
   void barrier();
+  // The barrier opening a use of threadgroup memory by `op` (emit_memory_order.cpp): emitted only when an earlier
+  // use may still be in flight (threadgroup_in_use).
+  void lead_barrier(const ir::Operation& op);
+  bool threadgroup_in_use(const ir::Operation& op) const;
   std::string scratch(const std::string& type, int64_t byte_offset);  // pointer into threadgroup scratch
   void need_scratch(const ir::Operation& op, int64_t bytes);  // a new threadgroup buffer, live during `op`
   std::string place_threadgroup_buffers(const std::string& text);
@@ -169,6 +173,17 @@ class Emitter {
   void emit_join_split(ir::Operation& op);  // tt.join / tt.split through threadgroup memory
   void emit_histogram(ir::Operation& op);
   void emit_reduce(ir::Operation& op);
+  // A reduction's result taken back to the input's lines through elementwise ops on the way (`(tl.sum(x, 1) / n)[:, None]`):
+  // the gpu.convert_layout `c` is emitted at its own place from the reduction's per-line partials `tag<g>` (register k:
+  // group reg_group[k]) through `ops` (emit_reduce.cpp), with no threadgroup memory.
+  struct LineChain {
+    std::string tag;
+    std::vector<size_t> reg_group;
+    const ir::Value* res = nullptr;
+    std::vector<ir::Operation*> ops;
+  };
+  std::map<const ir::Operation*, LineChain> line_chains_;
+  void emit_line_chain(ir::Operation& c, const LineChain& chain);
   void emit_scan(ir::Operation& op);
   void emit_chunked_scan(ir::Operation& op, const std::vector<std::string>& results);
   bool emit_register_scan(ir::Operation& op, const std::vector<std::string>& results);  // false: not applicable

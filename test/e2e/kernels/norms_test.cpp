@@ -195,3 +195,74 @@ INSTANTIATE_TEST_SUITE_P(Targets, NormsLowPrecision,
 
 }  // namespace
 }  // namespace tmetal::test
+
+namespace tmetal::test {
+namespace {
+
+// A layer norm of 16 short rows per program (Inputs/ops.py layer_norm_rows) whose statistics pass through
+// elementwise ops before `[:, None]` (the mean's division, rstd's add / sqrt / reciprocal): the reductions'
+// partials go through those ops in the rows' own lanes, no threadgroup memory and no barrier (the MSL is
+// checked for both), vs float64 on ragged shapes (37 rows of 200 in blocks of 16 x 256), f32 / f16 / bf16.
+class NormRows : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
+
+TEST_P(NormRows, LayerNormChainsStayInRegisters) {
+  auto [target, dtype] = GetParam();
+  std::string t = dtype == "f32" ? "fp32" : dtype == "f16" ? "fp16" : "bf16";
+  auto k = compile_file(TM_OPS_FILE, "layer_norm_rows", fmt::format("x_ptr=*{0}:16, y_ptr=*{0}:16, n_rows=i32, n_cols=i32, eps=fp32", t),
+                        "BLOCK_ROWS=16, BLOCK=256", target);
+  EXPECT_EQ(k.msl.find("threadgroup_barrier"), std::string::npos) << k.msl;
+  EXPECT_NE(k.msl.find("elementwise op(s), in the input's lines (no threadgroup memory)"), std::string::npos);
+  const int rows = 37, cols = 200;
+  interp::HostArray x(dtype, rows * cols), y(dtype, rows * cols);
+  x.fill_random(221, -3, 3);
+  y.fill_random(222);
+  launch(k, emulator(), {3, 1, 1}, {arg(x), arg(y), KernelArg::scalar(rows), KernelArg::scalar(cols), KernelArg::scalar_real(1e-5)});
+  std::vector<double> want(rows * cols);
+  for (int r = 0; r < rows; ++r) {
+    double m = 0, v = 0;
+    for (int c = 0; c < cols; ++c) m += x.get(r * cols + c);
+    m /= cols;
+    for (int c = 0; c < cols; ++c) v += (x.get(r * cols + c) - m) * (x.get(r * cols + c) - m);
+    for (int c = 0; c < cols; ++c) want[r * cols + c] = (x.get(r * cols + c) - m) / std::sqrt(v / cols + 1e-5);
+  }
+  EXPECT_TRUE(matches(y, want, tolerance(dtype, 2))) << target << " " << dtype;
+}
+
+// The same with the statistics stored too (Inputs/ops.py layer_norm_rows_stats): the reductions also fill their
+// own layout, and the chained ops run both as tensors (for the stores) and on the partials (for `[:, None]`).
+TEST_P(NormRows, LayerNormChainsWithStoredStatistics) {
+  auto [target, dtype] = GetParam();
+  std::string t = dtype == "f32" ? "fp32" : dtype == "f16" ? "fp16" : "bf16";
+  auto k = compile_file(TM_OPS_FILE, "layer_norm_rows_stats",
+                        fmt::format("x_ptr=*{0}:16, y_ptr=*{0}:16, mean_ptr=*fp32:16, rstd_ptr=*fp32:16, n_rows=i32, n_cols=i32, eps=fp32", t),
+                        "BLOCK_ROWS=16, BLOCK=256", target);
+  EXPECT_NE(k.msl.find("elementwise op(s), in the input's lines (no threadgroup memory)"), std::string::npos);
+  const int rows = 37, cols = 200;
+  interp::HostArray x(dtype, rows * cols), y(dtype, rows * cols), mean("f32", 48), rstd("f32", 48);
+  x.fill_random(223, -3, 3);
+  y.fill_random(224);
+  mean.fill_random(225);
+  rstd.fill_random(226);
+  interp::HostArray mean0 = mean, rstd0 = rstd;
+  launch(k, emulator(), {3, 1, 1},
+         {arg(x), arg(y), arg(mean), arg(rstd), KernelArg::scalar(rows), KernelArg::scalar(cols), KernelArg::scalar_real(1e-5)});
+  std::vector<double> want(rows * cols), wm(48), wr(48);
+  for (int r = 0; r < 48; ++r) wm[r] = mean0.get(r), wr[r] = rstd0.get(r);
+  for (int r = 0; r < rows; ++r) {
+    double m = 0, v = 0;
+    for (int c = 0; c < cols; ++c) m += x.get(r * cols + c);
+    m /= cols;
+    for (int c = 0; c < cols; ++c) v += (x.get(r * cols + c) - m) * (x.get(r * cols + c) - m);
+    wm[r] = m;
+    wr[r] = 1 / std::sqrt(v / cols + 1e-5);
+    for (int c = 0; c < cols; ++c) want[r * cols + c] = (x.get(r * cols + c) - m) * wr[r];
+  }
+  EXPECT_TRUE(matches(y, want, tolerance(dtype, 2))) << target << " " << dtype;
+  EXPECT_TRUE(matches(mean, wm, 1e-5)) << target << " " << dtype;
+  EXPECT_TRUE(matches(rstd, wr, 1e-5)) << target << " " << dtype;
+}
+
+INSTANTIATE_TEST_SUITE_P(Targets, NormRows, ::testing::Combine(::testing::Values("m1", "m3", "m4-max"), ::testing::Values("f32", "f16", "bf16")));
+
+}  // namespace
+}  // namespace tmetal::test

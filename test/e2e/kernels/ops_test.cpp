@@ -1,5 +1,6 @@
 // test/e2e/kernels/Inputs/ops.py on the emulator vs float64 C++ references: argmax/argmin, integer ops, casts
-// and atomics, tl.join, tl.histogram, while loops, a reverse scan and a 1-D cumsum on the simd_prefix path.
+// and atomics, tl.join, tl.histogram, while loops, a reverse scan, a 1-D cumsum on the simd_prefix path and
+// device-memory ordering across the branches of an if.
 #include "kernel_test_support.h"
 
 namespace tmetal::test {
@@ -136,6 +137,30 @@ TEST_P(Ops, LoopWithARuntimeNegativeStep) {
     for (int i = 9; step > 0 ? i < 0 : i > 0; i += step)
       for (int e = 0; e < 64; ++e) want[e] = want[e] * 0.5 + x.get(i * 64 + e);
     EXPECT_TRUE(matches(y, want, 1e-6)) << "step " << step;
+  }
+}
+
+// Device-memory ordering across an scf.if: the then branch stores y, and after the if every thread reads
+// another thread's element of y, so a device barrier must sit between them whichever branch ran (a barrier in
+// the else branch, which does not run, orders nothing); the else branch's store of x needs none (the then
+// branch's load of x did not run). Ragged n, both branches.
+TEST_P(Ops, DeviceOrderAcrossIfBranches) {
+  auto k = compile_ops("branch_then_reload", "x_ptr=*fp32, y_ptr=*fp32, n=i32, flag=i32", "BLOCK=256", GetParam());
+  const int n = 203, block = 256;
+  for (int flag : {1, 0}) {
+    interp::HostArray x("f32", n), y("f32", 2 * block);
+    x.fill_random(201 + flag);
+    y.fill_random(203 + flag);
+    interp::HostArray x0 = x, y0 = y;
+    launch(k, emulator(), {1, 1, 1}, {arg(x), arg(y), KernelArg::scalar(n), KernelArg::scalar(flag)});
+    std::vector<double> wy(2 * block), wx(n);
+    for (int i = 0; i < 2 * block; ++i) wy[i] = y0.get(i);
+    for (int i = 0; i < n; ++i) wx[i] = flag ? x0.get(i) : 0.0;
+    if (flag)
+      for (int i = 0; i < n; ++i) wy[i] = x0.get(i);
+    for (int i = 0; i < n; ++i) wy[block + i] = wy[n - 1 - i];
+    EXPECT_TRUE(matches(y, wy, 0)) << "flag " << flag;
+    EXPECT_TRUE(matches(x, wx, 0)) << "flag " << flag;
   }
 }
 

@@ -1,4 +1,4 @@
-// cumsum_rows (tl.cumsum), transpose (tl.trans) and histogram (atomics) on the emulator vs float64 C++
+// cumsum_rows (tl.cumsum), transpose (tl.trans, also inside a loop) and histogram (atomics) on the emulator vs float64 C++
 // references, ragged shapes, several dtypes.
 #include "kernel_test_support.h"
 
@@ -44,6 +44,25 @@ TEST_P(Shapes, Transpose) {
   for (int i = 0; i < N * so; ++i) want[i] = out0.get(i);
   for (int i = 0; i < M; ++i)
     for (int j = 0; j < N; ++j) want[j * so + i] = in.get(i * si + j);
+  EXPECT_TRUE(matches(out, want, 0)) << target << " " << dtype;
+}
+
+// A transpose inside a loop (Inputs/ops.py trans_tiles): the conversion through threadgroup memory runs once per
+// tile, and its write must wait for the previous tile's reads (the barrier codegen keeps in loops; the suite runs
+// under the emulator's race detector, TRITON_METAL_RACECHECK=1, which names a missing one).
+TEST_P(Shapes, TransposeInLoop) {
+  auto [target, dtype] = GetParam();
+  auto k = compile_file(TM_OPS_FILE, "trans_tiles",
+                        fmt::format("in_ptr={0}, out_ptr={0}, M=i32, N=i32, n_tiles=i32", ptr_type(dtype)), "BLOCK=32", target);
+  const int M = 27, N = 19, tiles = 3;
+  interp::HostArray in(dtype, tiles * M * N), out(dtype, tiles * M * N);
+  in.fill_random(63);
+  out.fill_random(64);
+  launch(k, emulator(), {1, 1, 1}, {arg(in), arg(out), KernelArg::scalar(M), KernelArg::scalar(N), KernelArg::scalar(tiles)});
+  std::vector<double> want(tiles * M * N);
+  for (int t = 0; t < tiles; ++t)
+    for (int i = 0; i < M; ++i)
+      for (int j = 0; j < N; ++j) want[t * M * N + j * M + i] = in.get(t * M * N + i * N + j);
   EXPECT_TRUE(matches(out, want, 0)) << target << " " << dtype;
 }
 

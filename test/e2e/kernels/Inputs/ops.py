@@ -1,5 +1,5 @@
 # Small kernels exercising constructs the examples do not: argmax/argmin, integer ops and casts, atomics,
-# tl.join, tl.histogram, while loops, reverse scans. Used by ops_test.cpp.
+# tl.join, tl.histogram, while loops, reverse scans, a transpose inside a loop. Used by ops_test.cpp and shapes_test.cpp.
 import triton
 import triton.language as tl
 
@@ -87,3 +87,60 @@ def atomics_with_results(x_ptr, acc_ptr, old_ptr, ids_ptr, cmp_ptr, prev_ptr, n,
     cmp = tl.load(cmp_ptr + offs)
     prev = tl.atomic_cas(ids_ptr + offs, cmp, cmp * 3 + 1)
     tl.store(prev_ptr + offs, prev + cmp)
+
+
+@triton.jit
+def trans_tiles(in_ptr, out_ptr, M, N, n_tiles, BLOCK: tl.constexpr):
+    # A stack of n_tiles M x N matrices, each transposed in turn inside one loop: the tile's conversion through
+    # threadgroup memory runs again every iteration, so its write must wait for the previous iteration's reads.
+    rows = tl.arange(0, BLOCK)
+    cols = tl.arange(0, BLOCK)
+    for t in range(0, n_tiles):
+        tile = tl.load(in_ptr + t * M * N + rows[:, None] * N + cols[None, :], mask=(rows[:, None] < M) & (cols[None, :] < N))
+        tl.store(out_ptr + t * M * N + cols[:, None] * M + rows[None, :], tl.trans(tile), mask=(cols[:, None] < N) & (rows[None, :] < M))
+
+
+@triton.jit
+def branch_then_reload(x_ptr, y_ptr, n, flag, BLOCK: tl.constexpr):
+    # Device-memory ordering across the branches of an scf.if (codegen/emit_kernel.cpp, emit_if).
+    offs = tl.arange(0, BLOCK)
+    valid = offs < n
+    if flag > 0:
+        tl.store(y_ptr + offs, tl.load(x_ptr + offs, mask=valid), mask=valid)
+    else:
+        # Only the then branch read x, and it did not run: nothing to wait for.
+        tl.store(x_ptr + offs, tl.zeros([BLOCK], dtype=tl.float32), mask=valid)
+    # Another thread's element of y, which the then branch may have stored: a device barrier first.
+    back = tl.load(y_ptr + (n - 1 - offs), mask=valid)
+    tl.store(y_ptr + BLOCK + offs, back, mask=valid)
+
+
+@triton.jit
+def layer_norm_rows(x_ptr, y_ptr, n_rows, n_cols, eps, BLOCK_ROWS: tl.constexpr, BLOCK: tl.constexpr):
+    # A layer norm of BLOCK_ROWS short rows per program, with elementwise ops between each reduction and its
+    # `[:, None]` (codegen/emit_reduce.cpp: the partials go through them in the rows' own lanes).
+    rows = tl.program_id(0) * BLOCK_ROWS + tl.arange(0, BLOCK_ROWS)
+    cols = tl.arange(0, BLOCK)
+    valid = (rows[:, None] < n_rows) & (cols[None, :] < n_cols)
+    x = tl.load(x_ptr + rows[:, None] * n_cols + cols[None, :], mask=valid, other=0.0).to(tl.float32)
+    mean = tl.sum(x, axis=1) / n_cols
+    xc = tl.where(valid, x - mean[:, None], 0.0)
+    rstd = 1.0 / tl.sqrt(tl.sum(xc * xc, axis=1) / n_cols + eps)
+    tl.store(y_ptr + rows[:, None] * n_cols + cols[None, :], (xc * rstd[:, None]).to(y_ptr.dtype.element_ty), mask=valid)
+
+
+@triton.jit
+def layer_norm_rows_stats(x_ptr, y_ptr, mean_ptr, rstd_ptr, n_rows, n_cols, eps, BLOCK_ROWS: tl.constexpr, BLOCK: tl.constexpr):
+    # layer_norm_rows that also stores each row's mean and rstd: the statistics are needed in their own layout
+    # too, so the reductions fill it (through threadgroup memory) and the `[:, None]` conversions still take the
+    # partials through the elementwise ops.
+    rows = tl.program_id(0) * BLOCK_ROWS + tl.arange(0, BLOCK_ROWS)
+    cols = tl.arange(0, BLOCK)
+    valid = (rows[:, None] < n_rows) & (cols[None, :] < n_cols)
+    x = tl.load(x_ptr + rows[:, None] * n_cols + cols[None, :], mask=valid, other=0.0).to(tl.float32)
+    mean = tl.sum(x, axis=1) / n_cols
+    xc = tl.where(valid, x - mean[:, None], 0.0)
+    rstd = 1.0 / tl.sqrt(tl.sum(xc * xc, axis=1) / n_cols + eps)
+    tl.store(mean_ptr + rows, mean, mask=rows < n_rows)
+    tl.store(rstd_ptr + rows, rstd, mask=rows < n_rows)
+    tl.store(y_ptr + rows[:, None] * n_cols + cols[None, :], (xc * rstd[:, None]).to(y_ptr.dtype.element_ty), mask=valid)
