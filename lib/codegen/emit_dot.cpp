@@ -121,7 +121,7 @@ void Emitter::stage_invariant_dot_operands(ir::Operation& loop) {
     ir::Value* a = op.operand(0);
     if (mma(a) || !gpu::blocked_layout_of(a->type()) || !gpu::defined_outside(a, &loop)) continue;
     const DotShape d = dot_shape(op);
-    if (!d.two_d || d.ta.empty() || d.M % 8 || d.N % 8 || d.K % 8) continue;  // emit_dot reports these
+    if (!d.tileable()) continue;  // emit_dot reports these
     const int64_t lda = (d.flip_a ? d.M : d.K) + 16 / d.ea, bytes = align16((d.flip_a ? d.K : d.M) * lda * d.ea);
     const int64_t b_min = align16((d.flip_b ? d.N * (8 + 16 / d.eb) : 8 * (d.N + 16 / d.eb)) * d.eb);
     if (bytes + b_min > target_.threadgroup_memory_bytes()) continue;  // B's smallest stage must fit too
@@ -310,8 +310,7 @@ void Emitter::emit_dot(ir::Operation& op) {
   if (in_loop && options_.co_stage && !b_early && chunks == 1 && !double_buffer) {
     co_dot = co_staging_candidate(op, *loop);
     if (co_dot) co_shape = dot_shape(*co_dot);
-    if (co_dot && (!co_shape.two_d || co_shape.tb.empty() || co_shape.flip_b || co_shape.M % 8 || co_shape.N % 8 || co_shape.K % 8))
-      co_dot = nullptr;
+    if (co_dot && (!co_shape.tileable() || co_shape.flip_b)) co_dot = nullptr;
     if (co_dot) {
       co_b.ldb = co_shape.N + 16 / co_shape.eb;
       const int64_t bytes = align16(co_shape.K * co_b.ldb * co_shape.eb);

@@ -514,24 +514,17 @@ void Emitter::emit_if(ir::Operation& op) {
   // Device-memory ordering (emit_memory_order.cpp): the else branch follows what preceded the if, not the then
   // branch (one of the two runs); after the if, the accesses of either path (a missing else: those before the
   // if) may be in flight, barriers inside one branch notwithstanding.
-  const std::vector<const ir::Value*> before = accesses_since_barrier_;
-  const std::unordered_map<const ir::Value*, bool> before_writes = writes_of_;
+  const std::unordered_map<const ir::Value*, bool> before = writes_of_;
   open(fmt::format("if ({})", name_of(op.operand(0))));
   branch(0);
-  std::vector<const ir::Value*> then_accesses = std::move(accesses_since_barrier_);
   std::unordered_map<const ir::Value*, bool> then_writes = std::move(writes_of_);
-  accesses_since_barrier_ = before;
-  writes_of_ = before_writes;
+  writes_of_ = before;
   if (op.num_regions() > 1 && !op.region(1).empty() && !op.body(1).empty()) {
     close("} else {");
     ++indent_;
     branch(1);
   }
-  for (const ir::Value* p : then_accesses) {
-    if (std::find(accesses_since_barrier_.begin(), accesses_since_barrier_.end(), p) == accesses_since_barrier_.end())
-      accesses_since_barrier_.push_back(p);
-    writes_of_[p] = writes_of_[p] || then_writes.at(p);
-  }
+  for (const auto& [p, w] : then_writes) writes_of_[p] = writes_of_[p] || w;
   close();
 }
 

@@ -109,7 +109,6 @@ void Emitter::lead_barrier(const ir::Operation& op) {
 
 void Emitter::device_barrier() {
   line("threadgroup_barrier(mem_flags::mem_device | mem_flags::mem_threadgroup);");
-  accesses_since_barrier_.clear();
   writes_of_.clear();
 }
 
@@ -127,8 +126,8 @@ void Emitter::order_device_access(ir::Operation& op) {
     return may_alias(access_root(other_ptr), root);
   };
   bool need = false;
-  for (const ir::Value* prev : accesses_since_barrier_)
-    if (conflicts(prev, writes_of_.at(prev))) need = true;
+  for (const auto& [prev, prev_writes] : writes_of_)
+    if (conflicts(prev, prev_writes)) need = true;
   for (ir::Operation* p = op.parent_op(); !need && p && p != &func_; p = p->parent_op()) {
     if (!p->is(ir::OpCode::For) && !p->is(ir::OpCode::While)) continue;
     p->walk([&](ir::Operation* o) {
@@ -136,7 +135,6 @@ void Emitter::order_device_access(ir::Operation& op) {
     });
   }
   if (need) device_barrier();
-  accesses_since_barrier_.push_back(ptr_v);
   writes_of_[ptr_v] = writes_of_[ptr_v] || writes;
 }
 

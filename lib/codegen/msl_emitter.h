@@ -158,8 +158,8 @@ class Emitter {
   const ir::Value* access_root(const ir::Value* p) const;
   void order_device_access(ir::Operation& op);            // a device barrier first when `op` may race an access
   void device_barrier();
-  std::vector<const ir::Value*> accesses_since_barrier_;   // pointers accessed since the last device barrier
-  std::unordered_map<const ir::Value*, bool> writes_of_;   // ... and whether one of those accesses wrote
+  // Pointers accessed since the last device barrier, and whether one of those accesses wrote.
+  std::unordered_map<const ir::Value*, bool> writes_of_;
   void emit_load(ir::Operation& op);
   void emit_store(ir::Operation& op);
   void emit_atomic(ir::Operation& op);
@@ -197,6 +197,8 @@ class Emitter {
     bool flip_a = false, flip_b = false;
     int64_t M = 0, N = 0, K = 0, ea = 0, eb = 0;
     std::string ta, tb;
+    // A 2-D float dot of whole 8x8 fragments: what staging ahead of emit_dot may assume (emit_dot reports the rest).
+    bool tileable() const { return two_d && !ta.empty() && M % 8 == 0 && N % 8 == 0 && K % 8 == 0; }
   };
   DotShape dot_shape(const ir::Operation& op) const;
   void stage_dot_operand(ir::Value* v, const std::string& dst, const std::string& type, int64_t esize, bool k_is_col, bool transposed,
