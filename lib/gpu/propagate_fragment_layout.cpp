@@ -258,13 +258,14 @@ bool adopt(ir::Operation& c, ir::Operation& u, std::set<ir::Operation*>& reslice
       case Cheap::Reslice: {
         // The 1-D value again in the slice of F along the broadcast dimension, then expand_dims and broadcast
         // inside the fragment family (registers only).
-        if (!broadcast_1d(o)) {  // a 2-D tile: loaded again in F itself
+        const std::optional<RowOrColumn> row_or_column = broadcast_1d(o);
+        if (!row_or_column) {  // a 2-D tile: loaded again in F itself
           std::map<ir::Value*, ir::Value*> done;
           u.set_operand(i, reslice(o, to.encoding(), done));
           for (auto& [orig, copy] : done) resliced.insert(orig->defining_op());
           break;
         }
-        RowOrColumn rc = *broadcast_1d(o);
+        const RowOrColumn& rc = *row_or_column;
         const int axis = static_cast<int>(rc.expand->int_attr("axis"));
         const ir::EncodingPtr slice = std::make_shared<SimdgroupMatrixSliceEncoding>(SimdgroupMatrixSliceLayout{axis, *simdgroup_matrix_layout_of(to)});
         std::map<ir::Value*, ir::Value*> done;
