@@ -81,19 +81,6 @@ Emitter::DotShape Emitter::dot_shape(const ir::Operation& op) const {
   d.M = d.trans_a ? as[1] : as[0];
   d.K = d.trans_a ? as[0] : as[1];
   d.N = d.trans_b ? bs[0] : bs[1];
-  // Registers running along A's M / B's K (the usual tile's rows): staged as the transposed tile, so that the
-  // stores are vectors along the registers (a column-major A, a K-contiguous B: conv2d's weights, a tl.trans
-  // of a row-major tile). Not for chain dots (gpu.chain: flash attention's K^T tile), whose S, P and O
-  // fragments are live together: there the transposed reads cost more registers than the scalar staging
-  // stores they save (CUDA proxy, H200: attention d64 7.3 TFLOP/s transposed against 9.0 plain, d128 7.4
-  // against 8.7, while conv2d ran 21.6 against 14.9; bench/results/2026-12-02-H200-coalesce.md).
-  auto runs_along = [](const ir::Value* v, int dim) {
-    const gpu::BlockedLayout* l = gpu::blocked_layout_of(v->type());
-    return l && l->rank() == 2 && l->order[0] == dim;
-  };
-  const bool chain = op.int_attr("gpu.chain") != 0;
-  d.flip_a = !chain && runs_along(op.operand(0), d.trans_a ? 1 : 0);
-  d.flip_b = !chain && runs_along(op.operand(1), d.trans_b ? 1 : 0);
   auto frag = [&](ir::ScalarKind k) -> std::string {
     if (k == ir::ScalarKind::F16) return "half";
     if (k == ir::ScalarKind::BF16) return target_.supports_bfloat() ? "bfloat" : "float";
@@ -106,6 +93,20 @@ Emitter::DotShape Emitter::dot_shape(const ir::Operation& op) const {
   if (d.ta != d.tb) d.ta = d.tb = "float";
   d.ea = d.ta == "float" ? 4 : 2;
   d.eb = d.tb == "float" ? 4 : 2;
+  // Registers running along A's M / B's K (the usual tile's rows): staged as the transposed tile, so that the
+  // stores are vectors along the registers (a column-major A, a K-contiguous B: conv2d's weights, flash
+  // attention's K^T, a tl.trans of a row-major tile) and read with simdgroup_load's transpose. Not A of a chain
+  // dot (gpu.chain), which is Q (staged once) or P (in fragments). Flash attention's K^T used to stay plain
+  // (scalar stores), when S, P and O's views cost the proxy more registers transposed; with co-staging and P
+  // read from its fragments it wins (CUDA proxy, H200, bench/results/2026-12-03-H200-flip.md: D=64 at
+  // BLOCK_N=32 13.0 TFLOP/s against 10.3 plain at BLOCK_N=64, D=128 at BLOCK_N=16 13.9 against 10.4).
+  auto runs_along = [](const ir::Value* v, int dim) {
+    const gpu::BlockedLayout* l = gpu::blocked_layout_of(v->type());
+    return l && l->rank() == 2 && l->order[0] == dim;
+  };
+  const bool chain = op.int_attr("gpu.chain") != 0;
+  d.flip_a = !chain && runs_along(op.operand(0), d.trans_a ? 1 : 0);
+  d.flip_b = runs_along(op.operand(1), d.trans_b ? 1 : 0);
   return d;
 }
 
