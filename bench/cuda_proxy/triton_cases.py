@@ -187,7 +187,7 @@ def matmul_bias_act(size):
                 pick=lambda o: {"c_ptr": o["c_ptr"][rows]}, tol=(2e-3, 2e-3), flops=2.0 * m * n * k)
 
 
-def attention_case(d, causal):
+def attention_case(d, causal, bm=64):
     def case(size):
         bh, s = {"check": (3, 200), "counters": (1, 256)}.get(size, (32, 4096))
         g = _rng(10 + causal + d)
@@ -195,7 +195,7 @@ def attention_case(d, causal):
         scale = 1.0 / np.sqrt(d)
         return dict(args=dict(q_ptr=q, k_ptr=k, v_ptr=v, o_ptr=np.zeros((bh, s, d), np.float16), sm_scale=f32(scale),
                               seq_len=i32(s), stride_bh=i32(s * d), stride_s=i32(d)),
-                    grid=(cdiv(s, 64), bh), outputs=["o_ptr"], shape=f"{bh}x{s}x{d}",
+                    grid=(cdiv(s, bm), bh), outputs=["o_ptr"], shape=f"{bh}x{s}x{d}",
                     ref=lambda a: {"o_ptr": ref_attention(a["q_ptr"], a["k_ptr"], a["v_ptr"], float(a["sm_scale"]), causal)},
                     tol=(4e-3, 4e-3), flops=4.0 * bh * s * s * d * (0.5 if causal else 1.0))
     return case
@@ -304,9 +304,9 @@ CASES = {
                         "a_ptr=*fp16:16, b_ptr=*fp16:16, bias_ptr=*fp32:16, c_ptr=*fp16:16, M=i32:16, N=i32:16, K=i32:16, stride_am=i32:16, stride_bk=i32:16, stride_cm=i32:16",
                         {"BLOCK_M": 64, "BLOCK_N": 64, "BLOCK_K": 32, "GROUP_M": 8, "ACTIVATION": "leaky_relu", **UNIT_STRIDES}, 4, matmul_bias_act),
     "attention_d64": ("flash_attention.py", "attn_fwd", "q_ptr=*fp16:16, k_ptr=*fp16:16, v_ptr=*fp16:16, o_ptr=*fp16:16, sm_scale=fp32, seq_len=i32, stride_bh=i32:16, stride_s=i32:16",
-                      {"BLOCK_M": 64, "BLOCK_N": 32, "HEAD_DIM": 64, "CAUSAL": False}, 4, attention_case(64, False)),
+                      {"BLOCK_M": 128, "BLOCK_N": 32, "HEAD_DIM": 64, "CAUSAL": False}, 8, attention_case(64, False, 128)),
     "attention_causal_d64": ("flash_attention.py", "attn_fwd", "q_ptr=*fp16:16, k_ptr=*fp16:16, v_ptr=*fp16:16, o_ptr=*fp16:16, sm_scale=fp32, seq_len=i32, stride_bh=i32:16, stride_s=i32:16",
-                             {"BLOCK_M": 64, "BLOCK_N": 32, "HEAD_DIM": 64, "CAUSAL": True}, 4, attention_case(64, True)),
+                             {"BLOCK_M": 128, "BLOCK_N": 32, "HEAD_DIM": 64, "CAUSAL": True}, 8, attention_case(64, True, 128)),
     "attention_d128": ("flash_attention.py", "attn_fwd", "q_ptr=*fp16:16, k_ptr=*fp16:16, v_ptr=*fp16:16, o_ptr=*fp16:16, sm_scale=fp32, seq_len=i32, stride_bh=i32:16, stride_s=i32:16",
                        {"BLOCK_M": 64, "BLOCK_N": 16, "HEAD_DIM": 128, "CAUSAL": False}, 4, attention_case(128, False)),
     "attention_causal_d128": ("flash_attention.py", "attn_fwd", "q_ptr=*fp16:16, k_ptr=*fp16:16, v_ptr=*fp16:16, o_ptr=*fp16:16, sm_scale=fp32, seq_len=i32, stride_bh=i32:16, stride_s=i32:16",
