@@ -56,6 +56,9 @@ struct CompiledKernel {
   int address_map_buffer = -1;
 };
 
+// The GPU lowering passes, in the order they run (names for --print-after).
+const std::vector<std::string>& gpu_pass_names();
+
 // Compiles `kernel` of `source` (`filename` is used in diagnostics). Throws CompileFailure for every user
 // error (front end, a construct not lowered, a dot that cannot be tiled, threadgroup memory over the
 // target's limit), naming the kernel and source location; target::UnknownTargetError for a bad target;

@@ -35,10 +35,23 @@ void Emitter::stage_dot_operand(ir::Value* v, const std::string& dst, const std:
   const gpu::BlockedLayout& l = layout(v);
   const int row_dim = transposed != flipped ? 1 : 0, col_dim = 1 - row_dim;
   if (flipped) k_is_col = !k_is_col;
-  int64_t w = 1;
-  if (l.order[0] == col_dim && type != "bfloat")
+  // A vector along the tile's columns: registers k, k + s, ..., k + (w - 1) s of the thread's block, where s is
+  // 1 when the columns are the layout's fastest dimension and that dimension's size_per_thread otherwise (a
+  // thread holding 4 rows of K of each column: dot-b-rows).
+  int64_t w = 1, s = 1;
+  if (type != "bfloat" && l.size_per_thread[col_dim] > 1 && (l.order[0] == col_dim || l.rank() == 2)) {
     w = std::min<int64_t>({l.size_per_thread[col_dim], 4, std::max<int64_t>(1, target_.preferred_vector_bytes() / esize)});
-  open(fmt::format("for (int k = 0; k < {}; k += {})", regs(v), w));
+    if (l.order[0] != col_dim) s = l.size_per_thread[l.order[0]];
+  }
+  if (s == 1) {
+    open(fmt::format("for (int k = 0; k < {}; k += {})", regs(v), w));
+  } else {
+    // Group q: position q % s along the fastest dimension, vector (q / s) % g along the columns, block q / (s g).
+    const int64_t g = l.size_per_thread[col_dim] / w, block = l.size_per_thread[0] * l.size_per_thread[1];
+    open(fmt::format("for (int q = 0; q < {}; ++q)", regs(v) / w));
+    const std::string vec = g == 1 ? "" : fmt::format(" + ((q / {}) % {}) * {}", s, g, w * s);
+    line(fmt::format("const int k = (q / {}) * {}{} + q % {};", s * g, block, vec, s));
+  }
   std::string row = fmt::format("uint({})", coord(v, row_dim, "k")), col = fmt::format("uint({})", coord(v, col_dim, "k"));
   if (!kcv.empty()) (k_is_col ? col : row) += " - " + kcv;
   line(fmt::format("const uint tm_r = {}, tm_c = {};", row, col));
@@ -47,7 +60,7 @@ void Emitter::stage_dot_operand(ir::Value* v, const std::string& dst, const std:
     value = fmt::format("{}[tm_r * {} + tm_c] = {}({}[k]);", dst, cols, type, name_of(v));
   } else {
     std::vector<std::string> parts;
-    for (int64_t i = 0; i < w; ++i) parts.push_back(fmt::format("{}({}[k + {}])", type, name_of(v), i));
+    for (int64_t i = 0; i < w; ++i) parts.push_back(fmt::format("{}({}[k + {}])", type, name_of(v), i * s));
     std::string joined;
     for (auto& p : parts) joined += (joined.empty() ? "" : ", ") + p;
     value = fmt::format("*((threadgroup {0}{1}*)({2} + tm_r * {3} + tm_c)) = {0}{1}({4});", type, w, dst, cols, joined);
@@ -106,7 +119,12 @@ Emitter::DotShape Emitter::dot_shape(const ir::Operation& op) const {
   };
   const bool chain = op.int_attr("gpu.chain") != 0;
   d.flip_a = !chain && runs_along(op.operand(0), d.trans_a ? 1 : 0);
-  d.flip_b = runs_along(op.operand(1), d.trans_b ? 1 : 0);
+  // A 16-bit B whose threads hold several rows of K of each column (dot-b-rows) is staged transposed too, with
+  // vector stores across those rows: a lane then reads its two columns of a fragment as two 16-byte rows.
+  const int kb = d.trans_b ? 1 : 0;
+  const gpu::BlockedLayout* lb = gpu::blocked_layout_of(op.operand(1)->type());
+  const bool rows_of_k = !chain && d.eb == 2 && lb && lb->rank() == 2 && lb->size_per_thread[kb] >= 4;
+  d.flip_b = runs_along(op.operand(1), kb) || rows_of_k;
   return d;
 }
 

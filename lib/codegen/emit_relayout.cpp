@@ -59,28 +59,10 @@ void Emitter::emit_relayout(ir::Operation& op) {
   }
   // Index tensors (offsets, coordinates, masks, pointer offsets) computed from tl.arange, constants and
   // scalars: recomputed in the result layout (rematerialize.cpp), no threadgroup round trip.
-  if (!op.is(ir::OpCode::Reshape) && (src->type().element().is_int() || (src->type().element().is_pointer() && !src->type().element().pointee().is_tensor()))) {
-    std::vector<std::string> rcoords, scoords;
-    for (int d = 0; d < static_cast<int>(rshape.size()); ++d) rcoords.push_back(coord(r, d, "k"));
-    if (op.is(ir::OpCode::Broadcast)) {
-      for (size_t d = 0; d < sshape.size(); ++d) scoords.push_back(sshape[d] == 1 ? "0" : rcoords[d]);
-    } else if (op.is(ir::OpCode::ExpandDims)) {
-      for (size_t d = 0; d < rshape.size(); ++d)
-        if (static_cast<int64_t>(d) != op.int_attr("axis")) scoords.push_back(rcoords[d]);
-    } else if (op.is(ir::OpCode::Trans)) {
-      auto order = op.array_attr("order");
-      scoords.assign(sshape.size(), "0");
-      for (size_t i = 0; i < order.size(); ++i) scoords[order[i]] = rcoords[i];
-    } else {
-      scoords = rcoords;
-    }
-    int budget = gpu::kIndexExpressionBudget;
-    const ir::Value* base = ptr_base_.count(r) ? ptr_base_[r] : nullptr;
-    if (std::optional<std::string> e = rematerialize(src, scoords, base, budget)) {
-      line("// index tensor recomputed in the result layout (no threadgroup round trip)");
-      line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {};", rr, name, *e));
-      return;
-    }
+  if (std::optional<std::string> e = recomputed_relayout(op)) {
+    line("// index tensor recomputed in the result layout (no threadgroup round trip)");
+    line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = {};", rr, name, *e));
+    return;
   }
   // Through threadgroup memory.
   std::string t = reg_type(src->type());
@@ -243,6 +225,32 @@ void Emitter::emit_histogram(ir::Operation& op) {
   close();
   barrier();
   line(fmt::format("for (int k = 0; k < {}; ++k) {}[k] = atomic_load_explicit(&{}[{}], memory_order_relaxed);", regs(r), name, s, coord(r, 0, "k")));
+}
+
+std::optional<std::string> Emitter::recomputed_relayout(const ir::Operation& op) {
+  const ir::Value* src = op.operand(0);
+  const ir::Value* r = op.result();
+  const ir::Type e = src->type().element();
+  if (op.is(ir::OpCode::Reshape) || !(e.is_int() || (e.is_pointer() && !e.pointee().is_tensor()))) return std::nullopt;
+  const auto& sshape = src->type().shape();
+  const auto& rshape = r->type().shape();
+  std::vector<std::string> rcoords, scoords;
+  for (int d = 0; d < static_cast<int>(rshape.size()); ++d) rcoords.push_back(coord(r, d, "k"));
+  if (op.is(ir::OpCode::Broadcast)) {
+    for (size_t d = 0; d < sshape.size(); ++d) scoords.push_back(sshape[d] == 1 ? "0" : rcoords[d]);
+  } else if (op.is(ir::OpCode::ExpandDims)) {
+    for (size_t d = 0; d < rshape.size(); ++d)
+      if (static_cast<int64_t>(d) != op.int_attr("axis")) scoords.push_back(rcoords[d]);
+  } else if (op.is(ir::OpCode::Trans)) {
+    auto order = op.array_attr("order");
+    scoords.assign(sshape.size(), "0");
+    for (size_t i = 0; i < order.size(); ++i) scoords[order[i]] = rcoords[i];
+  } else {
+    scoords = rcoords;
+  }
+  int budget = gpu::kIndexExpressionBudget;
+  auto it = ptr_base_.find(src);
+  return rematerialize(src, scoords, it == ptr_base_.end() ? nullptr : it->second, budget);
 }
 
 }  // namespace tmetal::codegen

@@ -166,6 +166,9 @@ class Emitter {
   void emit_block_ptr(ir::Operation& op);  // tt.make_tensor_ptr, tt.advance
   void emit_block_access(ir::Operation& op);  // tt.load / tt.store through a block pointer
   void emit_relayout(ir::Operation& op);
+  // The element expression (of register k) of relayout `op`'s result recomputed in its layout from the index
+  // tensor it converts (rematerialize.cpp), or nullopt where the source is not one.
+  std::optional<std::string> recomputed_relayout(const ir::Operation& op);
   // The element of index tensor `v` at `coords` recomputed from its producers (rematerialize.cpp), or nullopt;
   // pointer offsets must count from `base`. `budget` bounds the number of producers visited.
   std::optional<std::string> rematerialize(const ir::Value* v, const std::vector<std::string>& coords, const ir::Value* base,

@@ -4,6 +4,7 @@
 #include "codegen/msl_emitter.h"
 #include "gpu/assign_dot_layouts.h"
 #include "gpu/coalesce_accesses.h"
+#include "gpu/dot_b_rows.h"
 #include "gpu/propagate_fragment_layout.h"
 #include "gpu/assign_layouts.h"
 #include "gpu/insert_layout_conversions.h"
@@ -21,6 +22,13 @@
 
 namespace tmetal {
 
+const std::vector<std::string>& gpu_pass_names() {
+  static const std::vector<std::string> names = {"pipeline-dot-loads", "assign-layouts", "coalesce-accesses", "dot-b-rows",
+                                                 "assign-dot-layouts", "insert-layout-conversions", "propagate-fragment-layout",
+                                                 "remove-layout-conversions"};
+  return names;
+}
+
 CompiledKernel compile(const std::string& source, const std::string& filename, const std::string& kernel,
                        const Specialization& spec, const KernelOptions& options) {
   target::Target tgt = options.target.empty() ? target::default_target() : target::resolve_target(options.target);
@@ -33,7 +41,7 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
   tile_opts.run_passes = true;
   // The GPU passes are this stage's: the tile pipeline must not see their names.
   std::set<std::string> print_gpu;
-  for (const char* pass : {"pipeline-dot-loads", "assign-layouts", "coalesce-accesses", "assign-dot-layouts", "insert-layout-conversions", "propagate-fragment-layout", "remove-layout-conversions"})
+  for (const std::string& pass : gpu_pass_names())
     if (tile_opts.print_after_all || tile_opts.print_after.erase(pass) > 0) print_gpu.insert(pass);
   TileIrResult tir = compile_tile_ir(source, filename, kernel, spec, tile_opts);
   CompiledKernel out;
@@ -72,6 +80,8 @@ CompiledKernel compile(const std::string& source, const std::string& filename, c
   after("assign-layouts");
   gpu::coalesce_accesses(*func, lo);
   after("coalesce-accesses");
+  gpu::dot_b_rows(*func);
+  after("dot-b-rows");
   gpu::assign_dot_layouts(*func, lo.num_warps);
   after("assign-dot-layouts");
   gpu::insert_layout_conversions(*func, lo.num_warps, lo.simd_width);

@@ -2,6 +2,7 @@
 // contiguous one (see coalesce_accesses.h).
 #include "gpu/coalesce_accesses.h"
 
+#include "gpu/access_layout.h"
 #include "gpu/axis_analysis.h"
 #include "gpu/convert_layout_op.h"
 #include "gpu/layout_encoding.h"
@@ -40,55 +41,6 @@ std::optional<BlockedLayout> coalesced_layout(const AxisAnalysis& axes, const ir
   return c;
 }
 
-ir::Type with_layout(const ir::Type& t, const BlockedLayout& l) { return t.with_encoding(std::make_shared<BlockedEncoding>(l)); }
-
-// Moves access `op` to layout `l`: its tensor operands convert to it before the op, a load's result converts
-// back for its users. Conversions made for an op marked tm.prefetch are marked too (they belong to it).
-void move_access(ir::Operation& op, const BlockedLayout& l) {
-  const ir::Attribute* prefetch = op.attr("tm.prefetch");
-  auto mark = [&](ir::Value* v) {
-    if (prefetch) v->defining_op()->set_attr("tm.prefetch", *prefetch);
-    return v;
-  };
-  for (size_t i = 0; i < op.num_operands(); ++i) {
-    ir::Value* x = op.operand(i);
-    if (!x->type().is_tensor() || !blocked_layout_of(x->type())) continue;
-    op.set_operand(i, mark(create_convert_layout(x, with_layout(x->type(), l), &op)));
-  }
-  if (!op.is(ir::OpCode::Load)) return;
-  ir::Value* r = op.result();
-  const ir::Type old = r->type();
-  std::vector<ir::Operation*> users = r->users();
-  r->set_type(with_layout(old, l));
-  if (users.empty()) return;
-  ir::Value* back = mark(create_convert_layout(r, old, op.next()));
-  for (ir::Operation* u : users)
-    for (size_t i = 0; i < u->num_operands(); ++i)
-      if (u->operand(i) == r) u->set_operand(i, back);
-}
-
-// Iteration arguments that carry a converted tile (`yield convert(x : C -> L)`) and that the body only reads
-// through conversions or as tl.dot operands are carried in C instead.
-void carry_coalesced(ir::Operation& func) {
-  std::vector<std::pair<ir::Operation*, size_t>> moves;
-  func.walk([&](ir::Operation* loop) {
-    if (!loop->is(ir::OpCode::For)) return;
-    ir::Operation* yield = loop->body().back();
-    if (!yield || !yield->is(ir::OpCode::Yield)) return;
-    for (size_t i = 0; i < yield->num_operands(); ++i) {
-      ir::Operation* c = convert_of(yield->operand(i));
-      if (!c || !blocked_layout_of(c->operand(0)->type()) || !blocked_layout_of(c->result()->type())) continue;
-      bool only = true;
-      for (ir::Operation* u : loop->body().argument(1 + i)->users())
-        only = only && (is_convert_layout(*u) || (u->is(ir::OpCode::Dot) && u->operand(2) != loop->body().argument(1 + i)));
-      if (only) moves.emplace_back(loop, i);
-    }
-  });
-  for (auto& [loop, i] : moves) {
-    ir::Operation* c = convert_of(loop->body().back()->operand(i));
-    retype_carried(*loop, i, c->operand(0)->type());
-  }
-}
 }  // namespace
 
 int coalesce_accesses(ir::Operation& func, const LoweringOptions& options) {
@@ -100,7 +52,7 @@ int coalesce_accesses(ir::Operation& func, const LoweringOptions& options) {
     if (std::optional<BlockedLayout> l = coalesced_layout(axes, *op, options)) moves.emplace_back(op, *l);
   });
   for (auto& [op, l] : moves) move_access(*op, l);
-  if (!moves.empty()) carry_coalesced(func);
+  if (!moves.empty()) carry_moved_tiles(func);
   return static_cast<int>(moves.size());
 }
 

@@ -14,6 +14,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -60,9 +62,11 @@ int run(const CompileArgs& a) {
       if (!p.empty()) names.push_back(p);
     options.passes = names;
   }
+  const std::vector<std::string>& gpu_passes = tmetal::gpu_pass_names();
   for (const auto& p : options.print_after)
-    if (p != "pipeline-dot-loads" && p != "assign-layouts" && p != "coalesce-accesses" && p != "assign-dot-layouts" && p != "insert-layout-conversions" && p != "propagate-fragment-layout" && p != "remove-layout-conversions" && !tmetal::transforms::create_pass(p))
-      throw tmetal::cli::UsageError(fmt::format("--print-after names unknown pass '{}' (known: {})", p, fmt::join(tmetal::transforms::pass_names(), ", ")));
+    if (std::find(gpu_passes.begin(), gpu_passes.end(), p) == gpu_passes.end() && !tmetal::transforms::create_pass(p))
+      throw tmetal::cli::UsageError(fmt::format("--print-after names unknown pass '{}' (known: {}, {})", p,
+                                                fmt::join(tmetal::transforms::pass_names(), ", "), fmt::join(gpu_passes, ", ")));
   if (options.passes)
     for (const auto& p : *options.passes)
       if (!tmetal::transforms::create_pass(p))
