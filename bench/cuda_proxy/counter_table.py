@@ -1,6 +1,7 @@
 """The emulator's counters per launch (no GPU): device bytes, threadgroup bytes, barriers and simdgroup
 multiply-accumulates of our generated matmul and attention beside the hand-written probes (bench/probes) of the
-same shape and tile (64 x 64 output tiles, 4 simdgroups), per FLOP, with ours / probe. The kernels run through
+same shape (the probes: 64 x 64 output tiles, 4 simdgroups; ours: the benchmark's configurations of
+triton_cases.py, e.g. attention D=64 at 128 x 32 blocks with 8 simdgroups), per FLOP, with ours / probe. The kernels run through
 the benchmark's own driver (cuda_proxy_triton --device emulator --counters) on the "counters" size of
 triton_cases.py / probe_cases.py and are checked against float64 first.
 Usage (development machine):
@@ -17,7 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import triton_bench  # noqa: E402
 
-# (ours, probe of the same shape and tile)
+# (ours, probe of the same shape)
 PAIRS = [("matmul_f32_4096", "probe_gemm_f32_4096"), ("matmul_f16_4096", "probe_gemm_f16_4096"),
          ("attention_d64", "probe_attn_d64"), ("attention_causal_d64", "probe_attn_d64_causal"),
          ("attention_d128", "probe_attn_d128"), ("attention_causal_d128", "probe_attn_d128_causal")]

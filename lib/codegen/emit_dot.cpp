@@ -111,7 +111,7 @@ Emitter::DotShape Emitter::dot_shape(const ir::Operation& op) const {
   // attention's K^T, a tl.trans of a row-major tile) and read with simdgroup_load's transpose. Not A of a chain
   // dot (gpu.chain), which is Q (staged once) or P (in fragments). Flash attention's K^T used to stay plain
   // (scalar stores), when S, P and O's views cost the proxy more registers transposed; with co-staging and P
-  // read from its fragments it wins (CUDA proxy, H200, bench/results/2026-12-03-H200-flip.md: D=64 at
+  // read from its fragments it wins (CUDA proxy, H200, bench/results/2026-12-02-H200-flip.md: D=64 at
   // BLOCK_N=32 13.0 TFLOP/s against 10.3 plain at BLOCK_N=64, D=128 at BLOCK_N=16 13.9 against 10.4).
   auto runs_along = [](const ir::Value* v, int dim) {
     const gpu::BlockedLayout* l = gpu::blocked_layout_of(v->type());
