@@ -1,4 +1,4 @@
-// Pass `dot-b-rows`: 16-bit tl.dot B tiles loaded with 4 rows of K per thread (see dot_b_rows.h).
+// Pass `dot-b-rows`: f16 tl.dot B tiles loaded with 4 rows of K per thread (see dot_b_rows.h).
 #include "gpu/dot_b_rows.h"
 
 #include "gpu/access_layout.h"
@@ -11,10 +11,9 @@
 namespace tmetal::gpu {
 
 namespace {
-bool two_byte(const ir::Value* v) {
-  const ir::ScalarKind k = v->type().element().scalar_kind();
-  return k == ir::ScalarKind::F16 || k == ir::ScalarKind::BF16;
-}
+// f16 only: bf16 fragments are float where the target has no bfloat (B is then staged plain), and bfloat
+// tiles are staged with scalar stores.
+bool half_elements(const ir::Value* v) { return v->type().element().scalar_kind() == ir::ScalarKind::F16; }
 
 ir::Value* through_converts(ir::Value* v) {
   while (ir::Operation* c = convert_of(v)) v = c->operand(0);
@@ -94,7 +93,7 @@ int dot_b_rows(ir::Operation& func) {
     ir::Value* a = dot->operand(0);
     ir::Value* b = dot->operand(1);
     const auto& shape = b->type().shape();
-    if (a->type().shape().size() != 2 || shape.size() != 2 || !two_byte(a) || !two_byte(b)) return;
+    if (a->type().shape().size() != 2 || shape.size() != 2 || !half_elements(a) || !half_elements(b)) return;
     if (shape[0] % 8 || shape[1] % 8 || source_loads(a, dot).empty()) return;
     std::vector<ir::Operation*> loads = source_loads(b, dot);
     if (loads.empty()) return;
