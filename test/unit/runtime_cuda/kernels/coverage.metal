@@ -65,6 +65,8 @@ kernel void coverage(device float* f            [[buffer(0)]],
     simdgroup_multiply_accumulate(c, hm, b, c);
     c.thread_elements() *= 0.5f;
     simdgroup_store(c, (device float*)m, 16, ulong2(8, 0), true);
+    uint4 wide = uint4(gid, 1u, 2u, 3u);
+    half4 wide_h = as_type<half4>(wide.zw);  // as_type of a swizzle
     m[gid] = float2(fast::exp(f[gid]), precise::sqrt(fabs(f[gid]))) + float2(popcount(uint(gid)), clz(gid) + ctz(gid | 1u)) +
-             float2(as_type<float>(uint(i[gid])), length(float3(1.0f, 2.0f, 3.0f))) * float2(rsqrt(2.0f), fract(1.25f));
+             float2(as_type<float>(uint(i[gid])) + float(wide_h.y), length(float3(1.0f, 2.0f, 3.0f))) * float2(rsqrt(2.0f), fract(1.25f));
 }

@@ -234,5 +234,9 @@ template <class T, class U> TM_D T as_type(const U& u) {
   memcpy(&t, &u, sizeof(T));
   return t;
 }
+// A swizzle (`as_type<half4>(u.zw)`) is the vector of its components, as in Metal.
+template <class T, class E, int N, int... I> TM_D T as_type(const swizzle<E, N, I...>& s) {
+  return as_type<T>(static_cast<const vec<E, int(sizeof...(I))>&>(s));
+}
 
 }  // namespace metal

@@ -257,6 +257,10 @@ template <class To, class From> constexpr To as_type(const From& f) {
   __builtin_memcpy(&t, &f, sizeof(To));
   return t;
 }
+// A swizzle (`as_type<half4>(u.zw)`) is the vector of its components, as in Metal.
+template <class To, class T, int N, bool P, int... I> constexpr To as_type(const swizzle<T, N, P, I...>& s) {
+  return as_type<To>(static_cast<const vec<T, int(sizeof...(I))>&>(s));
+}
 
 // metal::fast and metal::precise are namespaces of their own (as in Metal), declaring the float functions by
 // using-declarations: a header that adds bfloat overloads there (common) extends the overload set instead of
