@@ -5,6 +5,23 @@
 namespace tmetal::test {
 namespace {
 
+// float64 references: each row's mean and 1 / sqrt(variance + eps) over `cols` elements (row stride `stride`).
+struct RowStats {
+  std::vector<double> mean, rstd;
+};
+RowStats layer_norm_stats(const interp::HostArray& x, int rows, int cols, int stride, double eps) {
+  RowStats s{std::vector<double>(rows), std::vector<double>(rows)};
+  for (int r = 0; r < rows; ++r) {
+    double m = 0, v = 0;
+    for (int c = 0; c < cols; ++c) m += x.get(r * stride + c);
+    m /= cols;
+    for (int c = 0; c < cols; ++c) v += (x.get(r * stride + c) - m) * (x.get(r * stride + c) - m);
+    s.mean[r] = m;
+    s.rstd[r] = 1 / std::sqrt(v / cols + eps);
+  }
+  return s;
+}
+
 class Norms : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(Norms, LayerNormForwardAndBackward) {
@@ -20,18 +37,11 @@ TEST_P(Norms, LayerNormForwardAndBackward) {
   const double eps = 1e-5;
   launch(fwd, emulator(), {rows, 1, 1},
          {arg(x), arg(y), arg(w), arg(b), arg(mean), arg(rstd), KernelArg::scalar(stride), KernelArg::scalar(cols), KernelArg::scalar_real(eps)});
-  std::vector<double> wy(rows * stride), wm(rows), wr(rows);
+  const auto [wm, wr] = layer_norm_stats(x, rows, cols, stride, eps);
+  std::vector<double> wy(rows * stride);
   for (int i = 0; i < rows * stride; ++i) wy[i] = y.get(i);  // padding untouched
-  for (int r = 0; r < rows; ++r) {
-    double m = 0, v = 0;
-    for (int c = 0; c < cols; ++c) m += x.get(r * stride + c);
-    m /= cols;
-    for (int c = 0; c < cols; ++c) v += (x.get(r * stride + c) - m) * (x.get(r * stride + c) - m);
-    v /= cols;
-    wm[r] = m;
-    wr[r] = 1 / std::sqrt(v + eps);
-    for (int c = 0; c < cols; ++c) wy[r * stride + c] = (x.get(r * stride + c) - m) * wr[r] * w.get(c) + b.get(c);
-  }
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) wy[r * stride + c] = (x.get(r * stride + c) - wm[r]) * wr[r] * w.get(c) + b.get(c);
   EXPECT_TRUE(matches(mean, wm, 1e-5));
   EXPECT_TRUE(matches(rstd, wr, 1e-5));
   EXPECT_TRUE(matches(y, wy, 1e-5));
@@ -94,12 +104,6 @@ TEST_P(Norms, RmsNormFp16) {
 
 INSTANTIATE_TEST_SUITE_P(Targets, Norms, ::testing::Values("m1", "m3", "m4-max"));
 
-}  // namespace
-}  // namespace tmetal::test
-
-namespace tmetal::test {
-namespace {
-
 // layer_norm_fwd and rms_norm with 16-bit data (statistics in f32 inside the kernels), vs float64.
 class NormsLowPrecision : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
 
@@ -116,16 +120,10 @@ TEST_P(NormsLowPrecision, LayerNormForward) {
   b.fill_random(173);
   launch(k, emulator(), {rows, 1, 1},
          {arg(x), arg(y), arg(w), arg(b), arg(mean), arg(rstd), KernelArg::scalar(stride), KernelArg::scalar(cols), KernelArg::scalar_real(1e-5)});
-  std::vector<double> wy(rows * stride, 0), wm(rows), wr(rows);
-  for (int r = 0; r < rows; ++r) {
-    double m = 0, v = 0;
-    for (int c = 0; c < cols; ++c) m += x.get(r * stride + c);
-    m /= cols;
-    for (int c = 0; c < cols; ++c) v += (x.get(r * stride + c) - m) * (x.get(r * stride + c) - m);
-    wm[r] = m;
-    wr[r] = 1 / std::sqrt(v / cols + 1e-5);
-    for (int c = 0; c < cols; ++c) wy[r * stride + c] = (x.get(r * stride + c) - m) * wr[r] * w.get(c) + b.get(c);
-  }
+  const auto [wm, wr] = layer_norm_stats(x, rows, cols, stride, 1e-5);
+  std::vector<double> wy(rows * stride, 0);
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) wy[r * stride + c] = (x.get(r * stride + c) - wm[r]) * wr[r] * w.get(c) + b.get(c);
   EXPECT_TRUE(matches(mean, wm, 1e-5));
   EXPECT_TRUE(matches(rstd, wr, 1e-5));
   EXPECT_TRUE(matches(y, wy, tolerance(dtype, 2))) << target << " " << dtype;
@@ -193,49 +191,43 @@ TEST_P(NormsLowPrecision, RmsNormSixteenByteAccesses) {
 INSTANTIATE_TEST_SUITE_P(Targets, NormsLowPrecision,
                          ::testing::Combine(::testing::Values("m1", "m4-max"), ::testing::Values("f16", "bf16")));
 
-}  // namespace
-}  // namespace tmetal::test
-
-namespace tmetal::test {
-namespace {
-
-// A layer norm of 16 short rows per program (Inputs/ops.py layer_norm_rows) whose statistics pass through
+// A layer norm of 16 short rows per program (Inputs/ops.py layer_norm_rows, STATS=0) whose statistics pass through
 // elementwise ops before `[:, None]` (the mean's division, rstd's add / sqrt / reciprocal): the reductions'
 // partials go through those ops in the rows' own lanes, no threadgroup memory and no barrier (the MSL is
 // checked for both), vs float64 on ragged shapes (37 rows of 200 in blocks of 16 x 256), f32 / f16 / bf16.
 class NormRows : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
 
+// Inputs/ops.py layer_norm_rows in `dtype` (statistics stored with `stats`), 16 rows of up to 256 per program.
+CompiledKernel compile_norm_rows(const std::string& target, const std::string& dtype, bool stats) {
+  std::string t = dtype == "f32" ? "fp32" : dtype == "f16" ? "fp16" : "bf16";
+  return compile_file(TM_OPS_FILE, "layer_norm_rows",
+                      fmt::format("x_ptr=*{0}:16, y_ptr=*{0}:16, mean_ptr=*fp32:16, rstd_ptr=*fp32:16, n_rows=i32, n_cols=i32, eps=fp32", t),
+                      fmt::format("BLOCK_ROWS=16, BLOCK=256, STATS={}", stats ? 1 : 0), target);
+}
+
 TEST_P(NormRows, LayerNormChainsStayInRegisters) {
   auto [target, dtype] = GetParam();
-  std::string t = dtype == "f32" ? "fp32" : dtype == "f16" ? "fp16" : "bf16";
-  auto k = compile_file(TM_OPS_FILE, "layer_norm_rows", fmt::format("x_ptr=*{0}:16, y_ptr=*{0}:16, n_rows=i32, n_cols=i32, eps=fp32", t),
-                        "BLOCK_ROWS=16, BLOCK=256", target);
+  auto k = compile_norm_rows(target, dtype, false);
   EXPECT_EQ(k.msl.find("threadgroup_barrier"), std::string::npos) << k.msl;
   EXPECT_NE(k.msl.find("elementwise op(s), in the input's lines (no threadgroup memory)"), std::string::npos);
   const int rows = 37, cols = 200;
-  interp::HostArray x(dtype, rows * cols), y(dtype, rows * cols);
+  interp::HostArray x(dtype, rows * cols), y(dtype, rows * cols), unused("f32", 1);
   x.fill_random(221, -3, 3);
   y.fill_random(222);
-  launch(k, emulator(), {3, 1, 1}, {arg(x), arg(y), KernelArg::scalar(rows), KernelArg::scalar(cols), KernelArg::scalar_real(1e-5)});
+  launch(k, emulator(), {3, 1, 1},
+         {arg(x), arg(y), arg(unused), arg(unused), KernelArg::scalar(rows), KernelArg::scalar(cols), KernelArg::scalar_real(1e-5)});
+  const auto [wm, wr] = layer_norm_stats(x, rows, cols, cols, 1e-5);
   std::vector<double> want(rows * cols);
-  for (int r = 0; r < rows; ++r) {
-    double m = 0, v = 0;
-    for (int c = 0; c < cols; ++c) m += x.get(r * cols + c);
-    m /= cols;
-    for (int c = 0; c < cols; ++c) v += (x.get(r * cols + c) - m) * (x.get(r * cols + c) - m);
-    for (int c = 0; c < cols; ++c) want[r * cols + c] = (x.get(r * cols + c) - m) / std::sqrt(v / cols + 1e-5);
-  }
+  for (int r = 0; r < rows; ++r)
+    for (int c = 0; c < cols; ++c) want[r * cols + c] = (x.get(r * cols + c) - wm[r]) * wr[r];
   EXPECT_TRUE(matches(y, want, tolerance(dtype, 2))) << target << " " << dtype;
 }
 
-// The same with the statistics stored too (Inputs/ops.py layer_norm_rows_stats): the reductions also fill their
+// The same with the statistics stored too (layer_norm_rows, STATS=1): the reductions also fill their
 // own layout, and the chained ops run both as tensors (for the stores) and on the partials (for `[:, None]`).
 TEST_P(NormRows, LayerNormChainsWithStoredStatistics) {
   auto [target, dtype] = GetParam();
-  std::string t = dtype == "f32" ? "fp32" : dtype == "f16" ? "fp16" : "bf16";
-  auto k = compile_file(TM_OPS_FILE, "layer_norm_rows_stats",
-                        fmt::format("x_ptr=*{0}:16, y_ptr=*{0}:16, mean_ptr=*fp32:16, rstd_ptr=*fp32:16, n_rows=i32, n_cols=i32, eps=fp32", t),
-                        "BLOCK_ROWS=16, BLOCK=256", target);
+  auto k = compile_norm_rows(target, dtype, true);
   EXPECT_NE(k.msl.find("elementwise op(s), in the input's lines (no threadgroup memory)"), std::string::npos);
   const int rows = 37, cols = 200;
   interp::HostArray x(dtype, rows * cols), y(dtype, rows * cols), mean("f32", 48), rstd("f32", 48);
@@ -246,16 +238,13 @@ TEST_P(NormRows, LayerNormChainsWithStoredStatistics) {
   interp::HostArray mean0 = mean, rstd0 = rstd;
   launch(k, emulator(), {3, 1, 1},
          {arg(x), arg(y), arg(mean), arg(rstd), KernelArg::scalar(rows), KernelArg::scalar(cols), KernelArg::scalar_real(1e-5)});
+  const RowStats stats = layer_norm_stats(x, rows, cols, cols, 1e-5);
   std::vector<double> want(rows * cols), wm(48), wr(48);
-  for (int r = 0; r < 48; ++r) wm[r] = mean0.get(r), wr[r] = rstd0.get(r);
+  for (int r = 0; r < 48; ++r) wm[r] = mean0.get(r), wr[r] = rstd0.get(r);  // rows past n_rows untouched
   for (int r = 0; r < rows; ++r) {
-    double m = 0, v = 0;
-    for (int c = 0; c < cols; ++c) m += x.get(r * cols + c);
-    m /= cols;
-    for (int c = 0; c < cols; ++c) v += (x.get(r * cols + c) - m) * (x.get(r * cols + c) - m);
-    wm[r] = m;
-    wr[r] = 1 / std::sqrt(v / cols + 1e-5);
-    for (int c = 0; c < cols; ++c) want[r * cols + c] = (x.get(r * cols + c) - m) * wr[r];
+    wm[r] = stats.mean[r];
+    wr[r] = stats.rstd[r];
+    for (int c = 0; c < cols; ++c) want[r * cols + c] = (x.get(r * cols + c) - wm[r]) * wr[r];
   }
   EXPECT_TRUE(matches(y, want, tolerance(dtype, 2))) << target << " " << dtype;
   EXPECT_TRUE(matches(mean, wm, 1e-5)) << target << " " << dtype;

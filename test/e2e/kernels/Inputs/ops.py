@@ -116,9 +116,13 @@ def branch_then_reload(x_ptr, y_ptr, n, flag, BLOCK: tl.constexpr):
 
 
 @triton.jit
-def layer_norm_rows(x_ptr, y_ptr, n_rows, n_cols, eps, BLOCK_ROWS: tl.constexpr, BLOCK: tl.constexpr):
+def layer_norm_rows(x_ptr, y_ptr, mean_ptr, rstd_ptr, n_rows, n_cols, eps, BLOCK_ROWS: tl.constexpr, BLOCK: tl.constexpr,
+                    STATS: tl.constexpr):
     # A layer norm of BLOCK_ROWS short rows per program, with elementwise ops between each reduction and its
-    # `[:, None]` (codegen/emit_reduce.cpp: the partials go through them in the rows' own lanes).
+    # `[:, None]` (codegen/emit_reduce.cpp: the partials go through them in the rows' own lanes). With STATS it
+    # also stores each row's mean and rstd: the statistics are then needed in their own layout too, so the
+    # reductions fill it (through threadgroup memory) and the `[:, None]` conversions still take the partials
+    # through the elementwise ops.
     rows = tl.program_id(0) * BLOCK_ROWS + tl.arange(0, BLOCK_ROWS)
     cols = tl.arange(0, BLOCK)
     valid = (rows[:, None] < n_rows) & (cols[None, :] < n_cols)
@@ -126,21 +130,7 @@ def layer_norm_rows(x_ptr, y_ptr, n_rows, n_cols, eps, BLOCK_ROWS: tl.constexpr,
     mean = tl.sum(x, axis=1) / n_cols
     xc = tl.where(valid, x - mean[:, None], 0.0)
     rstd = 1.0 / tl.sqrt(tl.sum(xc * xc, axis=1) / n_cols + eps)
-    tl.store(y_ptr + rows[:, None] * n_cols + cols[None, :], (xc * rstd[:, None]).to(y_ptr.dtype.element_ty), mask=valid)
-
-
-@triton.jit
-def layer_norm_rows_stats(x_ptr, y_ptr, mean_ptr, rstd_ptr, n_rows, n_cols, eps, BLOCK_ROWS: tl.constexpr, BLOCK: tl.constexpr):
-    # layer_norm_rows that also stores each row's mean and rstd: the statistics are needed in their own layout
-    # too, so the reductions fill it (through threadgroup memory) and the `[:, None]` conversions still take the
-    # partials through the elementwise ops.
-    rows = tl.program_id(0) * BLOCK_ROWS + tl.arange(0, BLOCK_ROWS)
-    cols = tl.arange(0, BLOCK)
-    valid = (rows[:, None] < n_rows) & (cols[None, :] < n_cols)
-    x = tl.load(x_ptr + rows[:, None] * n_cols + cols[None, :], mask=valid, other=0.0).to(tl.float32)
-    mean = tl.sum(x, axis=1) / n_cols
-    xc = tl.where(valid, x - mean[:, None], 0.0)
-    rstd = 1.0 / tl.sqrt(tl.sum(xc * xc, axis=1) / n_cols + eps)
-    tl.store(mean_ptr + rows, mean, mask=rows < n_rows)
-    tl.store(rstd_ptr + rows, rstd, mask=rows < n_rows)
+    if STATS:
+        tl.store(mean_ptr + rows, mean, mask=rows < n_rows)
+        tl.store(rstd_ptr + rows, rstd, mask=rows < n_rows)
     tl.store(y_ptr + rows[:, None] * n_cols + cols[None, :], (xc * rstd[:, None]).to(y_ptr.dtype.element_ty), mask=valid)
