@@ -28,8 +28,9 @@ int64_t align16(int64_t b) { return (b + 15) / 16 * 16; }
 
 // Staging of a dot operand into a row-major tile of `cols` elements per row: the operand's usual tile (A: rows
 // M, columns K; B: rows K, columns N; `k_is_col` says which), or with `flipped` its transpose. `transposed`:
-// v holds the operand transposed (gpu.trans_a / gpu.trans_b). Registers k .. k+w-1 of a blocked layout are
-// adjacent along its fastest dimension: one vector store when that is the tile's column dimension.
+// v holds the operand transposed (gpu.trans_a / gpu.trans_b). One vector store per group of a thread's registers
+// that are adjacent along the tile's column dimension (consecutive registers when that is the layout's fastest
+// dimension, registers size_per_thread apart along the other).
 void Emitter::stage_dot_operand(ir::Value* v, const std::string& dst, const std::string& type, int64_t esize, bool k_is_col,
                               bool transposed, bool flipped, const std::string& kcv, int64_t cols, int64_t kc) {
   const gpu::BlockedLayout& l = layout(v);
@@ -39,7 +40,7 @@ void Emitter::stage_dot_operand(ir::Value* v, const std::string& dst, const std:
   // 1 when the columns are the layout's fastest dimension and that dimension's size_per_thread otherwise (a
   // thread holding 4 rows of K of each column: dot-b-rows).
   int64_t w = 1, s = 1;
-  if (type != "bfloat" && l.size_per_thread[col_dim] > 1 && (l.order[0] == col_dim || l.rank() == 2)) {
+  if (type != "bfloat" && l.size_per_thread[col_dim] > 1) {
     w = std::min<int64_t>({l.size_per_thread[col_dim], 4, std::max<int64_t>(1, target_.preferred_vector_bytes() / esize)});
     if (l.order[0] != col_dim) s = l.size_per_thread[l.order[0]];
   }

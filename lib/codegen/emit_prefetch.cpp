@@ -4,8 +4,8 @@
 // tile in registers, not two, as in bench/probes/gemm_probe.metal) and the loads are in flight during the
 // multiplies. Only marked ops that stay in registers are taken (no threadgroup memory, no barrier, no
 // simdgroup-matrix values: a layout conversion moves registers within each thread or recomputes an index
-// tensor, such as a mask, in its new layout) and whose operands are defined; the rest are emitted in order. In a loop with two
-// dots (flash attention) the first dot takes them: the next K and V tiles load during both dots.
+// tensor, such as a mask, in its new layout) and whose operands are defined; the rest are emitted in order.
+// In a loop with two dots (flash attention) the first dot takes them: the next K and V tiles load during both.
 #include "codegen/msl_emitter.h"
 #include "gpu/convert_layout_op.h"
 #include "gpu/pipeline_dot_loads.h"
