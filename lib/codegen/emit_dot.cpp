@@ -378,13 +378,12 @@ void Emitter::emit_dot(ir::Operation& op) {
     // chunk's staging the current tile's registers are free, and the loads are in flight during the multiplies.
     if (last) emit_prefetch_after(op);
     open(fmt::format("for (uint tm_k = 0; tm_k < {}; tm_k += 8)", kc));
-    const std::string a_frag = "tm_a[i]";
+    line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
     if (a_frags) {
       // A's fragments of this K step, copied out of the register array by a select chain on the (uniform) step:
       // the array is not indexed by tm_k (which would force every compiler to unroll the loop whole), and only
       // this step's copies are operands (the CUDA proxy caches an operand's gathered row in the fragment: flash
       // attention D = 64, 157 -> 128 registers; bench/results/2026-12-02-H200-costage.md).
-      line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
       open(fmt::format("for (int i = 0; i < {}; ++i)", fm));
       line(fmt::format("vec<{}, 2> tm_e = {}[i * {}].thread_elements();", ta, name_of(a), K / 8));
       if (K / 8 > 1)
@@ -405,24 +404,20 @@ void Emitter::emit_dot(ir::Operation& op) {
     if (fn > fm) {
       // A wide block (a row split: fn fragments across, fm down): A's fm fragments for this step, then one B
       // fragment at a time, so fm + 1 fragments are live instead of fm + fn (fn is 8 or 16 for attention).
-      if (!a_frags) {
-        line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
-        line(fmt::format("for (int i = 0; i < {}; ++i) {}", fm, load_a));
-      }
+      if (!a_frags) line(fmt::format("for (int i = 0; i < {}; ++i) {}", fm, load_a));
       open(fmt::format("for (int j = 0; j < {}; ++j)", fn));
       line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_bj;", tb));
       line(load_b("tm_bj", "j"));
-      line(fmt::format("for (int i = 0; i < {}; ++i) simdgroup_multiply_accumulate({}[i * {} + j], {}, tm_bj, {}[i * {} + j]);", fm, name, fn,
-                       a_frag, name, fn));
+      line(fmt::format("for (int i = 0; i < {}; ++i) simdgroup_multiply_accumulate({}[i * {} + j], tm_a[i], tm_bj, {}[i * {} + j]);", fm,
+                       name, fn, name, fn));
       close();
     } else {
-      if (!a_frags) line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_a[{}];", ta, fm));
       line(fmt::format("simdgroup_matrix<{}, 8, 8> tm_b[{}];", tb, fn));
       if (!a_frags) line(fmt::format("for (int i = 0; i < {}; ++i) {}", fm, load_a));
       line(fmt::format("for (int j = 0; j < {}; ++j) {}", fn, load_b("tm_b[j]", "j")));
       line(fmt::format("for (int i = 0; i < {}; ++i) for (int j = 0; j < {}; ++j) "
-                       "simdgroup_multiply_accumulate({}[i * {} + j], {}, tm_b[j], {}[i * {} + j]);",
-                       fm, fn, name, fn, a_frag, name, fn));
+                       "simdgroup_multiply_accumulate({}[i * {} + j], tm_a[i], tm_b[j], {}[i * {} + j]);",
+                       fm, fn, name, fn, name, fn));
     }
     close();
     if (double_buffer) line(fmt::format("{0} ^= 1u;", stage_var));
